@@ -1,0 +1,1 @@
+"""The faces of ikg: the ``ikg`` command line and (later) the HTTP API."""

@@ -1,0 +1,338 @@
+"""The ``ikg`` command line.
+
+Every command documents an example in its help. Errors are one clear line on stderr (a bad
+spreadsheet: one line per problem, with file or sheet, row and column) and a non-zero exit code:
+1 for bad input or a failed operation, 2 for a wrong command line.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ikg.graph.errors import IkgError, InputError
+from ikg.graph.i18n import Lang, default_lang
+from ikg.graph.problems import render
+
+app = typer.Typer(
+    name="ikg",
+    help=(
+        "ikg: the knowledge graph of an integration concept (Integrationskonzept).\n\n"
+        "Imports spreadsheets (CSV folder or XLSX) and RDF into an embedded Oxigraph store, "
+        "validates them with SHACL, and answers SPARQL. A new store starts with the "
+        "Integrationskonzept Kreis Mettmann 2015.\n\n"
+        "Example: ikg up"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+class _State:
+    store_path: str | None = None
+    lang: Lang = "en"
+    seed: bool = True
+
+
+state = _State()
+
+
+class ExportFormat(str, Enum):
+    turtle = "turtle"
+    trig = "trig"
+    nquads = "nquads"
+    jsonld = "jsonld"
+
+
+class QueryFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    tsv = "tsv"
+    json = "json"
+    md = "md"
+
+
+class LangOption(str, Enum):
+    de = "de"
+    en = "en"
+
+
+@app.callback()
+def _main(
+    store: Annotated[
+        str | None,
+        typer.Option(
+            "--store",
+            envvar="IKG_STORE",
+            help="Store directory (default: ~/.local/share/ikg/store); ':memory:' for a throw-away store.",
+        ),
+    ] = None,
+    lang: Annotated[
+        LangOption | None,
+        typer.Option("--lang", help="Language of messages and labels (default: IKG_LANG, else from LANG)."),
+    ] = None,
+    no_seed: Annotated[
+        bool,
+        typer.Option("--no-seed", envvar="IKG_NO_SEED", help="Do not load the Mettmann concept into a new store."),
+    ] = False,
+) -> None:
+    state.store_path = store
+    state.lang = lang.value if lang else default_lang()  # type: ignore[assignment]
+    state.seed = not no_seed
+
+
+def _open() -> Any:
+    from ikg.graph.ingest import open_store
+
+    return open_store(state.store_path, seed=state.seed)
+
+
+def _err(message: str) -> None:
+    typer.echo(f"ikg: {message}", err=True)
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Callable[[str, float], None]]:
+    """A progress bar on stderr for work that takes longer than a moment (only on a terminal)."""
+    if not enabled or not sys.stderr.isatty():
+        yield lambda stage, fraction: None
+        return
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("{task.description:<10}"), BarColumn(), TimeElapsedColumn(), transient=True,
+        console=None,
+    ) as bar:
+        task = bar.add_task("import", total=1.0)
+
+        def update(stage: str, fraction: float) -> None:
+            bar.update(task, description=stage, completed=fraction)
+
+        yield update
+
+
+# --- commands ----------------------------------------------------------------------------------
+
+
+@app.command()
+def up() -> None:
+    """Load the embedded default store and print what is in it, with its coverage gaps.
+
+    Example: ikg up
+    """
+    from ikg.graph.inventory import list_concepts
+    from ikg.graph.overview import uncovered
+
+    store = _open()
+    concepts = list_concepts(store)
+    where = store.path or "memory"
+    typer.echo(f"ikg store: {where}")
+    for c in concepts:
+        _echo_concept(c)
+        for kind, labels in uncovered(store, c.id, state.lang).items():
+            if labels:
+                typer.echo(f"  {_T[kind][state.lang]}: {', '.join(labels)}")
+    if not concepts:
+        typer.echo("  (no concept; import one with: ikg import FOLDER_OR_XLSX)")
+
+
+_T: dict[str, dict[str, str]] = {
+    "action_fields_without_goal": {"de": "Handlungsfelder ohne Ziel", "en": "action fields without a goal"},
+    "action_fields_without_wg": {"de": "Handlungsfelder ohne AG", "en": "action fields without a working group"},
+    "tasks_without_goal": {"de": "Querschnittsaufgaben ohne Ziel", "en": "cross-cutting tasks without a goal"},
+    "goals_without_actor": {"de": "Ziele ohne verfolgenden Akteur", "en": "goals no actor pursues"},
+}
+
+
+def _echo_concept(c: Any) -> None:
+    title = c.title.get(state.lang) or c.title.get("de") or c.id
+    rev = f", revises {c.revision_of}" if c.revision_of else ""
+    typer.echo(f"{c.id}: {title} ({c.issued or 'undated'}{rev}; {c.triples} triples)")
+    counts = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in sorted(c.counts.items()))
+    typer.echo(f"  {counts}")
+
+
+@app.command("import")
+def import_(
+    path: Annotated[Path, typer.Argument(help="CSV folder, XLSX workbook, or RDF file (.ttl .nt .nq .trig .jsonld .rdf).")],
+    graph: Annotated[
+        str | None, typer.Option("--graph", help="Named graph IRI for an RDF file (required for triple formats).")
+    ] = None,
+) -> None:
+    """Import a concept from a spreadsheet, or an RDF file into a named graph; all or nothing.
+
+    Every problem is reported at once, with file or sheet, row and column; then nothing is
+    written. Re-importing the same data changes nothing.
+
+    Example: ikg import data/beispiel/   |   ikg import konzept.xlsx   |   ikg import extra.ttl --graph https://example.org/g
+    """
+    from ikg.graph.ingest import import_path
+
+    store = _open()
+    started = time.perf_counter()
+    with _progress(True) as progress:
+        result = import_path(store, path, graph, progress)
+    store.flush()
+    elapsed = time.perf_counter() - started
+    for w in result.warnings:
+        _err(render(w, state.lang))
+    what = f"concept {result.concept_id}" if result.concept_id else ", ".join(result.graphs)
+    typer.echo(
+        f"imported {what}: {result.triples} triples "
+        f"(+{result.change.added} -{result.change.removed}) in {elapsed:.2f} s"
+    )
+
+
+@app.command()
+def validate(
+    path: Annotated[Path, typer.Argument(help="CSV folder or XLSX workbook.")],
+) -> None:
+    """Check a spreadsheet without writing anything: every problem, with row and column.
+
+    Example: ikg validate konzept.xlsx
+    """
+    from ikg.graph.ingest import check_spreadsheet
+
+    with _progress(True) as progress:
+        mapped = check_spreadsheet(path, progress)
+    errors = [p for p in mapped.problems if p.severity == "error"]
+    for p in mapped.problems:
+        typer.echo(render(p, state.lang), err=True)
+    if errors:
+        raise InputError(f"{path.name}: {len(errors)} problem(s)")
+    rows = sum(mapped.counts.values())
+    typer.echo(f"{path.name}: valid, concept {mapped.concept_id}, {rows} rows, {len(mapped.graph)} triples")
+
+
+@app.command()
+def export(
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="RDF format.")] = ExportFormat.trig,
+    concept: Annotated[str | None, typer.Option("--concept", help="Export one concept (default: all).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")] = None,
+) -> None:
+    """Export concepts as Turtle, TriG, N-Quads or JSON-LD (to stdout or --out).
+
+    Example: ikg export --format turtle --concept mettmann-2015 --out mettmann.ttl
+    """
+    from ikg.graph.export import export_concepts
+
+    store = _open()
+    data = export_concepts(store, fmt.value, concept)
+    if out is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        out.write_bytes(data)
+        _err(f"wrote {out} ({len(data)} bytes)")
+
+
+@app.command()
+def info() -> None:
+    """Show what is in the store: concepts and counts per kind.
+
+    Example: ikg info
+    """
+    from ikg.graph.inventory import list_concepts
+
+    store = _open()
+    typer.echo(f"store: {store.path or 'memory'} ({len(store)} quads, {len(store.named_graphs())} graphs)")
+    for c in list_concepts(store):
+        _echo_concept(c)
+
+
+@app.command()
+def concepts() -> None:
+    """List the concepts in the store (id, date, title, the version each revises).
+
+    Example: ikg concepts
+    """
+    from ikg.api.output import render_rows
+    from ikg.graph.inventory import list_concepts
+    from rdflib import Literal
+
+    rows = [
+        (
+            Literal(c.id),
+            Literal(c.issued or ""),
+            Literal(c.title.get(state.lang) or c.title.get("de", "")),
+            Literal(c.revision_of or ""),
+            Literal(c.triples),
+        )
+        for c in list_concepts(_open())
+    ]
+    typer.echo(render_rows(["id", "issued", "title", "revision_of", "triples"], rows, "table"))
+
+
+@app.command()
+def query(
+    expression: Annotated[str | None, typer.Option("-e", "--expression", help="SPARQL query text.")] = None,
+    file: Annotated[Path | None, typer.Option("--file", help="File holding a SPARQL query (.rq).")] = None,
+    fmt: Annotated[QueryFormat, typer.Option("--format", "-f", help="Output format.")] = QueryFormat.table,
+) -> None:
+    """Run a SPARQL SELECT or ASK query (the default graph is the union of all concepts).
+
+    Example: ikg query -e 'PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?l WHERE { ?s skos:prefLabel ?l } LIMIT 5'
+    """
+    from ikg.api.output import render_rows
+    from ikg.graph.sparql import run_select_or_ask
+
+    if (expression is None) == (file is None):
+        raise typer.BadParameter("give exactly one of -e TEXT or --file F.rq")
+    text = expression if expression is not None else file.read_text(encoding="utf-8")  # type: ignore[union-attr]
+    names, rows = run_select_or_ask(_open(), text)
+    typer.echo(render_rows(names, rows, fmt.value))
+
+
+@app.command()
+def drop(
+    concept: Annotated[str, typer.Option("--concept", help="Id of the concept to remove.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Remove a concept (its whole named graph) from the store.
+
+    Example: ikg drop --concept beispielkreis --yes
+    """
+    from ikg.graph.inventory import require_concept
+
+    store = _open()
+    info = require_concept(store, concept)
+    if not yes:
+        if not sys.stdin.isatty():
+            raise InputError("refusing to drop without confirmation: add --yes")
+        typer.confirm(f"Remove concept {concept} ({info.triples} triples)?", abort=True)
+    n = store.drop_graph(info.graph)
+    store.flush()
+    typer.echo(f"dropped concept {concept} ({n} triples)")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the command line; errors become one clear line each and a non-zero exit code."""
+    try:
+        app(args=argv, prog_name="ikg")
+    except InputError as exc:
+        for problem in exc.problems:
+            _err(render(problem, state.lang))
+        _err(f"error: {exc}")
+        sys.exit(1)
+    except IkgError as exc:
+        _err(f"error: {exc}")
+        sys.exit(1)
+    except KeyboardInterrupt:
+        _err("interrupted")
+        sys.exit(130)
+    except OSError as exc:
+        _err(f"error: {exc.strerror or exc}{': ' + str(exc.filename) if exc.filename else ''}")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

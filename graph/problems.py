@@ -1,0 +1,167 @@
+"""Problems found in the input, each with where it is (file or sheet, row, column) and why.
+
+A problem is data (a code and its arguments) so that it can be shown in German or English and
+returned as JSON; :func:`render` turns it into one plain sentence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .i18n import Lang
+
+__all__ = ["MESSAGES", "Problem", "render"]
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # code: (German, English)
+    "missing_sheet": (
+        "Tabelle {sheet} fehlt (erwartet als Datei {sheet}.csv oder Blatt {sheet}; deutsch: {alias})",
+        "table {sheet} is missing (expected as file {sheet}.csv or sheet {sheet}; German: {alias})",
+    ),
+    "missing_column": (
+        "Pflichtspalte {column} fehlt (deutsch: {alias})",
+        "required column {column} is missing (German: {alias})",
+    ),
+    "duplicate_column": (
+        "Spalte {column} kommt mehrfach vor",
+        "column {column} appears more than once",
+    ),
+    "unknown_column": (
+        "unbekannte Spalte {header} wird ignoriert",
+        "unknown column {header} is ignored",
+    ),
+    "unknown_table": (
+        "unbekannte Tabelle {name} wird ignoriert",
+        "unknown table {name} is ignored",
+    ),
+    "duplicate_table": (
+        "Tabelle {sheet} kommt mehrfach vor ({first} und {second})",
+        "table {sheet} appears more than once ({first} and {second})",
+    ),
+    "empty_required": (
+        "Pflichtfeld ist leer",
+        "required cell is empty",
+    ),
+    "duplicate_id": (
+        "doppelte ID {value} (zuerst in Zeile {first_row})",
+        "duplicate id {value} (first in row {first_row})",
+    ),
+    "duplicate_row": (
+        "doppelter Eintrag {value} (zuerst in Zeile {first_row})",
+        "duplicate entry {value} (first in row {first_row})",
+    ),
+    "unknown_reference": (
+        "unbekannter Verweis {value} (keine solche ID in Tabelle {target})",
+        "unknown reference {value} (no such id in table {target})",
+    ),
+    "bad_date": (
+        "Datum {value} nicht lesbar (erwartet 2015-06-30, 30.06.2015, 06.2015 oder 2015)",
+        "unparseable date {value} (expected 2015-06-30, 30.06.2015, 06.2015 or 2015)",
+    ),
+    "bad_number": (
+        "Zahl {value} nicht lesbar (erwartet etwa 26,5 oder 26.5)",
+        "unparseable number {value} (expected e.g. 26,5 or 26.5)",
+    ),
+    "bad_choice": (
+        "unbekannter Wert {value}; erlaubt: {allowed}",
+        "unknown value {value}; allowed: {allowed}",
+    ),
+    "self_reference": (
+        "verweist auf sich selbst ({value})",
+        "refers to itself ({value})",
+    ),
+    "bad_text": (
+        "unzulässige Zeichen im Text ({detail})",
+        "text contains characters that are not allowed ({detail})",
+    ),
+    "too_large": (
+        "Eingabe ist {size} groß, erlaubt sind höchstens {limit} (IKG_MAX_INPUT_MB)",
+        "input is {size}, at most {limit} is allowed (IKG_MAX_INPUT_MB)",
+    ),
+    "unreadable": (
+        "Datei nicht lesbar: {detail}",
+        "file cannot be read: {detail}",
+    ),
+    "no_rows": (
+        "Tabelle {sheet} enthält keine Zeile",
+        "table {sheet} has no row",
+    ),
+    "shape": (
+        "{message}",
+        "{message}",
+    ),
+    "rdf_syntax": (
+        "RDF-Syntaxfehler: {detail}",
+        "RDF syntax error: {detail}",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in the input.
+
+    Attributes
+    ----------
+    code : str
+        Key into :data:`MESSAGES`.
+    source : str
+        File name or sheet name.
+    row : int or None
+        Spreadsheet row number (the header is row 1), if the problem has one.
+    column : str or None
+        Canonical column name, if the problem has one.
+    args : dict
+        Values for the message template.
+    severity : str
+        ``"error"`` (blocks the import) or ``"warning"``.
+    """
+
+    code: str
+    source: str
+    row: int | None = None
+    column: str | None = None
+    args: dict[str, Any] = field(default_factory=dict)
+    severity: str = "error"
+
+    def message(self, lang: Lang = "en") -> str:
+        """Return the plain reason, without the location."""
+        de, en = MESSAGES[self.code]
+        template = de if lang == "de" else en
+        if self.code == "shape":
+            return str(self.args.get(lang) or self.args.get("message", ""))
+        return template.format(**self.args)
+
+    def as_dict(self, lang: Lang = "en") -> dict[str, Any]:
+        """Return the problem as JSON-ready data."""
+        return {
+            "severity": self.severity,
+            "code": self.code,
+            "source": self.source,
+            "row": self.row,
+            "column": self.column,
+            "message": self.message(lang),
+        }
+
+
+def render(problem: Problem, lang: Lang = "en") -> str:
+    """Render a problem as one line: where it is, then why.
+
+    Examples
+    --------
+    >>> p = Problem("unknown_reference", "memberships.csv", 7, "working_group",
+    ...             {"value": "ag-sprach", "target": "working_groups"})
+    >>> render(p)
+    'memberships.csv, row 7, column working_group: unknown reference ag-sprach (no such id in table working_groups)'
+    >>> render(p, "de")
+    'memberships.csv, Zeile 7, Spalte working_group: unbekannter Verweis ag-sprach (keine solche ID in Tabelle working_groups)'
+    """
+    row_word, col_word = ("Zeile", "Spalte") if lang == "de" else ("row", "column")
+    where = [problem.source]
+    if problem.row is not None:
+        where.append(f"{row_word} {problem.row}")
+    if problem.column is not None:
+        where.append(f"{col_word} {problem.column}")
+    prefix = "" if problem.severity == "error" else ("Warnung: " if lang == "de" else "warning: ")
+    return f"{prefix}{', '.join(where)}: {problem.message(lang)}"

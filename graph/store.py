@@ -1,0 +1,305 @@
+"""The store: embedded Oxigraph (on disk or in memory), read and written through SPARQL.
+
+Everything that reads the graph goes through :meth:`Store.query` with SPARQL and bound
+parameters, so that the consumers work the same on a remote store. Writes replace whole named
+graphs in one transaction (:meth:`Store.replace_graph`): a crash or ``kill -9`` in the middle
+leaves the store as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+from .errors import QueryError, StoreError
+
+__all__ = [
+    "MEMORY",
+    "Change",
+    "Store",
+    "default_store_path",
+    "from_ox",
+    "to_ox",
+]
+
+MEMORY = ":memory:"
+
+
+def default_store_path() -> str:
+    """Return the store location: ``IKG_STORE``, else ``$XDG_DATA_HOME/ikg/store``.
+
+    ``:memory:`` selects a store that lives in memory only.
+    """
+    explicit = os.environ.get("IKG_STORE")
+    if explicit:
+        return explicit
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return os.path.join(base, "ikg", "store")
+
+
+def to_ox(term: Node) -> Any:
+    """Convert an rdflib term to a pyoxigraph term.
+
+    Examples
+    --------
+    >>> to_ox(Literal("Sprache", lang="de"))
+    <Literal value=Sprache language=de>
+    """
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    raise TypeError(f"cannot store {term!r}")
+
+
+def from_ox(term: Any) -> Node | None:
+    """Convert a pyoxigraph term (or ``None``) to an rdflib term."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        dt = term.datatype.value
+        if dt == "http://www.w3.org/2001/XMLSchema#string":
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(dt), normalize=False)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    raise TypeError(f"unsupported term {term!r}")
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a write changed: triples added and removed."""
+
+    added: int
+    removed: int
+
+
+def _has_bnode(quads: Iterable[ox.Quad]) -> bool:
+    return any(isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) for q in quads)
+
+
+def _graph_blocks(graphs: Mapping[ox.NamedNode, set[ox.Quad]]) -> str:
+    """Return SPARQL quad data ``GRAPH <g> { ... }`` for an update.
+
+    The data is written by Oxigraph's own N-Triples serialiser, which escapes every term; no user
+    string is pasted into the text. N-Triples term syntax is valid SPARQL quad data.
+    """
+    parts = []
+    for g, quads in graphs.items():
+        if not quads:
+            continue
+        text = ox.serialize(
+            [ox.Triple(q.subject, q.predicate, q.object) for q in quads], format=ox.RdfFormat.N_TRIPLES
+        )
+        parts.append("GRAPH " + str(g) + " { " + (text or b"").decode("utf-8") + " }")
+    return " ".join(parts)
+
+
+class Store:
+    """An ikg store backed by pyoxigraph.
+
+    Parameters
+    ----------
+    path : str or path-like or None
+        Directory of the on-disk store (created if missing); ``None`` or ``":memory:"`` for an
+        in-memory store.
+
+    Raises
+    ------
+    StoreError
+        If the directory is in use by another process, not writable, or not an Oxigraph store.
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+        self.path: Path | None = None if path in (None, MEMORY) else Path(path)  # type: ignore[arg-type]
+        self._write_lock = threading.Lock()
+        if self.path is None:
+            self._ox = ox.Store()
+            return
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create store directory {self.path}: {exc.strerror or exc}") from exc
+        try:
+            self._ox = ox.Store(str(self.path))
+        except OSError as exc:
+            raise StoreError(_explain_open_error(self.path, exc)) from exc
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def query(
+        self,
+        sparql: str,
+        bindings: Mapping[str, Node] | None = None,
+        *,
+        union: bool = True,
+    ) -> Any:
+        """Run a SPARQL query and return pyoxigraph's result object.
+
+        Parameters
+        ----------
+        sparql : str
+            The query text.
+        bindings : mapping, optional
+            Variable name to rdflib term; substituted by the engine (SEP-0007), never pasted
+            into the text.
+        union : bool
+            Whether the default graph is the union of all named graphs (the ikg convention).
+
+        Raises
+        ------
+        QueryError
+            With the parser's message, if the query is malformed.
+        """
+        subs = {ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()}
+        try:
+            return self._ox.query(sparql, use_default_graph_as_union=union, substitutions=subs or None)
+        except SyntaxError as exc:
+            raise QueryError(str(exc)) from exc
+        except (OSError, RuntimeError) as exc:
+            raise QueryError(str(exc)) from exc
+
+    def select(
+        self, sparql: str, bindings: Mapping[str, Node] | None = None
+    ) -> tuple[list[str], list[tuple[Node | None, ...]]]:
+        """Run a SELECT query; return the variable names and the rows as rdflib terms."""
+        result = self.query(sparql, bindings)
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError("not a SELECT query")
+        names = [v.value for v in result.variables]
+        rows = [tuple(from_ox(sol[i]) for i in range(len(names))) for sol in result]
+        return names, rows
+
+    def ask(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> bool:
+        """Run an ASK query."""
+        result = self.query(sparql, bindings)
+        if not isinstance(result, ox.QueryBoolean):
+            raise QueryError("not an ASK query")
+        return bool(result)
+
+    def graph_quads(self, graph: str) -> set[ox.Quad]:
+        """Return all quads of the named graph ``graph``."""
+        return set(self._ox.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+
+    def named_graphs(self) -> list[str]:
+        """Return the IRIs of all named graphs, sorted."""
+        return sorted(g.value for g in self._ox.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def dump(self, fmt: ox.RdfFormat, graph: str | None = None, prefixes: dict[str, str] | None = None) -> bytes:
+        """Serialise one named graph (triple formats) or every named graph (quad formats)."""
+        if graph is not None:
+            return self._ox.dump(format=fmt, from_graph=ox.NamedNode(graph), prefixes=prefixes) or b""
+        return self._ox.dump(format=fmt, prefixes=prefixes) or b""
+
+    def __len__(self) -> int:
+        return len(self._ox)
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def replace_graph(self, graph: str, quads: Iterable[ox.Quad]) -> Change:
+        """Make the named graph ``graph`` hold exactly ``quads``, in one transaction.
+
+        Only the difference to what the graph holds is written, so re-importing the same data
+        writes nothing. Readers see the old or the new graph, never a mix.
+
+        Parameters
+        ----------
+        graph : str
+            IRI of the named graph.
+        quads : iterable of pyoxigraph.Quad
+            The new content; the graph name of each quad is replaced by ``graph``.
+
+        Returns
+        -------
+        Change
+        """
+        return self.replace_graphs({graph: quads})
+
+    def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Quad]]) -> Change:
+        """Replace several named graphs in one transaction (see :meth:`replace_graph`)."""
+        new: dict[ox.NamedNode, set[ox.Quad]] = {}
+        for name, quads in graphs.items():
+            g = ox.NamedNode(name)
+            new[g] = {ox.Quad(q.subject, q.predicate, q.object, g) for q in quads}
+        with self._write_lock:
+            try:
+                old = {g: self.graph_quads(g.value) for g in new}
+                n_old = sum(len(q) for q in old.values())
+                n_new = sum(len(q) for q in new.values())
+                if any(_has_bnode(q) for q in old.values()) or any(_has_bnode(q) for q in new.values()):
+                    # blank nodes cannot be deleted by value: swap the whole graphs in one update
+                    drops = " ; ".join("DROP SILENT GRAPH " + str(g) for g in new)
+                    self._ox.update(drops + " ; INSERT DATA { " + _graph_blocks(new) + " }")
+                    return Change(n_new, n_old)
+                removed = {g: old[g] - new[g] for g in new}
+                added = {g: new[g] - old[g] for g in new}
+                n_removed = sum(len(q) for q in removed.values())
+                n_added = sum(len(q) for q in added.values())
+                if not n_removed and not n_added:
+                    return Change(0, 0)
+                if not n_removed:
+                    every = [q for qs in added.values() for q in qs]
+                    payload = ox.serialize(every, format=ox.RdfFormat.N_QUADS) or b""
+                    self._ox.load(payload, format=ox.RdfFormat.N_QUADS)
+                else:
+                    self._ox.update(
+                        "DELETE DATA { " + _graph_blocks(removed) + " } ; INSERT DATA { " + _graph_blocks(added) + " }"
+                    )
+                return Change(n_added, n_removed)
+            except OSError as exc:
+                raise StoreError(_explain_write_error(self.path, exc)) from exc
+
+    def drop_graph(self, graph: str) -> int:
+        """Remove the named graph ``graph``; return how many triples it held."""
+        with self._write_lock:
+            n = len(self.graph_quads(graph))
+            try:
+                self._ox.remove_graph(ox.NamedNode(graph))
+            except OSError as exc:
+                raise StoreError(_explain_write_error(self.path, exc)) from exc
+            return n
+
+    def flush(self) -> None:
+        """Ensure everything written is on disk."""
+        if self.path is not None:
+            self._ox.flush()
+
+
+def _explain_open_error(path: Path, exc: OSError) -> str:
+    text = str(exc)
+    if "lock" in text.lower():
+        return (
+            f"store {path} is in use by another ikg process (is `ikg serve` running?); "
+            "stop it, or use its HTTP interface"
+        )
+    if "permission" in text.lower() or "read-only" in text.lower():
+        return f"store {path} is not writable: {text}"
+    return f"cannot open store {path}: {text}"
+
+
+def _explain_write_error(path: Path | None, exc: OSError) -> str:
+    text = str(exc)
+    where = f"store {path}" if path else "in-memory store"
+    if "No space" in text or "ENOSPC" in text:
+        return f"{where}: disk full, nothing was written ({text})"
+    if "Read-only" in text or "Permission" in text:
+        return f"{where} is not writable, nothing was written ({text})"
+    return f"{where}: write failed, nothing was written ({text})"
