@@ -11,7 +11,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -46,14 +46,14 @@ class _State:
 state = _State()
 
 
-class ExportFormat(str, Enum):
+class ExportFormat(StrEnum):
     turtle = "turtle"
     trig = "trig"
     nquads = "nquads"
     jsonld = "jsonld"
 
 
-class QueryFormat(str, Enum):
+class QueryFormat(StrEnum):
     table = "table"
     csv = "csv"
     tsv = "tsv"
@@ -61,7 +61,7 @@ class QueryFormat(str, Enum):
     md = "md"
 
 
-class LangOption(str, Enum):
+class LangOption(StrEnum):
     de = "de"
     en = "en"
 
@@ -109,7 +109,10 @@ def _progress(enabled: bool) -> Iterator[Callable[[str, float], None]]:
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(
-        TextColumn("{task.description:<10}"), BarColumn(), TimeElapsedColumn(), transient=True,
+        TextColumn("{task.description:<10}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        transient=True,
         console=None,
     ) as bar:
         task = bar.add_task("import", total=1.0)
@@ -163,7 +166,9 @@ def _echo_concept(c: Any) -> None:
 
 @app.command("import")
 def import_(
-    path: Annotated[Path, typer.Argument(help="CSV folder, XLSX workbook, or RDF file (.ttl .nt .nq .trig .jsonld .rdf).")],
+    path: Annotated[
+        Path, typer.Argument(help="CSV folder, XLSX workbook, or RDF file (.ttl .nt .nq .trig .jsonld .rdf).")
+    ],
     graph: Annotated[
         str | None, typer.Option("--graph", help="Named graph IRI for an RDF file (required for triple formats).")
     ] = None,
@@ -255,9 +260,10 @@ def concepts() -> None:
 
     Example: ikg concepts
     """
+    from rdflib import Literal
+
     from ikg.api.output import render_rows
     from ikg.graph.inventory import list_concepts
-    from rdflib import Literal
 
     rows = [
         (
@@ -280,7 +286,7 @@ def query(
 ) -> None:
     """Run a SPARQL SELECT or ASK query (the default graph is the union of all concepts).
 
-    Example: ikg query -e 'PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?l WHERE { ?s skos:prefLabel ?l } LIMIT 5'
+    Example: ikg query --format csv -e 'SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 5'
     """
     from ikg.api.output import render_rows
     from ikg.graph.sparql import run_select_or_ask

@@ -61,7 +61,9 @@ def render_rows(names: Sequence[str], rows: Sequence[Sequence[Node | None]], fmt
     """
     if fmt == "json":
         bindings = [{n: _json_term(t) for n, t in zip(names, row, strict=True) if t is not None} for row in rows]
-        return json.dumps({"head": {"vars": list(names)}, "results": {"bindings": bindings}}, ensure_ascii=False, indent=2)
+        return json.dumps(
+            {"head": {"vars": list(names)}, "results": {"bindings": bindings}}, ensure_ascii=False, indent=2
+        )
     if fmt in ("csv", "tsv"):
         buf = io.StringIO()
         writer = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
@@ -70,6 +72,7 @@ def render_rows(names: Sequence[str], rows: Sequence[Sequence[Node | None]], fmt
             writer.writerow([_plain(t) for t in row])
         return buf.getvalue().rstrip("\n")
     if fmt == "md":
+
         def cell(t: Node | None) -> str:
             return _plain(t).replace("|", "\\|").replace("\n", " ")
 
@@ -79,9 +82,7 @@ def render_rows(names: Sequence[str], rows: Sequence[Sequence[Node | None]], fmt
     if fmt == "table":
         table = [list(names)] + [[_plain(t).replace("\n", " ") for t in row] for row in rows]
         widths = [max(len(r[i]) for r in table) for i in range(len(names))]
-        out = [
-            "  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in table
-        ]
+        out = ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in table]
         out.insert(1, "  ".join("-" * w for w in widths))
         return "\n".join(out)
     raise ValueError(f"unknown format {fmt!r} (use one of {', '.join(FORMATS)})")

@@ -48,7 +48,9 @@ def export_concepts(store: Store, fmt: str, concept_id: str | None = None) -> by
     concepts = [require_concept(store, concept_id)] if concept_id else list_concepts(store)
     if fmt == "turtle" and len(concepts) != 1:
         ids = ", ".join(c.id for c in concepts) or "none"
-        raise InputError(f"Turtle holds one graph: choose a concept with --concept (concepts: {ids}) or use --format trig")
+        raise InputError(
+            f"Turtle holds one graph: choose a concept with --concept (concepts: {ids}) or use --format trig"
+        )
     quads = sorted((q for c in concepts for q in store.graph_quads(c.graph)), key=str)
     if rdf_format.supports_datasets:
         return ox.serialize(quads, format=rdf_format, prefixes=None if fmt == "nquads" else PREFIXES) or b""

@@ -193,7 +193,8 @@ def import_rdf(
         quads = list(ox.parse(path=str(p), format=fmt, base_iri=p.resolve().as_uri()))
     except (SyntaxError, ValueError, OSError) as exc:
         raise InputError(
-            f"{p.name}: RDF syntax error, nothing was imported", [Problem("rdf_syntax", p.name, args={"detail": str(exc)})]
+            f"{p.name}: RDF syntax error, nothing was imported",
+            [Problem("rdf_syntax", p.name, args={"detail": str(exc)})],
         ) from exc
     by_graph: dict[str, list[ox.Quad]] = {}
     for q in quads:
@@ -202,9 +203,7 @@ def import_rdf(
         elif isinstance(q.graph_name, ox.NamedNode):
             name = q.graph_name.value
         else:
-            raise InputError(
-                f"{p.name}: holds triples outside a named graph; give --graph IRI to import them"
-            )
+            raise InputError(f"{p.name}: holds triples outside a named graph; give --graph IRI to import them")
         by_graph.setdefault(name, []).append(q)
     if graph is not None:
         by_graph.setdefault(graph, [])
@@ -252,19 +251,17 @@ def ensure_ready(store: Store, seed: bool = True) -> None:
     seeded = store.ask("ASK { GRAPH ?system { ?s ?p ?o } }", {"system": SYSTEM_GRAPH})
     if seeded:
         return
-    has_concept = store.ask(
-        "PREFIX ikg: <https://w3id.org/ikg/ns#> ASK { GRAPH ?g { ?c a ikg:IntegrationConcept } }"
-    )
+    has_concept = store.ask("PREFIX ikg: <https://w3id.org/ikg/ns#> ASK { GRAPH ?g { ?c a ikg:IntegrationConcept } }")
     if not has_concept:
         for name in DEFAULT_CONCEPTS:
-            with _materialised(name) as folder:
+            with _Materialised(name) as folder:
                 import_spreadsheet(store, folder)
     marker = Graph()
     marker.add((SYSTEM_GRAPH, IKG.seededWith, Literal(" ".join(DEFAULT_CONCEPTS))))
     store.replace_graph(str(SYSTEM_GRAPH), _quads(marker))
 
 
-class _materialised:
+class _Materialised:
     """Give a shipped data folder a real path (it may live inside a zip)."""
 
     def __init__(self, name: str) -> None:

@@ -79,7 +79,12 @@ def list_concepts(store: Store) -> list[ConceptInfo]:
             continue
         title = {k: str(v) for k, v in (("de", t_de), ("en", t_en)) if v is not None}
         concepts[str(g)] = ConceptInfo(
-            str(cid), str(c), str(g), title, str(issued) if issued else None, str(rev) if rev else None,
+            str(cid),
+            str(c),
+            str(g),
+            title,
+            str(issued) if issued else None,
+            str(rev) if rev else None,
             int(n) if isinstance(n, Literal) else 0,
         )
     by_class = {v: k for k, v in KINDS.items()}
@@ -111,5 +116,3 @@ def require_concept(store: Store, concept_id: str) -> ConceptInfo:
             return info
     known = ", ".join(c.id for c in list_concepts(store)) or "none"
     raise NotFoundError(f"no concept {concept_id!r} in the store (concepts: {known})")
-
-

@@ -117,10 +117,9 @@ def parse_decimal(value: Any) -> Decimal | None:
         return Decimal(repr(value)).normalize() if value == value else None
     text = str(value).strip().replace("\u00a0", "").replace(" ", "")
     if "," in text and "." in text:
-        if text.rfind(",") > text.rfind("."):
-            text = text.replace(".", "").replace(",", ".")
-        else:
-            text = text.replace(",", "")
+        # the separator that comes last is the decimal one
+        comma_last = text.rfind(",") > text.rfind(".")
+        text = text.replace(".", "").replace(",", ".") if comma_last else text.replace(",", "")
     elif "," in text:
         if text.count(",") > 1:
             return None
@@ -309,9 +308,7 @@ def _check_refs(sheet: Sheet, row: _Row, ids: dict[str, dict[str, _Row]]) -> Non
         elif col.type in ("choice", "choices"):
             values = value if isinstance(value, list) else [value]
             resolved = [_choice(row, col, v) for v in values]
-            row.values[col.name] = (
-                [r for r in resolved if r is not None] if col.type == "choices" else resolved[0]
-            )
+            row.values[col.name] = [r for r in resolved if r is not None] if col.type == "choices" else resolved[0]
 
 
 def _emit(mapped: Mapped, cid: str, rows: dict[str, list[_Row]]) -> None:

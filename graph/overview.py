@@ -26,7 +26,9 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?g ?x ?de ?en WHERE { GRAPH ?g {
   ?x a ikg:ActionField .
   FILTER NOT EXISTS { ?goal ikg:inActionField ?x }
-""" + _LABELS + "} } ORDER BY ?x",
+"""
+    + _LABELS
+    + "} } ORDER BY ?x",
     "action_fields_without_wg": """
 PREFIX ikg: <https://w3id.org/ikg/ns#>
 PREFIX org: <http://www.w3.org/ns/org#>
@@ -34,14 +36,18 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?g ?x ?de ?en WHERE { GRAPH ?g {
   ?x a ikg:ActionField .
   FILTER NOT EXISTS { ?wg org:purpose ?x }
-""" + _LABELS + "} } ORDER BY ?x",
+"""
+    + _LABELS
+    + "} } ORDER BY ?x",
     "tasks_without_goal": """
 PREFIX ikg: <https://w3id.org/ikg/ns#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?g ?x ?de ?en WHERE { GRAPH ?g {
   ?x a ikg:CrossCuttingTask .
   FILTER NOT EXISTS { ?goal ikg:addressesTask ?x }
-""" + _LABELS + "} } ORDER BY ?x",
+"""
+    + _LABELS
+    + "} } ORDER BY ?x",
     "goals_without_actor": """
 PREFIX ikg: <https://w3id.org/ikg/ns#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -49,7 +55,9 @@ SELECT ?g ?x ?de ?en WHERE { GRAPH ?g {
   ?x a ikg:Goal .
   FILTER NOT EXISTS { ?x a ikg:ConceptGoal }
   FILTER NOT EXISTS { ?x ikg:pursuedBy ?actor }
-""" + _LABELS + "} } ORDER BY ?x",
+"""
+    + _LABELS
+    + "} } ORDER BY ?x",
 }
 
 

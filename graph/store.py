@@ -106,9 +106,7 @@ def _graph_blocks(graphs: Mapping[ox.NamedNode, set[ox.Quad]]) -> str:
     for g, quads in graphs.items():
         if not quads:
             continue
-        text = ox.serialize(
-            [ox.Triple(q.subject, q.predicate, q.object) for q in quads], format=ox.RdfFormat.N_TRIPLES
-        )
+        text = ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads], format=ox.RdfFormat.N_TRIPLES)
         parts.append("GRAPH " + str(g) + " { " + (text or b"").decode("utf-8") + " }")
     return " ".join(parts)
 

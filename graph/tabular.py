@@ -63,9 +63,7 @@ def _fmt_size(n: int) -> str:
 def _check_size(path: Path, size: int, problems: list[Problem]) -> bool:
     limit = max_input_bytes()
     if size > limit:
-        problems.append(
-            Problem("too_large", path.name, args={"size": _fmt_size(size), "limit": _fmt_size(limit)})
-        )
+        problems.append(Problem("too_large", path.name, args={"size": _fmt_size(size), "limit": _fmt_size(limit)}))
         return False
     return True
 
@@ -96,9 +94,7 @@ def _detect_delimiter(text: str) -> str:
     return best if counts[best] else ";"
 
 
-def _map_header(
-    sheet: Sheet, header: list[Any], source: str, problems: list[Problem]
-) -> dict[int, str]:
+def _map_header(sheet: Sheet, header: list[Any], source: str, problems: list[Problem]) -> dict[int, str]:
     names = {normalise_name(c.name): c.name for c in sheet.columns}
     names.update({normalise_name(c.alias): c.name for c in sheet.columns})
     index: dict[int, str] = {}
@@ -109,9 +105,7 @@ def _map_header(
             continue
         col = names.get(normalise_name(text))
         if col is None:
-            problems.append(
-                Problem("unknown_column", source, 1, None, {"header": text.strip()}, "warning")
-            )
+            problems.append(Problem("unknown_column", source, 1, None, {"header": text.strip()}, "warning"))
             continue
         if col in seen:
             problems.append(Problem("duplicate_column", source, 1, col, {"column": col}))
@@ -120,15 +114,11 @@ def _map_header(
         index[i] = col
     for col in sheet.columns:
         if col.required and col.name not in seen:
-            problems.append(
-                Problem("missing_column", source, 1, col.name, {"column": col.name, "alias": col.alias})
-            )
+            problems.append(Problem("missing_column", source, 1, col.name, {"column": col.name, "alias": col.alias}))
     return index
 
 
-def _table_from_rows(
-    sheet: Sheet, source: str, rows: Any, problems: list[Problem]
-) -> RawTable:
+def _table_from_rows(sheet: Sheet, source: str, rows: Any, problems: list[Problem]) -> RawTable:
     table = RawTable(sheet, source)
     iterator = iter(rows)
     header = next(iterator, None)

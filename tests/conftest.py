@@ -63,7 +63,16 @@ SMALL: dict[str, list[list[str]]] = {
         ["oeffnung", "Interkulturelle Öffnung", "Intercultural opening", "2"],
     ],
     "ziele": [
-        ["id", "titel", "handlungsfelder", "querschnittsaufgaben", "arbeitsgruppe", "verfolgt_von", "oberziel", "ebene"],
+        [
+            "id",
+            "titel",
+            "handlungsfelder",
+            "querschnittsaufgaben",
+            "arbeitsgruppe",
+            "verfolgt_von",
+            "oberziel",
+            "ebene",
+        ],
         ["z1", "Durchgängige sprachliche Bildung", "sprache", "vernetzung", "ag-sprache", "verein|schule", "", ""],
         ["z2", "Übergang Schule – Beruf", "arbeit", "", "ag-arbeit", "schule", "", ""],
         ["z3", "Sprachkurse im Verein", "sprache", "", "ag-sprache", "verein", "z1", ""],

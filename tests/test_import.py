@@ -75,7 +75,9 @@ def test_other_delimiters_give_the_same_graph(store: Store, tmp_path: Path, deli
     import_spreadsheet(store, write_csv_set(tmp_path / "semi"))
     reference = graph_of(store)
     other = Store(":memory:")
-    import_spreadsheet(other, write_csv_set(tmp_path / "other", delimiter=delimiter, encodings=dict.fromkeys(SMALL, "utf-8")))
+    import_spreadsheet(
+        other, write_csv_set(tmp_path / "other", delimiter=delimiter, encodings=dict.fromkeys(SMALL, "utf-8"))
+    )
     assert isomorphic(reference, graph_of(other))
 
 
@@ -203,7 +205,7 @@ def test_control_characters_and_bidi_overrides_are_refused(store: Store, tmp_pat
 
 def test_provenance_on_every_resource(store: Store, small_csv: Path) -> None:
     import_spreadsheet(store, small_csv)
-    names, rows = store.select(
+    _, rows = store.select(
         """PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX ikg: <https://w3id.org/ikg/ns#>
         PREFIX org: <http://www.w3.org/ns/org#>
         SELECT ?s WHERE { VALUES ?c { ikg:Actor ikg:WorkingGroup ikg:Goal org:Membership ikg:Cooperation

@@ -1,0 +1,95 @@
+"""An import killed at any point (a real ``kill -9``) leaves the store exactly as it was, or fully new."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from ikg.graph.namespaces import concept_graph
+from ikg.graph.store import Store
+
+from .conftest import write_csv_set
+
+CID = "gross"
+GRAPH = str(concept_graph(CID))
+
+
+def big_tables(n: int, variant: int) -> dict[str, list[list[str]]]:
+    """A concept of ``n`` actors; variant 2 drops every tenth actor of variant 1 and adds new ones."""
+    ids = [f"a{i}" for i in range(n) if variant == 1 or i % 10]
+    ids += [f"neu{i}" for i in range(n // 10)] if variant == 2 else []
+    groups = [f"ag{i}" for i in range(max(1, n // 20))]
+    return {
+        "konzept": [["id", "titel"], [CID, f"Großer Kreis, Fassung {variant}"]],
+        "handlungsfelder": [["id", "bezeichnung"], ["sprache", "Sprache"], ["arbeit", "Arbeit"]],
+        "akteure": [["id", "name", "typ", "ort"]]
+        + [[a, f"Akteur {a}", "verein", f"Ort {i % 10}"] for i, a in enumerate(ids)],
+        "arbeitsgruppen": [["id", "name", "handlungsfelder"]] + [[g, f"AG {g}", "sprache"] for g in groups],
+        "mitgliedschaften": [["akteur", "arbeitsgruppe"]] + [[a, groups[i % len(groups)]] for i, a in enumerate(ids)],
+        "ziele": [["id", "titel", "handlungsfelder", "arbeitsgruppe"]]
+        + [[f"z{g}", f"Ziel von {g}", "arbeit", g] for g in groups],
+    }
+
+
+def _ikg(store: Path, *args: str) -> list[str]:
+    exe = Path(sys.executable).with_name("ikg")
+    base = [str(exe)] if exe.exists() else [sys.executable, "-m", "ikg.api.cli"]
+    return [*base, "--store", str(store), "--no-seed", *args]
+
+
+def _snapshot(store_dir: Path) -> frozenset[str]:
+    store = Store(store_dir)
+    try:
+        return frozenset(str(q) for q in store.graph_quads(GRAPH))
+    finally:
+        del store
+
+
+def _kill_runs(tmp_path: Path, runs: int, n: int) -> dict[str, int]:
+    v1 = write_csv_set(tmp_path / "v1", big_tables(n, 1), encodings={})
+    v2 = write_csv_set(tmp_path / "v2", big_tables(n, 2), encodings={})
+    # reference states and the duration of an undisturbed import
+    ref = tmp_path / "ref"
+    subprocess.run(_ikg(ref, "import", str(v1)), check=True, capture_output=True)
+    old = _snapshot(ref)
+    started = time.perf_counter()
+    subprocess.run(_ikg(ref, "import", str(v2)), check=True, capture_output=True)
+    duration = time.perf_counter() - started
+    new = _snapshot(ref)
+    assert old and new and old != new
+
+    rng = random.Random(1926)
+    outcomes = {"old": 0, "new": 0}
+    for run in range(runs):
+        store_dir = tmp_path / f"s{run}"
+        subprocess.run(_ikg(store_dir, "import", str(v1)), check=True, capture_output=True)
+        child = subprocess.Popen(
+            _ikg(store_dir, "import", str(v2)), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        time.sleep(rng.uniform(0.3, 1.05) * duration)
+        if child.poll() is None:
+            os.kill(child.pid, signal.SIGKILL)
+        child.wait()
+        state = _snapshot(store_dir)  # the store must open after the kill
+        assert state in (old, new), f"run {run}: store holds a mix of old and new data"
+        outcomes["old" if state == old else "new"] += 1
+    return outcomes
+
+
+def test_kill_during_import_leaves_old_or_new(tmp_path: Path) -> None:
+    outcomes = _kill_runs(tmp_path, runs=3, n=1500)
+    assert sum(outcomes.values()) == 3
+
+
+@pytest.mark.slow
+def test_kill_loop_long(tmp_path: Path) -> None:
+    outcomes = _kill_runs(tmp_path, runs=int(os.environ.get("IKG_KILL_RUNS", "4")), n=4000)
+    print("kill outcomes:", outcomes)
+    assert outcomes["old"] + outcomes["new"] >= 1

@@ -1,0 +1,114 @@
+"""The ``ikg`` command line, run as a user runs it: a subprocess, from another directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .conftest import SMALL, write_csv_set
+
+
+def test_up_loads_the_default_concept_into_a_new_store(run_ikg) -> None:
+    result = run_ikg("up", check=True)
+    assert "mettmann-2015: Integration concept of the district of Mettmann 2015" in result.stdout
+    assert "action fields without a goal: Culture, Sport" in result.stdout
+
+
+def test_up_in_german(run_ikg) -> None:
+    result = run_ikg("--lang", "de", "up", check=True)
+    assert "Handlungsfelder ohne AG: Kultur, Sport" in result.stdout
+
+
+def test_help_documents_every_command_with_an_example(run_ikg) -> None:
+    for command in ("up", "import", "validate", "export", "info", "query", "concepts", "drop"):
+        result = run_ikg(command, "--help", check=True)
+        assert "Example: ikg" in result.stdout, command
+
+
+def test_import_info_and_drop(run_ikg, tmp_path: Path) -> None:
+    folder = write_csv_set(tmp_path / "klein")
+    result = run_ikg("import", str(folder), check=True)
+    assert "imported concept kleinstadt-2020" in result.stdout
+    info = run_ikg("info", check=True).stdout
+    assert "kleinstadt-2020: Integrationskonzept Kleinstadt" in info and "actors 5" in info
+    again = run_ikg("import", str(folder), check=True)
+    assert "(+0 -0)" in again.stdout
+    assert run_ikg("drop", "--concept", "kleinstadt-2020").returncode == 1  # no --yes, no terminal
+    run_ikg("drop", "--concept", "kleinstadt-2020", "--yes", check=True)
+    assert "kleinstadt-2020" not in run_ikg("concepts", check=True).stdout
+    # the store was seeded once; a dropped default concept does not come back
+    run_ikg("drop", "--concept", "mettmann-2015", "--yes", check=True)
+    assert "mettmann-2015" not in run_ikg("concepts", check=True).stdout
+
+
+def test_bad_spreadsheet_gives_one_line_per_problem_and_no_traceback(run_ikg, tmp_path: Path) -> None:
+    tables = {**SMALL, "mitgliedschaften": [*SMALL["mitgliedschaften"], ["stadt", "ag-sprach", "", "", ""]]}
+    result = run_ikg("import", str(write_csv_set(tmp_path / "bad", tables)))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert lines[0] == (
+        "ikg: mitgliedschaften.csv, row 6, column working_group: "
+        "unknown reference ag-sprach (no such id in table working_groups)"
+    )
+    assert lines[-1].startswith("ikg: error: bad: 1 problem(s), nothing was imported")
+    assert "kleinstadt" not in run_ikg("concepts", check=True).stdout
+
+
+def test_validate_writes_nothing(run_ikg, tmp_path: Path) -> None:
+    result = run_ikg("validate", str(write_csv_set(tmp_path / "klein")), check=True)
+    assert "valid, concept kleinstadt-2020" in result.stdout
+    assert "kleinstadt" not in run_ikg("concepts", check=True).stdout
+
+
+def test_query_formats_and_syntax_error(run_ikg) -> None:
+    q = "PREFIX ikg: <https://w3id.org/ikg/ns#> SELECT ?wg WHERE { ?wg a ikg:WorkingGroup } ORDER BY ?wg"
+    csv_out = run_ikg("query", "-e", q, "--format", "csv", check=True).stdout.splitlines()
+    assert csv_out[0] == "wg" and len(csv_out) == 4
+    bad = run_ikg("query", "-e", "SELECT ?x WHERE { ?x")
+    assert bad.returncode == 1 and bad.stderr.startswith("ikg: error:") and "Traceback" not in bad.stderr
+
+
+def test_missing_path_is_one_clear_line(run_ikg) -> None:
+    result = run_ikg("import", "/nonexistent/folder")
+    assert result.returncode == 1
+    assert result.stderr.strip() == "ikg: error: /nonexistent/folder: no such file or folder"
+
+
+def test_store_in_use_is_explained(run_ikg, tmp_path: Path) -> None:
+    store_dir = tmp_path / "busy"
+    holder = ox.Store(str(store_dir))  # another process would hold the same lock
+    try:
+        result = run_ikg("info", extra_env={"IKG_STORE": str(store_dir)})
+    finally:
+        del holder
+    assert result.returncode == 1
+    assert "in use by another ikg process" in result.stderr
+
+
+def test_export_round_trip(run_ikg, tmp_path: Path) -> None:
+    run_ikg("import", str(write_csv_set(tmp_path / "klein")), check=True)
+    dump = tmp_path / "all.trig"
+    run_ikg("export", "--format", "trig", "--out", str(dump), check=True)
+    again = run_ikg("export", "--format", "nquads", check=True).stdout
+    other = {"IKG_STORE": str(tmp_path / "other"), "IKG_NO_SEED": "1"}
+    run_ikg("import", str(dump), check=True, extra_env=other)
+    assert run_ikg("export", "--format", "nquads", extra_env=other, check=True).stdout == again
+    # one concept as Turtle, into a named graph of the user's choice
+    ttl = tmp_path / "k.ttl"
+    run_ikg("export", "-f", "turtle", "--concept", "kleinstadt-2020", "-o", str(ttl), check=True)
+    third = {"IKG_STORE": str(tmp_path / "third"), "IKG_NO_SEED": "1"}
+    no_graph = run_ikg("import", str(ttl), extra_env=third)
+    assert no_graph.returncode == 1 and "--graph" in no_graph.stderr
+    run_ikg("import", str(ttl), "--graph", "https://w3id.org/ikg/graph/kleinstadt-2020", check=True, extra_env=third)
+    exported = run_ikg("export", "--format", "nquads", "--concept", "kleinstadt-2020", extra_env=third, check=True)
+    original = run_ikg("export", "--format", "nquads", "--concept", "kleinstadt-2020", check=True)
+    assert exported.stdout == original.stdout
+
+
+def test_rdf_syntax_error_writes_nothing(run_ikg, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("<https://example.org/a> <https://example.org/p> .\n", encoding="utf-8")
+    result = run_ikg("import", str(bad), "--graph", "https://example.org/g")
+    assert result.returncode == 1 and "RDF syntax error" in result.stderr

@@ -1,0 +1,25 @@
+"""The Examples sections of the docstrings run as doctests."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+
+import pytest
+
+MODULES = [
+    "ikg.graph.namespaces",
+    "ikg.graph.problems",
+    "ikg.graph.schema",
+    "ikg.graph.mapping",
+    "ikg.graph.store",
+    "ikg.graph.i18n",
+    "ikg.api.output",
+]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_doctests(name: str) -> None:
+    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0
+    assert result.attempted > 0

@@ -1,0 +1,132 @@
+"""The ontology and the SHACL shapes: both parse; each shape accepts a valid and rejects an invalid example."""
+
+from __future__ import annotations
+
+import pyshacl
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.namespace import OWL, RDF, SH
+
+from ikg.graph.resources import ontology_graph, shapes_graph
+from ikg.graph.validate import shacl_problems
+
+SHAPES = "https://w3id.org/ikg/shapes#"
+
+PREFIXES = """
+@prefix ikg: <https://w3id.org/ikg/ns#> . @prefix org: <http://www.w3.org/ns/org#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> . @prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix dcterms: <http://purl.org/dc/terms/> . @prefix time: <http://www.w3.org/2006/time#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> . @prefix at: <https://w3id.org/ikg/vocab/actor-type/> .
+@prefix role: <https://w3id.org/ikg/vocab/role/> . @prefix ek: <https://w3id.org/ikg/vocab/event-kind/> .
+@prefix : <https://example.org/k/> .
+"""
+
+#: One valid instance of every target class.
+VALID = (
+    PREFIXES
+    + """
+:src a ikg:Source ; rdfs:label "Ratsbeschluss S. 3" .
+:k a ikg:IntegrationConcept ; dcterms:identifier "k" ; dcterms:title "Konzept"@de ; dcterms:issued "2015-06-30"^^xsd:date ;
+   dcterms:publisher :stadt ; prov:wasRevisionOf :k0 ; prov:wasDerivedFrom :src .
+:k0 a ikg:IntegrationConcept ; dcterms:identifier "k0" ; dcterms:title "Rahmenkonzept"@de ; dcterms:issued "2007"^^xsd:gYear ;
+   prov:wasDerivedFrom :src .
+:ort a ikg:Town ; skos:prefLabel "Velbert"@de .
+:stadt a ikg:Actor , org:FormalOrganization ; skos:prefLabel "Stadt"@de ; org:classification at:administration ;
+   ikg:locatedIn :ort ; prov:wasDerivedFrom :src .
+:amt a ikg:Actor , org:OrganizationalUnit ; skos:prefLabel "Amt"@de ; org:classification at:administration ;
+   org:unitOf :stadt ; prov:wasDerivedFrom :src .
+:scheme a skos:ConceptScheme ; skos:prefLabel "Handlungsfelder"@de .
+:sprache a ikg:ActionField , skos:Concept ; skos:prefLabel "Sprache"@de , "Language"@en ; skos:inScheme :scheme ;
+   skos:notation "1" ; prov:wasDerivedFrom :src .
+:vernetzung a ikg:CrossCuttingTask , skos:Concept ; skos:prefLabel "Vernetzung"@de ; skos:inScheme :scheme ;
+   prov:wasDerivedFrom :src .
+:ag a ikg:WorkingGroup , org:OrganizationalCollaboration ; skos:prefLabel "AG Sprache"@de ; org:purpose :sprache ;
+   prov:wasDerivedFrom :src .
+:m a org:Membership ; org:member :amt ; org:organization :ag ; org:role role:lead ; org:memberDuring :i ;
+   prov:wasDerivedFrom :src .
+:i a time:Interval ; time:hasBeginning :ib . :ib a time:Instant ; time:inXSDDate "2014-02-01"^^xsd:date .
+:z a ikg:Goal ; skos:prefLabel "Sprachbildung"@de ; ikg:inActionField :sprache ; ikg:addressesTask :vernetzung ;
+   ikg:formulatedBy :ag ; ikg:pursuedBy :amt ; prov:wasDerivedFrom :src .
+:z2 a ikg:Goal ; skos:prefLabel "Sprachkurse"@de ; ikg:inActionField :sprache ; skos:broader :z ; prov:wasDerivedFrom :src .
+:kz a ikg:Goal , ikg:ConceptGoal ; skos:prefLabel "Breiter Konsens"@de ; ikg:goalOf :k ; prov:wasDerivedFrom :src .
+:coop a ikg:Cooperation ; ikg:partner :stadt , :amt ; ikg:since "2013"^^xsd:gYear ; prov:wasDerivedFrom :src .
+:ind a ikg:Indicator ; skos:prefLabel "Anteil"@de ; rdf:value "26.5"^^xsd:decimal ; ikg:unit "%" ;
+   dcterms:date "2014-12-31"^^xsd:date ; prov:wasDerivedFrom :src .
+:ev a ikg:Event ; skos:prefLabel "Frist"@de ; dcterms:date "2015-06-30"^^xsd:date ; ikg:eventKind ek:deadline ;
+   prov:wasDerivedFrom :src .
+"""
+)
+
+#: Per shape: a SPARQL Update turning VALID into an example that violates exactly that shape.
+INVALID: dict[str, str] = {
+    "ConceptShape": "DELETE { :k dcterms:title ?t } WHERE { :k dcterms:title ?t }",
+    "ActorShape": "DELETE { :stadt org:classification ?c } WHERE { :stadt org:classification ?c }",
+    "WorkingGroupShape": "DELETE { :ag skos:prefLabel ?l } WHERE { :ag skos:prefLabel ?l }",
+    "MembershipShape": "DELETE { :m org:organization ?o } WHERE { :m org:organization ?o }",
+    "GoalShape": "INSERT DATA { :z ikg:formulatedBy :stadt }",
+    "GoalActionFieldShape": "DELETE { :z2 ikg:inActionField ?f } WHERE { :z2 ikg:inActionField ?f }",
+    "ActionFieldShape": "DELETE { :sprache skos:inScheme ?s } WHERE { :sprache skos:inScheme ?s }",
+    "CooperationShape": "DELETE DATA { :coop ikg:partner :amt }",
+    "IndicatorShape": 'DELETE DATA { :ind rdf:value "26.5"^^xsd:decimal } ; INSERT DATA { :ind rdf:value "26,5" }',
+    "EventShape": 'DELETE DATA { :ev dcterms:date "2015-06-30"^^xsd:date } ; INSERT DATA { :ev dcterms:date "30.06.2015" }',
+    "LabelLanguageShape": 'INSERT DATA { :ort skos:prefLabel "Velbert ohne Sprache" }',
+    "ProvenanceShape": "DELETE { :ev prov:wasDerivedFrom ?s } WHERE { :ev prov:wasDerivedFrom ?s }",
+}
+
+
+def _valid() -> Graph:
+    return Graph().parse(data=VALID, format="turtle")
+
+
+def _violations(data: Graph) -> set[str]:
+    combined = data + ontology_graph()
+    _, report, _ = pyshacl.validate(combined, shacl_graph=shapes_graph(), inference="none")
+    shapes: set[str] = set()
+    sg = shapes_graph()
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        source = report.value(result, SH.sourceShape)
+        # a property shape belongs to the node shape that lists it
+        owner = next(sg.subjects(SH.property, source), source)
+        shapes.add(str(owner).removeprefix(SHAPES))
+    return shapes
+
+
+def test_ontology_and_shapes_parse() -> None:
+    onto, shapes = ontology_graph(), shapes_graph()
+    assert (URIRef("https://w3id.org/ikg/ns"), RDF.type, OWL.Ontology) in onto
+    assert len(list(shapes.subjects(RDF.type, SH.NodeShape))) == len(INVALID)
+
+
+def test_every_constraint_has_a_german_and_an_english_message() -> None:
+    sg = shapes_graph()
+    constrained = set(sg.subjects(SH.property, None)) | set(sg.objects(None, SH.property))
+    for shape in set(sg.objects(None, SH.property)) | {
+        s for s in sg.subjects(RDF.type, SH.NodeShape) if (s, SH.message, None) in sg
+    }:
+        langs = {m.language for m in sg.objects(shape, SH.message)}
+        assert langs == {"de", "en"}, shape
+    assert constrained
+
+
+def test_the_valid_example_conforms() -> None:
+    assert _violations(_valid()) == set()
+    assert shacl_problems(_valid()) == []
+
+
+@pytest.mark.parametrize("shape", sorted(INVALID))
+def test_each_shape_rejects_its_invalid_example(shape: str) -> None:
+    data = _valid()
+    data.update(PREFIXES.replace("@prefix", "PREFIX").replace(" .\n", "\n").replace(" . ", "\n") + INVALID[shape])
+    assert _violations(data) == {shape}
+
+
+def test_violations_carry_the_clerks_message() -> None:
+    data = _valid()
+    data.update(
+        PREFIXES.replace("@prefix", "PREFIX").replace(" .\n", "\n").replace(" . ", "\n")
+        + INVALID["GoalActionFieldShape"]
+    )
+    (problem,) = shacl_problems(data)
+    assert "handlungsfelder" in problem.message("de")
+    assert problem.message("en").startswith("A goal needs at least one action field")
