@@ -73,6 +73,7 @@ def _main(
         typer.Option(
             "--store",
             envvar="IKG_STORE",
+            metavar="DIR",
             help="Store directory (default: ~/.local/share/ikg/store); ':memory:' for a throw-away store.",
         ),
     ] = None,
@@ -143,7 +144,8 @@ def up() -> None:
         _echo_concept(c)
         for kind, labels in uncovered(store, c.id, state.lang).items():
             if labels:
-                typer.echo(f"  {_T[kind][state.lang]}: {', '.join(labels)}")
+                shown = ", ".join(labels[:4]) + (f" … (+{len(labels) - 4})" if len(labels) > 4 else "")
+                typer.echo(f"  {_T[kind][state.lang]} ({len(labels)}): {shown}")
     if not concepts:
         typer.echo("  (no concept; import one with: ikg import FOLDER_OR_XLSX)")
 

@@ -12,12 +12,12 @@ from .conftest import SMALL, write_csv_set
 def test_up_loads_the_default_concept_into_a_new_store(run_ikg) -> None:
     result = run_ikg("up", check=True)
     assert "mettmann-2015: Integration concept of the district of Mettmann 2015" in result.stdout
-    assert "action fields without a goal: Culture, Sport" in result.stdout
+    assert "action fields without a goal (2): Culture, Sport" in result.stdout
 
 
 def test_up_in_german(run_ikg) -> None:
     result = run_ikg("--lang", "de", "up", check=True)
-    assert "Handlungsfelder ohne AG: Kultur, Sport" in result.stdout
+    assert "Handlungsfelder ohne AG (2): Kultur, Sport" in result.stdout
 
 
 def test_help_documents_every_command_with_an_example(run_ikg) -> None:
