@@ -89,12 +89,14 @@ def test_store_in_use_is_explained(run_ikg, tmp_path: Path) -> None:
 
 def test_export_round_trip(run_ikg, tmp_path: Path) -> None:
     run_ikg("import", str(write_csv_set(tmp_path / "klein")), check=True)
-    dump = tmp_path / "all.trig"
-    run_ikg("export", "--format", "trig", "--out", str(dump), check=True)
     again = run_ikg("export", "--format", "nquads", check=True).stdout
-    other = {"IKG_STORE": str(tmp_path / "other"), "IKG_NO_SEED": "1"}
-    run_ikg("import", str(dump), check=True, extra_env=other)
-    assert run_ikg("export", "--format", "nquads", extra_env=other, check=True).stdout == again
+    assert "kleinstadt-2020" in again and "mettmann-2015" in again
+    for fmt, suffix in (("trig", "trig"), ("jsonld", "jsonld"), ("nquads", "nq")):
+        dump = tmp_path / f"all.{suffix}"
+        run_ikg("export", "--format", fmt, "--out", str(dump), check=True)
+        other = {"IKG_STORE": str(tmp_path / f"other-{fmt}"), "IKG_NO_SEED": "1"}
+        run_ikg("import", str(dump), check=True, extra_env=other)
+        assert run_ikg("export", "--format", "nquads", extra_env=other, check=True).stdout == again, fmt
     # one concept as Turtle, into a named graph of the user's choice
     ttl = tmp_path / "k.ttl"
     run_ikg("export", "-f", "turtle", "--concept", "kleinstadt-2020", "-o", str(ttl), check=True)
