@@ -21,7 +21,7 @@ from .mapping import Mapped, map_tables
 from .namespaces import IKG, ONTOLOGY_GRAPH, SYSTEM_GRAPH, concept_graph
 from .problems import Problem
 from .resources import data_dir, ontology_graph
-from .store import Change, Store, default_store_path, to_ox
+from .store import Change, Store, default_store_path, from_ox, to_ox
 from .tabular import max_input_bytes, read_tables
 from .validate import shacl_problems
 
@@ -209,8 +209,6 @@ def import_rdf(
         by_graph.setdefault(graph, [])
     progress("validate", 0.4)
     data = Graph()
-    from .store import from_ox
-
     for qs in by_graph.values():
         for q in qs:
             data.add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)))  # type: ignore[arg-type]

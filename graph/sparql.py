@@ -10,7 +10,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from .errors import QueryError
-from .store import Store, from_ox
+from .store import Store, solution_rows
 
 __all__ = ["run_select_or_ask"]
 
@@ -31,6 +31,5 @@ def run_select_or_ask(
     if isinstance(result, ox.QueryBoolean):
         return ["ask"], [(Literal(bool(result), datatype=XSD.boolean),)]
     if isinstance(result, ox.QuerySolutions):
-        names = [v.value for v in result.variables]
-        return names, [tuple(from_ox(s[i]) for i in range(len(names))) for s in result]
+        return solution_rows(result)
     raise QueryError("CONSTRUCT and DESCRIBE give graphs, not rows: use the HTTP endpoint or a SELECT query")

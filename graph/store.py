@@ -27,6 +27,7 @@ __all__ = [
     "Store",
     "default_store_path",
     "from_ox",
+    "solution_rows",
     "to_ox",
 ]
 
@@ -82,6 +83,12 @@ def from_ox(term: Any) -> Node | None:
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
     raise TypeError(f"unsupported term {term!r}")
+
+
+def solution_rows(result: ox.QuerySolutions) -> tuple[list[str], list[tuple[Node | None, ...]]]:
+    """Return the variable names and the rows (rdflib terms, ``None`` if unbound) of SELECT results."""
+    names = [v.value for v in result.variables]
+    return names, [tuple(from_ox(sol[i]) for i in range(len(names))) for sol in result]
 
 
 @dataclass(frozen=True)
@@ -182,9 +189,7 @@ class Store:
         result = self.query(sparql, bindings)
         if not isinstance(result, ox.QuerySolutions):
             raise QueryError("not a SELECT query")
-        names = [v.value for v in result.variables]
-        rows = [tuple(from_ox(sol[i]) for i in range(len(names))) for sol in result]
-        return names, rows
+        return solution_rows(result)
 
     def ask(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> bool:
         """Run an ASK query."""
