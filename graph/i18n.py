@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Literal
 
-__all__ = ["Lang", "default_lang", "pick"]
+__all__ = ["Lang", "default_lang"]
 
 Lang = Literal["de", "en"]
 
@@ -29,11 +29,3 @@ def default_lang() -> Lang:
         if value:
             return "de" if value.lower().startswith("de") else "en"
     return "en"
-
-
-def pick(texts: dict[str, str], lang: str) -> str:
-    """Return the text in ``lang``, falling back to German, then English, then any."""
-    for key in (lang, "de", "en"):
-        if texts.get(key):
-            return texts[key]
-    return next(iter(texts.values()), "")

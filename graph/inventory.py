@@ -10,7 +10,7 @@ from .errors import NotFoundError
 from .namespaces import concept_graph, concept_id_of_graph
 from .store import Store
 
-__all__ = ["KINDS", "ConceptInfo", "concept_counts", "list_concepts", "require_concept"]
+__all__ = ["KINDS", "ConceptInfo", "list_concepts", "require_concept"]
 
 #: kinds counted by ``ikg info``, by class IRI
 KINDS: dict[str, str] = {
@@ -95,11 +95,6 @@ def list_concepts(store: Store) -> list[ConceptInfo]:
         if info is not None and kind is not None and isinstance(n, Literal):
             info.counts[kind] = int(n)
     return sorted(concepts.values(), key=lambda c: c.id)
-
-
-def concept_counts(store: Store, concept_id: str) -> dict[str, int]:
-    """Return the number of resources per kind in one concept."""
-    return require_concept(store, concept_id).counts
 
 
 def require_concept(store: Store, concept_id: str) -> ConceptInfo:

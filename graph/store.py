@@ -206,12 +206,6 @@ class Store:
         """Return the IRIs of all named graphs, sorted."""
         return sorted(g.value for g in self._ox.named_graphs() if isinstance(g, ox.NamedNode))
 
-    def dump(self, fmt: ox.RdfFormat, graph: str | None = None, prefixes: dict[str, str] | None = None) -> bytes:
-        """Serialise one named graph (triple formats) or every named graph (quad formats)."""
-        if graph is not None:
-            return self._ox.dump(format=fmt, from_graph=ox.NamedNode(graph), prefixes=prefixes) or b""
-        return self._ox.dump(format=fmt, prefixes=prefixes) or b""
-
     def __len__(self) -> int:
         return len(self._ox)
 
