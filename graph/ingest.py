@@ -21,8 +21,9 @@ from .mapping import Mapped, map_tables
 from .namespaces import IKG, ONTOLOGY_GRAPH, SYSTEM_GRAPH, concept_graph
 from .problems import Problem
 from .resources import data_dir, ontology_graph
-from .store import Change, Store, default_store_path, from_ox, to_ox
+from .store import Change, Store, default_store_path
 from .tabular import max_input_bytes, read_tables
+from .terms import from_ox, to_ox
 from .validate import shacl_problems
 
 __all__ = [

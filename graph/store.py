@@ -16,19 +16,18 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from .errors import QueryError, StoreError
+from .sparql_text import bind_values
+from .terms import from_ox, to_ox
 
 __all__ = [
     "MEMORY",
     "Change",
     "Store",
     "default_store_path",
-    "from_ox",
     "solution_rows",
-    "to_ox",
 ]
 
 MEMORY = ":memory:"
@@ -44,45 +43,6 @@ def default_store_path() -> str:
         return explicit
     base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
     return os.path.join(base, "ikg", "store")
-
-
-def to_ox(term: Node) -> Any:
-    """Convert an rdflib term to a pyoxigraph term.
-
-    Examples
-    --------
-    >>> to_ox(Literal("Sprache", lang="de"))
-    <Literal value=Sprache language=de>
-    """
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    raise TypeError(f"cannot store {term!r}")
-
-
-def from_ox(term: Any) -> Node | None:
-    """Convert a pyoxigraph term (or ``None``) to an rdflib term."""
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        dt = term.datatype.value
-        if dt == "http://www.w3.org/2001/XMLSchema#string":
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(dt), normalize=False)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    raise TypeError(f"unsupported term {term!r}")
 
 
 def solution_rows(result: ox.QuerySolutions) -> tuple[list[str], list[tuple[Node | None, ...]]]:
@@ -164,8 +124,8 @@ class Store:
         sparql : str
             The query text.
         bindings : mapping, optional
-            Variable name to rdflib term; substituted by the engine (SEP-0007), never pasted
-            into the text.
+            Variable name to rdflib term; bound with a ``VALUES`` block written by the RDF
+            serialiser (:func:`~ikg.graph.sparql_text.bind_values`), never pasted into the text.
         union : bool
             Whether the default graph is the union of all named graphs (the ikg convention).
 
@@ -174,9 +134,9 @@ class Store:
         QueryError
             With the parser's message, if the query is malformed.
         """
-        subs = {ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()}
+        text = bind_values(sparql, bindings) if bindings else sparql
         try:
-            return self._ox.query(sparql, use_default_graph_as_union=union, substitutions=subs or None)
+            return self._ox.query(text, use_default_graph_as_union=union)
         except SyntaxError as exc:
             raise QueryError(str(exc)) from exc
         except (OSError, RuntimeError) as exc:

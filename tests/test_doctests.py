@@ -12,7 +12,8 @@ MODULES = [
     "ikg.graph.problems",
     "ikg.graph.schema",
     "ikg.graph.mapping",
-    "ikg.graph.store",
+    "ikg.graph.terms",
+    "ikg.graph.sparql_text",
     "ikg.graph.i18n",
     "ikg.api.output",
 ]

@@ -14,7 +14,8 @@ from rdflib.namespace import RDF, SKOS, XSD
 from ikg.graph.errors import InputError
 from ikg.graph.ingest import import_spreadsheet
 from ikg.graph.namespaces import IKG, ORG, concept_graph, mint
-from ikg.graph.store import Store, from_ox
+from ikg.graph.store import Store
+from ikg.graph.terms import from_ox
 
 from .conftest import SMALL, write_csv_set
 

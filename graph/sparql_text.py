@@ -1,0 +1,237 @@
+"""Reading SPARQL text without executing it: tokens, query form, parameter binding, safety checks.
+
+The engines give no way to switch off ``SERVICE`` (remote calls) or ``LOAD`` from Python, and
+rdflib reads ``FROM <file:...>`` from disk. So every query and update is scanned here first and
+refused before it runs. The scanner follows the SPARQL 1.1 grammar's terminals (IRIs, prefixed
+names, strings, comments, variables), so a keyword inside a string, an IRI or a comment is not
+mistaken for one, and a keyword cannot be hidden from it by case, comments or line breaks.
+
+Parameters are bound with a ``VALUES`` block placed at the start of the ``WHERE`` group; the terms
+in it are written by the RDF serialiser, never pasted from user text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from rdflib.term import Node
+
+from .errors import QueryError
+from .terms import to_ox
+
+__all__ = ["Token", "bind_values", "check_safe", "query_form", "tokenize"]
+
+_TOKEN = re.compile(
+    r"""
+    (?P<ws>\s+)
+  | (?P<comment>\#[^\n\r]*)
+  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+               |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)
+  | (?P<pname>(?:[A-Za-z\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*)?:(?:[\w\-.:%\\\u00B7\u00C0-\uFFFF]|\\.)*)
+  | (?P<bnode>_:[\w.\-\u00B7\u00C0-\uFFFF]+)
+  | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
+  | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
+  | (?P<number>[+-]?(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?))
+  | (?P<punct>\^\^|&&|\|\||!=|<=|>=|[{}()\[\];,.*=<>!+\-/|^a?])
+    """,
+    re.VERBOSE,
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    """One terminal of SPARQL text: its kind, its text and where it starts."""
+
+    kind: str
+    text: str
+    start: int
+
+    @property
+    def keyword(self) -> str:
+        """The upper-cased word, for keyword tokens; empty otherwise."""
+        return self.text.upper() if self.kind == "word" else ""
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split SPARQL text into tokens, dropping white space and comments.
+
+    Raises
+    ------
+    QueryError
+        At a character no SPARQL terminal starts with (the engine would reject it too).
+
+    Examples
+    --------
+    >>> [t.text for t in tokenize('SELECT ?s # SERVICE\\nWHERE { ?s ex:SERVICE "SERVICE" }')]
+    ['SELECT', '?s', 'WHERE', '{', '?s', 'ex:SERVICE', '"SERVICE"', '}']
+    """
+    tokens: list[Token] = []
+    pos = 0
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if m is None or m.end() == pos:
+            raise QueryError(f"unexpected character {text[pos]!r} at offset {pos}")
+        kind = m.lastgroup or ""
+        if kind not in ("ws", "comment"):
+            tokens.append(Token(kind, m.group(), pos))
+        pos = m.end()
+    return tokens
+
+
+def query_form(tokens: Iterable[Token]) -> str:
+    """Return ``SELECT``, ``ASK``, ``CONSTRUCT``, ``DESCRIBE`` or ``UPDATE`` for the text's first keyword.
+
+    Examples
+    --------
+    >>> query_form(tokenize("PREFIX a: <x:> CONSTRUCT WHERE { ?s ?p ?o }"))
+    'CONSTRUCT'
+    >>> query_form(tokenize("PREFIX a: <x:> INSERT DATA { <x:a> <x:b> <x:c> }"))
+    'UPDATE'
+    """
+    skip = 0
+    for tok in tokens:
+        if skip:
+            skip -= 1
+            continue
+        kw = tok.keyword
+        if kw == "PREFIX":
+            skip = 2
+        elif kw == "BASE":
+            skip = 1
+        elif kw in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+            return kw
+        elif kw:
+            return "UPDATE"
+    return "UPDATE"
+
+
+def _prefixes(tokens: list[Token]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for i, tok in enumerate(tokens[:-2]):
+        if tok.keyword == "PREFIX" and tokens[i + 1].kind == "pname" and tokens[i + 2].kind == "iri":
+            out[tokens[i + 1].text] = tokens[i + 2].text[1:-1]
+    return out
+
+
+def _expand(tok: Token, prefixes: Mapping[str, str]) -> str | None:
+    if tok.kind == "iri":
+        return tok.text[1:-1]
+    if tok.kind == "pname":
+        prefix, _, local = tok.text.partition(":")
+        ns = prefixes.get(prefix + ":")
+        return None if ns is None else ns + local
+    return None
+
+
+def check_safe(text: str, allowed_graphs: Iterable[str] | None = None) -> list[Token]:
+    """Refuse what must never run: ``SERVICE``, ``LOAD``, and datasets that are not store graphs.
+
+    Parameters
+    ----------
+    text : str
+        A SPARQL query or update.
+    allowed_graphs : iterable of str, optional
+        IRIs of the graphs in the store; ``FROM``, ``FROM NAMED``, ``USING`` and ``USING NAMED``
+        may name only these. ``None`` refuses every such clause.
+
+    Returns
+    -------
+    list of Token
+        The tokens, for further use.
+
+    Raises
+    ------
+    QueryError
+        Naming what was refused and why.
+
+    Examples
+    --------
+    >>> check_safe("SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
+    Traceback (most recent call last):
+    ...
+    ikg.graph.errors.QueryError: SERVICE is refused: ikg does not call other endpoints from a query
+    """
+    tokens = tokenize(text)
+    allowed = set(allowed_graphs or ())
+    prefixes = _prefixes(tokens)
+    for i, tok in enumerate(tokens):
+        kw = tok.keyword
+        if kw == "SERVICE":
+            raise QueryError("SERVICE is refused: ikg does not call other endpoints from a query")
+        if kw == "LOAD":
+            raise QueryError("LOAD is refused: ikg does not fetch files or URLs from a query")
+        if kw in ("FROM", "USING"):
+            j = i + 1
+            if j < len(tokens) and tokens[j].keyword == "NAMED":
+                j += 1
+            target = _expand(tokens[j], prefixes) if j < len(tokens) else None
+            if target is None or target not in allowed:
+                shown = tokens[j].text if j < len(tokens) else "(nothing)"
+                raise QueryError(
+                    f"{kw} {shown} is refused: only graphs in the store can form the dataset "
+                    "(see GET /sparql for the service description, or ikg concepts)"
+                )
+    return tokens
+
+
+def bind_values(text: str, bindings: Mapping[str, Node]) -> str:
+    """Bind variables with a ``VALUES`` block at the start of the ``WHERE`` group.
+
+    Parameters
+    ----------
+    text : str
+        A SELECT, ASK, CONSTRUCT or DESCRIBE query.
+    bindings : mapping
+        Variable name (without ``?``) to an rdflib term; each term is written in N-Triples form
+        by Oxigraph's serialiser, which escapes it.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from rdflib import Literal
+    >>> bind_values('SELECT ?x WHERE { ?x ?p ?o }', {"o": Literal('a" } DROP ALL #')})
+    'SELECT ?x WHERE { VALUES (?o) { ("a\\\\" } DROP ALL #") } ?x ?p ?o }'
+    """
+    if not bindings:
+        return text
+    tokens = tokenize(text)
+    brace = _where_brace(tokens)
+    names = list(bindings)
+    for name in names:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise QueryError(f"not a variable name: {name!r}")
+    values = " ".join(str(to_ox(bindings[n])) for n in names)
+    block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({values}) }}"
+    at = brace.start + 1
+    return text[:at] + block + text[at:]
+
+
+def _where_brace(tokens: list[Token]) -> Token:
+    form = query_form(tokens)
+    depth = 0
+    seen_where = False
+    for i, tok in enumerate(tokens):
+        if tok.keyword == "WHERE" and depth == 0:
+            seen_where = True
+        if tok.text == "{":
+            # CONSTRUCT's template comes before WHERE; SELECT/ASK may omit the WHERE keyword
+            if depth == 0 and (seen_where or form in ("SELECT", "ASK", "DESCRIBE")):
+                return tok
+            if depth == 0 and form == "CONSTRUCT" and i + 1 < len(tokens) and _construct_where(tokens, i):
+                return tok
+            depth += 1
+        elif tok.text == "}":
+            depth -= 1
+    raise QueryError("cannot bind parameters: the query has no WHERE group")
+
+
+def _construct_where(tokens: list[Token], i: int) -> bool:
+    # "CONSTRUCT WHERE { ... }" has no template: the first group is the WHERE group
+    return i > 0 and tokens[i - 1].keyword == "WHERE"
