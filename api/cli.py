@@ -281,22 +281,65 @@ def concepts() -> None:
 
 
 @app.command()
+def queries() -> None:
+    """List the named queries: name, title and parameters.
+
+    Example: ikg queries
+    """
+    from ikg.graph.library import library
+
+    for q in library().values():
+        params = ", ".join(
+            f"{p.name}:{p.type}{'' if p.required else '?'}" + (f"={p.default}" if p.default else "") for p in q.params
+        )
+        typer.echo(f"{q.name:<28} {q.title.get(state.lang, q.title['en'])}")
+        typer.echo(f"{'':<28} params: {params or '-'}")
+
+
+def _parse_params(values: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise typer.BadParameter(f"--param {item!r}: use key=value")
+        out[key.strip()] = value
+    return out
+
+
+@app.command()
 def query(
+    name: Annotated[str | None, typer.Argument(help="Name of a query from the library (see: ikg queries).")] = None,
+    param: Annotated[
+        list[str] | None, typer.Option("--param", "-p", help="Parameter of a named query, as key=value (repeatable).")
+    ] = None,
     expression: Annotated[str | None, typer.Option("-e", "--expression", help="SPARQL query text.")] = None,
     file: Annotated[Path | None, typer.Option("--file", help="File holding a SPARQL query (.rq).")] = None,
     fmt: Annotated[QueryFormat, typer.Option("--format", "-f", help="Output format.")] = QueryFormat.table,
 ) -> None:
-    """Run a SPARQL SELECT or ASK query (the default graph is the union of all concepts).
+    """Run a named query, or your own SELECT or ASK query (-e TEXT or --file F.rq).
 
-    Example: ikg query --format csv -e 'SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 5'
+    Parameters are checked against their declared type and bound safely, never pasted into the
+    query text. SERVICE, LOAD and FROM of anything but a store graph are refused.
+
+    Example: ikg query wg-members --param wg_id=ag-sprache --format md
     """
     from ikg.api.output import render_rows
+    from ikg.graph.library import run_named
     from ikg.graph.sparql import run_select_or_ask
+    from ikg.graph.sparql_text import check_safe
 
-    if (expression is None) == (file is None):
-        raise typer.BadParameter("give exactly one of -e TEXT or --file F.rq")
-    text = expression if expression is not None else file.read_text(encoding="utf-8")  # type: ignore[union-attr]
-    names, rows = run_select_or_ask(_open(), text)
+    given = sum(x is not None for x in (name, expression, file))
+    if given != 1:
+        raise typer.BadParameter("give exactly one of: a query NAME, -e TEXT, or --file F.rq")
+    store = _open()
+    if name is not None:
+        names, rows = run_named(store, name, _parse_params(param or []))
+    else:
+        if param:
+            raise typer.BadParameter("--param applies to named queries only")
+        text = expression if expression is not None else file.read_text(encoding="utf-8")  # type: ignore[union-attr]
+        check_safe(text, store.named_graphs())
+        names, rows = run_select_or_ask(store, text)
     typer.echo(render_rows(names, rows, fmt.value))
 
 

@@ -20,7 +20,7 @@ from rdflib.term import Node
 
 from .errors import QueryError, StoreError
 from .sparql_text import bind_values
-from .terms import from_ox, to_ox
+from .terms import from_ox
 
 __all__ = [
     "MEMORY",
