@@ -97,6 +97,10 @@ def _open() -> Any:
     return open_store(state.store_path, seed=state.seed)
 
 
+def _where(store: Any) -> str:
+    return str(store.path or getattr(store, "url", None) or "memory")
+
+
 def _err(message: str) -> None:
     typer.echo(f"ikg: {message}", err=True)
 
@@ -138,8 +142,7 @@ def up() -> None:
 
     store = _open()
     concepts = list_concepts(store)
-    where = store.path or "memory"
-    typer.echo(f"ikg store: {where}")
+    typer.echo(f"ikg store: {_where(store)}")
     for c in concepts:
         _echo_concept(c)
         for kind, labels in uncovered(store, c.id, state.lang).items():
@@ -251,7 +254,7 @@ def info() -> None:
     from ikg.graph.inventory import list_concepts
 
     store = _open()
-    typer.echo(f"store: {store.path or 'memory'} ({len(store)} quads, {len(store.named_graphs())} graphs)")
+    typer.echo(f"store: {_where(store)} ({len(store)} quads, {len(store.named_graphs())} graphs)")
     for c in list_concepts(store):
         _echo_concept(c)
 

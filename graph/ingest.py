@@ -12,6 +12,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal
@@ -21,6 +22,7 @@ from .mapping import Mapped, map_tables
 from .namespaces import IKG, ONTOLOGY_GRAPH, SYSTEM_GRAPH, concept_graph
 from .problems import Problem
 from .resources import data_dir, ontology_graph
+from .remote import RemoteStore, is_url
 from .store import Change, Store, default_store_path
 from .tabular import max_input_bytes, read_tables
 from .terms import from_ox, to_ox
@@ -283,13 +285,14 @@ class _Materialised:
             self._tmp.cleanup()
 
 
-def open_store(path: str | os.PathLike[str] | None = None, seed: bool = True) -> Store:
+def open_store(path: str | os.PathLike[str] | None = None, seed: bool = True) -> Any:
     """Open the store (default: :func:`~ikg.graph.store.default_store_path`) and make it ready.
 
     Parameters
     ----------
-    path : path-like, optional
-        Store directory, or ``":memory:"``.
+    path : path-like or str, optional
+        Store directory, ``":memory:"``, or the URL of a SPARQL 1.1 query endpoint
+        (a :class:`~ikg.graph.remote.RemoteStore`).
     seed : bool
         Load the default concept into a new store (see :func:`ensure_ready`).
 
@@ -297,7 +300,8 @@ def open_store(path: str | os.PathLike[str] | None = None, seed: bool = True) ->
     ------
     StoreError
     """
-    store = Store(path if path is not None else default_store_path())
+    location = path if path is not None else default_store_path()
+    store: Any = RemoteStore(str(location)) if is_url(location) else Store(location)
     try:
         ensure_ready(store, seed)
     except InputError as exc:  # the shipped data must always import

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,8 +25,11 @@ from .terms import from_ox
 __all__ = [
     "MEMORY",
     "Change",
+    "QueryingMixin",
+    "ReplacePlan",
     "Store",
     "default_store_path",
+    "plan_replace",
     "solution_rows",
 ]
 
@@ -59,6 +62,55 @@ class Change:
     removed: int
 
 
+@dataclass(frozen=True)
+class ReplacePlan:
+    """How to turn named graphs into new content in one transaction.
+
+    Exactly one of ``insert_only`` (quads to add, nothing to remove) and ``update`` (one SPARQL
+    update) is set, or neither when nothing changes.
+    """
+
+    change: Change
+    insert_only: list[ox.Quad]
+    update: str
+
+
+def plan_replace(
+    graphs: Mapping[str, Iterable[ox.Quad]], current: Callable[[str], set[ox.Quad]]
+) -> ReplacePlan:
+    """Plan the smallest write that makes each named graph hold exactly the given quads.
+
+    Parameters
+    ----------
+    graphs : mapping
+        Graph IRI to its new content (the graph name of each quad is replaced).
+    current : callable
+        Returns what a graph holds now.
+
+    Returns
+    -------
+    ReplacePlan
+        Blank nodes cannot be deleted by value: graphs holding any are dropped and inserted whole.
+    """
+    new: dict[ox.NamedNode, set[ox.Quad]] = {}
+    for name, quads in graphs.items():
+        g = ox.NamedNode(name)
+        new[g] = {ox.Quad(q.subject, q.predicate, q.object, g) for q in quads}
+    old = {g: current(g.value) for g in new}
+    if any(_has_bnode(q) for q in old.values()) or any(_has_bnode(q) for q in new.values()):
+        drops = " ; ".join("DROP SILENT GRAPH " + str(g) for g in new)
+        change = Change(sum(len(q) for q in new.values()), sum(len(q) for q in old.values()))
+        return ReplacePlan(change, [], drops + " ; INSERT DATA { " + _graph_blocks(new) + " }")
+    removed = {g: old[g] - new[g] for g in new}
+    added = {g: new[g] - old[g] for g in new}
+    change = Change(sum(len(q) for q in added.values()), sum(len(q) for q in removed.values()))
+    if not change.removed:
+        return ReplacePlan(change, [q for qs in added.values() for q in qs], "")
+    return ReplacePlan(
+        change, [], "DELETE DATA { " + _graph_blocks(removed) + " } ; INSERT DATA { " + _graph_blocks(added) + " }"
+    )
+
+
 def _has_bnode(quads: Iterable[ox.Quad]) -> bool:
     return any(isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) for q in quads)
 
@@ -78,7 +130,30 @@ def _graph_blocks(graphs: Mapping[ox.NamedNode, set[ox.Quad]]) -> str:
     return " ".join(parts)
 
 
-class Store:
+class QueryingMixin:
+    """``select`` and ``ask`` for any store whose ``query`` returns pyoxigraph results."""
+
+    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None, *, union: bool = True) -> Any:
+        raise NotImplementedError
+
+    def select(
+        self, sparql: str, bindings: Mapping[str, Node] | None = None
+    ) -> tuple[list[str], list[tuple[Node | None, ...]]]:
+        """Run a SELECT query; return the variable names and the rows as rdflib terms."""
+        result = self.query(sparql, bindings)
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError("not a SELECT query")
+        return solution_rows(result)
+
+    def ask(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> bool:
+        """Run an ASK query."""
+        result = self.query(sparql, bindings)
+        if not isinstance(result, ox.QueryBoolean):
+            raise QueryError("not an ASK query")
+        return bool(result)
+
+
+class Store(QueryingMixin):
     """An ikg store backed by pyoxigraph.
 
     Parameters
@@ -142,22 +217,6 @@ class Store:
         except (OSError, RuntimeError) as exc:
             raise QueryError(str(exc)) from exc
 
-    def select(
-        self, sparql: str, bindings: Mapping[str, Node] | None = None
-    ) -> tuple[list[str], list[tuple[Node | None, ...]]]:
-        """Run a SELECT query; return the variable names and the rows as rdflib terms."""
-        result = self.query(sparql, bindings)
-        if not isinstance(result, ox.QuerySolutions):
-            raise QueryError("not a SELECT query")
-        return solution_rows(result)
-
-    def ask(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> bool:
-        """Run an ASK query."""
-        result = self.query(sparql, bindings)
-        if not isinstance(result, ox.QueryBoolean):
-            raise QueryError("not an ASK query")
-        return bool(result)
-
     def graph_quads(self, graph: str) -> set[ox.Quad]:
         """Return all quads of the named graph ``graph``."""
         return set(self._ox.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
@@ -192,35 +251,15 @@ class Store:
 
     def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Quad]]) -> Change:
         """Replace several named graphs in one transaction (see :meth:`replace_graph`)."""
-        new: dict[ox.NamedNode, set[ox.Quad]] = {}
-        for name, quads in graphs.items():
-            g = ox.NamedNode(name)
-            new[g] = {ox.Quad(q.subject, q.predicate, q.object, g) for q in quads}
         with self._write_lock:
             try:
-                old = {g: self.graph_quads(g.value) for g in new}
-                n_old = sum(len(q) for q in old.values())
-                n_new = sum(len(q) for q in new.values())
-                if any(_has_bnode(q) for q in old.values()) or any(_has_bnode(q) for q in new.values()):
-                    # blank nodes cannot be deleted by value: swap the whole graphs in one update
-                    drops = " ; ".join("DROP SILENT GRAPH " + str(g) for g in new)
-                    self._ox.update(drops + " ; INSERT DATA { " + _graph_blocks(new) + " }")
-                    return Change(n_new, n_old)
-                removed = {g: old[g] - new[g] for g in new}
-                added = {g: new[g] - old[g] for g in new}
-                n_removed = sum(len(q) for q in removed.values())
-                n_added = sum(len(q) for q in added.values())
-                if not n_removed and not n_added:
-                    return Change(0, 0)
-                if not n_removed:
-                    every = [q for qs in added.values() for q in qs]
-                    payload = ox.serialize(every, format=ox.RdfFormat.N_QUADS) or b""
+                plan = plan_replace(graphs, self.graph_quads)
+                if plan.insert_only:
+                    payload = ox.serialize(plan.insert_only, format=ox.RdfFormat.N_QUADS) or b""
                     self._ox.load(payload, format=ox.RdfFormat.N_QUADS)
-                else:
-                    self._ox.update(
-                        "DELETE DATA { " + _graph_blocks(removed) + " } ; INSERT DATA { " + _graph_blocks(added) + " }"
-                    )
-                return Change(n_added, n_removed)
+                elif plan.update:
+                    self._ox.update(plan.update)
+                return plan.change
             except OSError as exc:
                 raise StoreError(_explain_write_error(self.path, exc)) from exc
 
