@@ -368,6 +368,64 @@ def drop(
     typer.echo(f"dropped concept {concept} ({n} triples)")
 
 
+@app.command()
+def serve(
+    host: Annotated[
+        str, typer.Option(help="Address to listen on (keep 127.0.0.1 unless a proxy is in front).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    query_timeout: Annotated[
+        float, typer.Option("--query-timeout", envvar="IKG_QUERY_TIMEOUT", help="Per-query deadline in seconds.")
+    ] = 30.0,
+) -> None:
+    """Serve the SPARQL endpoint (/sparql), the named queries (/queries) and the API docs (/docs).
+
+    The store is handed to an Oxigraph server on a private port of 127.0.0.1, which runs the
+    queries and stops each at the deadline. Read-only unless IKG_WRITE_TOKEN is set.
+
+    Example: ikg serve --port 8000 --query-timeout 20
+    """
+    import gc
+
+    import uvicorn
+
+    from ikg.api.app import create_app
+    from ikg.api.oxigraph_server import start_oxigraph
+    from ikg.api.settings import Settings
+    from ikg.graph.ingest import ensure_ready, open_store
+    from ikg.graph.remote import RemoteStore, is_url
+    from ikg.graph.store import MEMORY, default_store_path
+
+    location = state.store_path or default_store_path()
+    server = None
+    try:
+        if is_url(location):
+            backend = RemoteStore(location)
+        else:
+            directory = None
+            if location != MEMORY:
+                store = open_store(location, seed=state.seed)  # ontology and first-use data
+                directory = store.path
+                del store
+                gc.collect()  # release the store's lock before the server opens it
+            server = start_oxigraph(directory, query_timeout)
+            backend = RemoteStore(server.query_url, server.update_url, timeout=query_timeout + 15)
+            if directory is None:
+                ensure_ready(backend, seed=state.seed)
+        settings = Settings.from_env(backend, query_timeout=query_timeout)
+        base = f"http://{host}:{port}"
+        typer.echo(f"ikg serving {location}")
+        typer.echo(
+            f"  SPARQL endpoint  {base}/sparql   ({'read-only' if not settings.write_token else 'updates with token'})"
+        )
+        typer.echo(f"  named queries    {base}/queries")
+        typer.echo(f"  API docs         {base}/docs")
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    finally:
+        if server is not None:
+            server.stop()
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the command line; errors become one clear line each and a non-zero exit code."""
     try:

@@ -95,7 +95,7 @@ def start_oxigraph(location: str | Path | None, timeout_s: float, port: int | No
     ]
     if location is not None:
         cmd += ["--location", str(location)]
-    log = tempfile.TemporaryFile()  # a pipe left unread could fill up and stall the server
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the server; a pipe could fill and stall it
     process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log)
     server = OxigraphServer(process, port)
     deadline = time.monotonic() + 30

@@ -21,8 +21,8 @@ from .errors import InputError, StoreError
 from .mapping import Mapped, map_tables
 from .namespaces import IKG, ONTOLOGY_GRAPH, SYSTEM_GRAPH, concept_graph
 from .problems import Problem
-from .resources import data_dir, ontology_graph
 from .remote import RemoteStore, is_url
+from .resources import data_dir, ontology_graph
 from .store import Change, Store, default_store_path
 from .tabular import max_input_bytes, read_tables
 from .terms import from_ox, to_ox

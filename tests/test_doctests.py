@@ -16,6 +16,9 @@ MODULES = [
     "ikg.graph.sparql_text",
     "ikg.graph.i18n",
     "ikg.api.output",
+    "ikg.api.negotiation",
+    "ikg.api.app",
+    "ikg.graph.remote",
 ]
 
 

@@ -1,0 +1,54 @@
+"""Settings of the HTTP API, read once from the environment (and the ``ikg serve`` options)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["Settings"]
+
+
+def _float(name: str, default: float) -> float:
+    try:
+        return float(os.environ.get(name, "") or default)
+    except ValueError:
+        return default
+
+
+@dataclass
+class Settings:
+    """What the HTTP API runs with.
+
+    Attributes
+    ----------
+    store : RemoteStore
+        The SPARQL server behind the API (``ikg serve`` starts an Oxigraph server for it).
+    write_token : str or None
+        ``IKG_WRITE_TOKEN``: SPARQL Update and write routes need ``Authorization: Bearer`` it;
+        without one, the API is read-only.
+    query_timeout : float
+        ``IKG_QUERY_TIMEOUT`` seconds (default 30); enforced by the Oxigraph server.
+    max_rows : int
+        ``IKG_MAX_ROWS`` (default 100,000): larger results are refused with a message, not cut.
+    max_body : int
+        ``IKG_MAX_BODY`` bytes of a request body (default 1 MB).
+    """
+
+    store: Any
+    write_token: str | None = None
+    query_timeout: float = 30.0
+    max_rows: int = 100_000
+    max_body: int = 1_048_576
+
+    @classmethod
+    def from_env(cls, store: Any, **overrides: Any) -> Settings:
+        """Read the settings from the environment; keyword arguments win."""
+        values: dict[str, Any] = {
+            "write_token": os.environ.get("IKG_WRITE_TOKEN") or None,
+            "query_timeout": _float("IKG_QUERY_TIMEOUT", 30.0),
+            "max_rows": int(_float("IKG_MAX_ROWS", 100_000)),
+            "max_body": int(_float("IKG_MAX_BODY", 1_048_576)),
+        }
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(store=store, **values)

@@ -1,0 +1,301 @@
+"""The SPARQL 1.1 Protocol endpoint ``/sparql`` (query and update), safe by default.
+
+- Query by GET, by POST form and by POST direct; update by POST only, and only with the write
+  token. Answers SELECT/ASK as JSON, XML, CSV or TSV and CONSTRUCT/DESCRIBE as Turtle, N-Triples,
+  JSON-LD or RDF/XML, chosen by ``Accept`` (q-values) or a ``format`` parameter.
+- ``SERVICE``, ``LOAD`` and ``FROM``/``USING`` of graphs not in the store are refused with 400
+  before anything runs (:func:`ikg.graph.sparql_text.check_safe`).
+- The work runs in the Oxigraph server behind the API, which stops a query at its deadline and
+  frees the CPU; meanwhile other requests go on being served.
+- Results above the row cap and bodies above the size cap are refused with a message.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+from collections.abc import Sequence
+from urllib.parse import parse_qsl
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Request
+from fastapi.responses import PlainTextResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from ikg.graph.errors import IkgError, QueryError
+from ikg.graph.namespaces import PREFIXES
+from ikg.graph.remote import CANCELLED
+from ikg.graph.sparql_text import check_safe, query_form
+
+from .negotiation import GRAPH_TYPES, RESULT_TYPES, choose
+from .settings import Settings
+
+__all__ = ["SparqlError", "execute_query", "router"]
+
+router = APIRouter(tags=["SPARQL"])
+
+_SD_TYPES = ["text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml"]
+
+
+class SparqlError(Exception):
+    """An answer other than 200, with a plain-text message."""
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+
+    def response(self) -> Response:
+        return PlainTextResponse(self.message + "\n", status_code=self.status, headers=self.headers)
+
+
+def _settings(request: Request) -> Settings:
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+def _one(values: Sequence[str], name: str) -> str | None:
+    if len(values) > 1:
+        raise SparqlError(400, f"more than one '{name}' parameter: send one operation per request")
+    return values[0] if values else None
+
+
+async def _read_body(request: Request, settings: Settings) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > settings.max_body:
+        raise SparqlError(413, f"request body above the cap of {settings.max_body} bytes (IKG_MAX_BODY)")
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > settings.max_body:
+            raise SparqlError(413, f"request body above the cap of {settings.max_body} bytes (IKG_MAX_BODY)")
+    return body
+
+
+def _utf8(data: bytes, what: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SparqlError(400, f"{what} is not UTF-8: {exc}") from exc
+
+
+async def _operation(request: Request, settings: Settings) -> tuple[str | None, str | None, list[tuple[str, str]]]:
+    """Return (query, update, the other parameters) of a protocol request."""
+    params = list(request.query_params.multi_items())
+    if request.method == "GET":
+        fields = params
+        body_text = None
+    else:
+        content_type = request.headers.get("content-type")
+        if not content_type:
+            raise SparqlError(
+                415,
+                "missing Content-Type: use application/sparql-query, application/sparql-update "
+                "or application/x-www-form-urlencoded",
+            )
+        media, *opts = [p.strip() for p in content_type.split(";")]
+        media = media.lower()
+        charset = next(
+            (o.split("=", 1)[1].strip().strip('"').lower() for o in opts if o.lower().startswith("charset=")), "utf-8"
+        )
+        if charset not in ("utf-8", "utf8"):
+            raise SparqlError(415, f"charset {charset} is not supported: send UTF-8")
+        body = await _read_body(request, settings)
+        if media == "application/x-www-form-urlencoded":
+            fields = params + parse_qsl(_utf8(body, "the form"), keep_blank_values=True, strict_parsing=False)
+            body_text = None
+        elif media in ("application/sparql-query", "application/sparql-update"):
+            fields = params
+            body_text = _utf8(body, "the request body")
+            key = "query" if media.endswith("query") else "update"
+            if any(k in ("query", "update") for k, _ in params):
+                raise SparqlError(400, "a query or update in the body must not also be a URL parameter")
+            fields = [*params, (key, body_text)]
+        else:
+            raise SparqlError(
+                415,
+                f"unsupported media type {media}: use application/sparql-query, "
+                "application/sparql-update or application/x-www-form-urlencoded",
+            )
+    query = _one([v for k, v in fields if k == "query"], "query")
+    update = _one([v for k, v in fields if k == "update"], "update")
+    if query is not None and update is not None:
+        raise SparqlError(400, "a request holds either a query or an update, not both")
+    if request.method == "GET" and update is not None:
+        raise SparqlError(405, "SPARQL Update by GET is refused: use POST", {"Allow": "POST"})
+    others = [(k, v) for k, v in fields if k not in ("query", "update")]
+    return query, update, others
+
+
+def _check_rows(n: int, settings: Settings) -> None:
+    if n > settings.max_rows:
+        raise SparqlError(
+            400,
+            f"the result has more than {settings.max_rows} rows (IKG_MAX_ROWS); "
+            "add LIMIT or narrow the query: nothing was cut silently",
+        )
+
+
+def _stopped(body: bytes, settings: Settings) -> SparqlError:
+    return SparqlError(
+        503,
+        f"the query was stopped at the deadline of {settings.query_timeout:g} s (IKG_QUERY_TIMEOUT); "
+        "narrow it or add LIMIT",
+    )
+
+
+def execute_query(
+    settings: Settings,
+    text: str,
+    accept: str | None,
+    fmt: str | None = None,
+    dataset: Sequence[tuple[str, str]] = (),
+) -> Response:
+    """Check, run and serialise one query (blocking; called in a worker thread).
+
+    Raises
+    ------
+    SparqlError
+        400 for a refused or malformed query (with the parser's message), 406 when no acceptable
+        format is offered, 503 when the deadline stopped the query.
+    """
+    store = settings.store
+    try:
+        tokens = check_safe(text, store.named_graphs())
+    except QueryError as exc:
+        raise SparqlError(400, str(exc)) from exc
+    form = query_form(tokens)
+    if form == "UPDATE":
+        raise SparqlError(400, "this is an update, not a query: send it as 'update' with POST")
+    graph_form = form in ("CONSTRUCT", "DESCRIBE")
+    offered = list(GRAPH_TYPES) if graph_form else list(RESULT_TYPES)
+    media = choose(accept, offered, fmt)
+    if media is None:
+        raise SparqlError(406, f"none of the requested formats is available; offered: {', '.join(offered)}")
+    internal = "application/n-triples" if graph_form else "application/sparql-results+json"
+    dataset_params = [(k, v) for k, v in dataset if k in ("default-graph-uri", "named-graph-uri")]
+    try:
+        upstream = store.raw_query(text, internal, dataset_params, timeout=settings.query_timeout + 15)
+    except IkgError as exc:
+        raise SparqlError(503, str(exc)) from exc
+    body = upstream.content
+    if upstream.status_code == 400:
+        raise SparqlError(400, body.decode("utf-8", "replace").strip() or "malformed query")
+    if upstream.status_code >= 300:
+        if CANCELLED.encode() in body:
+            raise _stopped(body, settings)
+        raise SparqlError(502, f"the SPARQL server answered {upstream.status_code}: {body[:500]!r}")
+    if CANCELLED.encode() in body[-200:]:
+        raise _stopped(body, settings)
+    headers = {"Vary": "Accept"}
+    if graph_form:
+        _check_rows(body.count(b"\n"), settings)
+        if GRAPH_TYPES[media] == ox.RdfFormat.N_TRIPLES:
+            return Response(body, media_type=media, headers=headers)
+        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
+        out = ox.serialize(triples, format=GRAPH_TYPES[media], prefixes=PREFIXES) or b""
+        return Response(out, media_type=media, headers=headers)
+    try:
+        parsed = json.loads(body)
+    except ValueError as exc:
+        raise SparqlError(502, f"the SPARQL server sent unreadable results: {exc}") from exc
+    _check_rows(len(parsed.get("results", {}).get("bindings", [])), settings)
+    results_format = RESULT_TYPES[media]
+    if results_format == ox.QueryResultsFormat.JSON:
+        return Response(body, media_type=media, headers=headers)
+    results = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+    out = results.serialize(format=results_format) or b""
+    return Response(out, media_type=media, headers=headers)
+
+
+def _authorise(request: Request, settings: Settings) -> None:
+    if not settings.write_token:
+        raise SparqlError(403, "this endpoint is read-only: updates need IKG_WRITE_TOKEN set on the server")
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise SparqlError(401, "updates need 'Authorization: Bearer TOKEN'", {"WWW-Authenticate": "Bearer"})
+    if not hmac.compare_digest(token.strip().encode(), settings.write_token.encode()):
+        raise SparqlError(403, "wrong token")
+
+
+def _execute_update(settings: Settings, text: str, params: Sequence[tuple[str, str]]) -> Response:
+    store = settings.store
+    try:
+        tokens = check_safe(text, store.named_graphs())
+    except QueryError as exc:
+        raise SparqlError(400, str(exc)) from exc
+    using = [(k, v) for k, v in params if k in ("using-graph-uri", "using-named-graph-uri")]
+    if using and any(t.keyword in ("USING", "WITH") for t in tokens):
+        raise SparqlError(400, "using-graph-uri/using-named-graph-uri conflict with USING or WITH in the update")
+    response = store.raw_update(text, using)
+    if response.status_code >= 300:
+        raise SparqlError(400 if response.status_code < 500 else 502, response.text.strip() or "update failed")
+    return Response(status_code=204)
+
+
+def service_description(request: Request, settings: Settings) -> Response:
+    """Describe the endpoint (SPARQL 1.1 Service Description) in the negotiated RDF format."""
+    media = choose(request.headers.get("accept"), _SD_TYPES, request.query_params.get("format"))
+    if media is None:
+        raise SparqlError(406, f"offered: {', '.join(_SD_TYPES)}")
+    endpoint = ox.NamedNode(str(request.url.replace(query="")))
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    triples = [
+        ox.Triple(endpoint, rdf_type, ox.NamedNode(sd + "Service")),
+        ox.Triple(endpoint, ox.NamedNode(sd + "endpoint"), endpoint),
+        ox.Triple(endpoint, ox.NamedNode(sd + "supportedLanguage"), ox.NamedNode(sd + "SPARQL11Query")),
+        ox.Triple(endpoint, ox.NamedNode(sd + "feature"), ox.NamedNode(sd + "UnionDefaultGraph")),
+    ]
+    if settings.write_token:
+        triples.append(ox.Triple(endpoint, ox.NamedNode(sd + "supportedLanguage"), ox.NamedNode(sd + "SPARQL11Update")))
+    for media_type in [*RESULT_TYPES, *GRAPH_TYPES]:
+        triples.append(ox.Triple(endpoint, ox.NamedNode(sd + "resultFormat"), ox.Literal(media_type)))
+    dataset = ox.BlankNode("dataset")
+    triples.append(ox.Triple(endpoint, ox.NamedNode(sd + "defaultDataset"), dataset))
+    triples.append(ox.Triple(dataset, rdf_type, ox.NamedNode(sd + "Dataset")))
+    for i, graph in enumerate(settings.store.named_graphs()):
+        node = ox.BlankNode(f"g{i}")
+        triples.append(ox.Triple(dataset, ox.NamedNode(sd + "namedGraph"), node))
+        triples.append(ox.Triple(node, ox.NamedNode(sd + "name"), ox.NamedNode(graph)))
+    fmt = GRAPH_TYPES.get(media, ox.RdfFormat.TURTLE)
+    return Response(ox.serialize(triples, format=fmt, prefixes={"sd": sd}) or b"", media_type=media)
+
+
+@router.api_route(
+    "/sparql",
+    methods=["GET", "POST"],
+    summary="SPARQL 1.1 Protocol endpoint (query; update with token)",
+    response_class=Response,
+    responses={
+        200: {"description": "Results in the negotiated format"},
+        204: {"description": "Update done"},
+        400: {"description": "Malformed or refused query, with the parser's message"},
+        401: {"description": "Update without token"},
+        403: {"description": "Update with a wrong token, or on a read-only endpoint"},
+        406: {"description": "No acceptable format"},
+        413: {"description": "Request body above the cap"},
+        415: {"description": "Unsupported media type"},
+        503: {"description": "Query stopped at the deadline"},
+    },
+)
+async def sparql(request: Request) -> Response:
+    """Run a SPARQL query (GET or POST) or update (POST, with ``Authorization: Bearer TOKEN``).
+
+    Without a query, GET answers with the service description.
+    """
+    settings = _settings(request)
+    try:
+        query, update, others = await _operation(request, settings)
+        if update is not None:
+            _authorise(request, settings)
+            return await run_in_threadpool(_execute_update, settings, update, others)
+        if query is None:
+            if request.method == "GET":
+                return await run_in_threadpool(service_description, request, settings)
+            raise SparqlError(400, "missing 'query' or 'update'")
+        fmt = next((v for k, v in others if k == "format"), None)
+        return await run_in_threadpool(execute_query, settings, query, request.headers.get("accept"), fmt, others)
+    except SparqlError as exc:
+        return exc.response()
