@@ -22,7 +22,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     Examples
     --------
-    >>> app = create_app(Settings(store=None))
+    >>> app = create_app(Settings(backend=None))
     >>> sorted(r.path for r in app.routes if r.path.startswith(("/sparql", "/queries")))
     ['/queries', '/queries/{name}', '/sparql']
     """
@@ -44,7 +44,7 @@ def create_app(settings: Settings) -> FastAPI:
                 "queries": "/queries",
                 "docs": "/docs",
                 "read_only": not settings.write_token,
-                "concepts": [{"id": c.id, "title": c.title} for c in list_concepts(settings.store)],
+                "concepts": [{"id": c.id, "title": c.title} for c in list_concepts(settings.backend.store)],
             }
         )
 

@@ -7,6 +7,7 @@ spreadsheet: one line per problem, with file or sheet, row and column) and a non
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -380,50 +381,46 @@ def serve(
 ) -> None:
     """Serve the SPARQL endpoint (/sparql), the named queries (/queries) and the API docs (/docs).
 
-    The store is handed to an Oxigraph server on a private port of 127.0.0.1, which runs the
-    queries and stops each at the deadline. Read-only unless IKG_WRITE_TOKEN is set.
+    Each query runs in a worker process (a read-only Oxigraph server on a snapshot of the store,
+    IKG_WORKERS of them, default 2) that is killed at the deadline. Read-only unless
+    IKG_WRITE_TOKEN is set. With --store URL, queries go to that SPARQL server.
 
     Example: ikg serve --port 8000 --query-timeout 20
     """
-    import gc
+    import tempfile
 
     import uvicorn
 
     from ikg.api.app import create_app
-    from ikg.api.oxigraph_server import start_oxigraph
+    from ikg.api.backends import PooledBackend, RemoteBackend
     from ikg.api.settings import Settings
-    from ikg.graph.ingest import ensure_ready, open_store
+    from ikg.graph.ingest import open_store
     from ikg.graph.remote import RemoteStore, is_url
     from ikg.graph.store import MEMORY, default_store_path
 
     location = state.store_path or default_store_path()
-    server = None
+    scratch = None
+    if is_url(location):
+        backend: Any = RemoteBackend(RemoteStore(location))
+    else:
+        if location == MEMORY:  # workers need a directory to snapshot: a throw-away one
+            scratch = tempfile.TemporaryDirectory(prefix="ikg-store-")
+            location = scratch.name
+        workers = int(os.environ.get("IKG_WORKERS", "2") or 2)
+        backend = PooledBackend(open_store(location, seed=state.seed), size=max(1, workers))
     try:
-        if is_url(location):
-            backend = RemoteStore(location)
-        else:
-            directory = None
-            if location != MEMORY:
-                store = open_store(location, seed=state.seed)  # ontology and first-use data
-                directory = store.path
-                del store
-                gc.collect()  # release the store's lock before the server opens it
-            server = start_oxigraph(directory, query_timeout)
-            backend = RemoteStore(server.query_url, server.update_url, timeout=query_timeout + 15)
-            if directory is None:
-                ensure_ready(backend, seed=state.seed)
         settings = Settings.from_env(backend, query_timeout=query_timeout)
         base = f"http://{host}:{port}"
-        typer.echo(f"ikg serving {location}")
-        typer.echo(
-            f"  SPARQL endpoint  {base}/sparql   ({'read-only' if not settings.write_token else 'updates with token'})"
-        )
+        mode = "read-only" if not settings.write_token else "updates with token"
+        typer.echo(f"ikg serving {state.store_path or location}")
+        typer.echo(f"  SPARQL endpoint  {base}/sparql   ({mode}; deadline {query_timeout:g} s)")
         typer.echo(f"  named queries    {base}/queries")
         typer.echo(f"  API docs         {base}/docs")
         uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
     finally:
-        if server is not None:
-            server.stop()
+        backend.close()
+        if scratch is not None:
+            scratch.cleanup()
 
 
 def main(argv: list[str] | None = None) -> None:

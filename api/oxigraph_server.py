@@ -14,6 +14,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import httpx
 
@@ -46,6 +47,7 @@ class OxigraphServer:
 
     process: subprocess.Popen[bytes]
     port: int
+    log: IO[bytes]
 
     @property
     def query_url(self) -> str:
@@ -64,6 +66,7 @@ class OxigraphServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        self.log.close()
 
 
 def start_oxigraph(location: str | Path | None, timeout_s: float, port: int | None = None) -> OxigraphServer:
@@ -97,12 +100,13 @@ def start_oxigraph(location: str | Path | None, timeout_s: float, port: int | No
         cmd += ["--location", str(location)]
     log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the server; a pipe could fill and stall it
     process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log)
-    server = OxigraphServer(process, port)
+    server = OxigraphServer(process, port, log)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
             log.seek(0)
             err = log.read().decode("utf-8", "replace").strip()
+            log.close()
             raise StoreError(f"the Oxigraph server did not start: {err or 'exit ' + str(process.returncode)}")
         try:
             httpx.get(server.query_url, params={"query": "ASK {}"}, timeout=1)

@@ -22,27 +22,28 @@ class Settings:
 
     Attributes
     ----------
-    store : RemoteStore
-        The SPARQL server behind the API (``ikg serve`` starts an Oxigraph server for it).
+    backend : PooledBackend or RemoteBackend
+        Where queries run (:mod:`ikg.api.backends`); ``backend.store`` is the store for
+        internal reads.
     write_token : str or None
         ``IKG_WRITE_TOKEN``: SPARQL Update and write routes need ``Authorization: Bearer`` it;
         without one, the API is read-only.
     query_timeout : float
-        ``IKG_QUERY_TIMEOUT`` seconds (default 30); enforced by the Oxigraph server.
+        ``IKG_QUERY_TIMEOUT`` seconds (default 30); the worker running a query is killed then.
     max_rows : int
         ``IKG_MAX_ROWS`` (default 100,000): larger results are refused with a message, not cut.
     max_body : int
         ``IKG_MAX_BODY`` bytes of a request body (default 1 MB).
     """
 
-    store: Any
+    backend: Any
     write_token: str | None = None
     query_timeout: float = 30.0
     max_rows: int = 100_000
     max_body: int = 1_048_576
 
     @classmethod
-    def from_env(cls, store: Any, **overrides: Any) -> Settings:
+    def from_env(cls, backend: Any, **overrides: Any) -> Settings:
         """Read the settings from the environment; keyword arguments win."""
         values: dict[str, Any] = {
             "write_token": os.environ.get("IKG_WRITE_TOKEN") or None,
@@ -51,4 +52,4 @@ class Settings:
             "max_body": int(_float("IKG_MAX_BODY", 1_048_576)),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
-        return cls(store=store, **values)
+        return cls(backend=backend, **values)

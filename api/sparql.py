@@ -5,8 +5,8 @@
   JSON-LD or RDF/XML, chosen by ``Accept`` (q-values) or a ``format`` parameter.
 - ``SERVICE``, ``LOAD`` and ``FROM``/``USING`` of graphs not in the store are refused with 400
   before anything runs (:func:`ikg.graph.sparql_text.check_safe`).
-- The work runs in the Oxigraph server behind the API, which stops a query at its deadline and
-  frees the CPU; meanwhile other requests go on being served.
+- Queries run in worker processes (:mod:`ikg.api.backends`); one that passes its deadline is
+  killed, which stops the work and frees the CPU, while other requests go on being served.
 - Results above the row cap and bodies above the size cap are refused with a message.
 """
 
@@ -15,10 +15,11 @@ from __future__ import annotations
 import hmac
 import json
 from collections.abc import Sequence
+from typing import Annotated
 from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -27,6 +28,7 @@ from ikg.graph.namespaces import PREFIXES
 from ikg.graph.remote import CANCELLED
 from ikg.graph.sparql_text import check_safe, query_form
 
+from .backends import DeadlineError
 from .negotiation import GRAPH_TYPES, RESULT_TYPES, choose
 from .settings import Settings
 
@@ -136,7 +138,7 @@ def _check_rows(n: int, settings: Settings) -> None:
         )
 
 
-def _stopped(body: bytes, settings: Settings) -> SparqlError:
+def _stopped(settings: Settings) -> SparqlError:
     return SparqlError(
         503,
         f"the query was stopped at the deadline of {settings.query_timeout:g} s (IKG_QUERY_TIMEOUT); "
@@ -159,9 +161,9 @@ def execute_query(
         400 for a refused or malformed query (with the parser's message), 406 when no acceptable
         format is offered, 503 when the deadline stopped the query.
     """
-    store = settings.store
+    backend = settings.backend
     try:
-        tokens = check_safe(text, store.named_graphs())
+        tokens = check_safe(text, backend.named_graphs())
     except QueryError as exc:
         raise SparqlError(400, str(exc)) from exc
     form = query_form(tokens)
@@ -175,18 +177,18 @@ def execute_query(
     internal = "application/n-triples" if graph_form else "application/sparql-results+json"
     dataset_params = [(k, v) for k, v in dataset if k in ("default-graph-uri", "named-graph-uri")]
     try:
-        upstream = store.raw_query(text, internal, dataset_params, timeout=settings.query_timeout + 15)
+        upstream = backend.run_query(text, internal, dataset_params, settings.query_timeout)
+    except DeadlineError as exc:
+        raise _stopped(settings) from exc
     except IkgError as exc:
         raise SparqlError(503, str(exc)) from exc
-    body = upstream.content
-    if upstream.status_code == 400:
+    body = upstream.body
+    if upstream.status == 400:
         raise SparqlError(400, body.decode("utf-8", "replace").strip() or "malformed query")
-    if upstream.status_code >= 300:
+    if upstream.status >= 300 or CANCELLED.encode() in body[-200:]:
         if CANCELLED.encode() in body:
-            raise _stopped(body, settings)
-        raise SparqlError(502, f"the SPARQL server answered {upstream.status_code}: {body[:500]!r}")
-    if CANCELLED.encode() in body[-200:]:
-        raise _stopped(body, settings)
+            raise _stopped(settings)
+        raise SparqlError(502, f"the SPARQL server answered {upstream.status}: {body[:500]!r}")
     headers = {"Vary": "Accept"}
     if graph_form:
         _check_rows(body.count(b"\n"), settings)
@@ -219,18 +221,19 @@ def _authorise(request: Request, settings: Settings) -> None:
         raise SparqlError(403, "wrong token")
 
 
-def _execute_update(settings: Settings, text: str, params: Sequence[tuple[str, str]]) -> Response:
-    store = settings.store
+def _execute_update(settings: Settings, text: str, params: Sequence[tuple[str, str]], base_iri: str) -> Response:
+    backend = settings.backend
     try:
-        tokens = check_safe(text, store.named_graphs())
+        tokens = check_safe(text, backend.named_graphs())
     except QueryError as exc:
         raise SparqlError(400, str(exc)) from exc
     using = [(k, v) for k, v in params if k in ("using-graph-uri", "using-named-graph-uri")]
     if using and any(t.keyword in ("USING", "WITH") for t in tokens):
         raise SparqlError(400, "using-graph-uri/using-named-graph-uri conflict with USING or WITH in the update")
-    response = store.raw_update(text, using)
-    if response.status_code >= 300:
-        raise SparqlError(400 if response.status_code < 500 else 502, response.text.strip() or "update failed")
+    upstream = backend.run_update(text, using, base_iri)
+    if upstream.status >= 300:
+        message = upstream.body.decode("utf-8", "replace").strip() or "update failed"
+        raise SparqlError(400 if upstream.status < 500 else 502, message)
     return Response(status_code=204)
 
 
@@ -255,7 +258,7 @@ def service_description(request: Request, settings: Settings) -> Response:
     dataset = ox.BlankNode("dataset")
     triples.append(ox.Triple(endpoint, ox.NamedNode(sd + "defaultDataset"), dataset))
     triples.append(ox.Triple(dataset, rdf_type, ox.NamedNode(sd + "Dataset")))
-    for i, graph in enumerate(settings.store.named_graphs()):
+    for i, graph in enumerate(settings.backend.named_graphs()):
         node = ox.BlankNode(f"g{i}")
         triples.append(ox.Triple(dataset, ox.NamedNode(sd + "namedGraph"), node))
         triples.append(ox.Triple(node, ox.NamedNode(sd + "name"), ox.NamedNode(graph)))
@@ -263,34 +266,48 @@ def service_description(request: Request, settings: Settings) -> Response:
     return Response(ox.serialize(triples, format=fmt, prefixes={"sd": sd}) or b"", media_type=media)
 
 
-@router.api_route(
-    "/sparql",
-    methods=["GET", "POST"],
-    summary="SPARQL 1.1 Protocol endpoint (query; update with token)",
-    response_class=Response,
-    responses={
-        200: {"description": "Results in the negotiated format"},
-        204: {"description": "Update done"},
-        400: {"description": "Malformed or refused query, with the parser's message"},
-        401: {"description": "Update without token"},
-        403: {"description": "Update with a wrong token, or on a read-only endpoint"},
-        406: {"description": "No acceptable format"},
-        413: {"description": "Request body above the cap"},
-        415: {"description": "Unsupported media type"},
-        503: {"description": "Query stopped at the deadline"},
-    },
-)
-async def sparql(request: Request) -> Response:
-    """Run a SPARQL query (GET or POST) or update (POST, with ``Authorization: Bearer TOKEN``).
+_RESPONSES: dict[int | str, dict[str, object]] = {
+    200: {"description": "Results in the negotiated format"},
+    204: {"description": "Update done"},
+    400: {"description": "Malformed or refused query, with the parser's message"},
+    401: {"description": "Update without token"},
+    403: {"description": "Update with a wrong token, or on a read-only endpoint"},
+    405: {"description": "Update by GET"},
+    406: {"description": "No acceptable format"},
+    413: {"description": "Request body above the cap"},
+    415: {"description": "Unsupported media type"},
+    503: {"description": "Query stopped at the deadline"},
+}
 
-    Without a query, GET answers with the service description.
-    """
+_POST_BODY = {
+    "requestBody": {
+        "content": {
+            "application/sparql-query": {"schema": {"type": "string"}},
+            "application/sparql-update": {"schema": {"type": "string"}},
+            "application/x-www-form-urlencoded": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "query": {"type": "string"},
+                        "update": {"type": "string"},
+                        "default-graph-uri": {"type": "string"},
+                        "named-graph-uri": {"type": "string"},
+                    },
+                }
+            },
+        }
+    }
+}
+
+
+async def _handle(request: Request) -> Response:
     settings = _settings(request)
     try:
         query, update, others = await _operation(request, settings)
         if update is not None:
             _authorise(request, settings)
-            return await run_in_threadpool(_execute_update, settings, update, others)
+            base = str(request.url.replace(query=""))
+            return await run_in_threadpool(_execute_update, settings, update, others, base)
         if query is None:
             if request.method == "GET":
                 return await run_in_threadpool(service_description, request, settings)
@@ -299,3 +316,33 @@ async def sparql(request: Request) -> Response:
         return await run_in_threadpool(execute_query, settings, query, request.headers.get("accept"), fmt, others)
     except SparqlError as exc:
         return exc.response()
+
+
+@router.get(
+    "/sparql",
+    summary="SPARQL query by GET (no query: service description)",
+    response_class=Response,
+    responses=_RESPONSES,
+)
+async def sparql_get(
+    request: Request,
+    query: str | None = None,
+    default_graph_uri: Annotated[list[str] | None, Query(alias="default-graph-uri")] = None,
+    named_graph_uri: Annotated[list[str] | None, Query(alias="named-graph-uri")] = None,
+    format: str | None = None,
+) -> Response:
+    """Run a SPARQL query given as ``query``; without one, describe the service."""
+    return await _handle(request)
+
+
+@router.post(
+    "/sparql",
+    summary="SPARQL query or update by POST (form or direct)",
+    response_class=Response,
+    responses=_RESPONSES,
+    openapi_extra=_POST_BODY,
+)
+async def sparql_post(request: Request) -> Response:
+    """Run a query (``application/sparql-query`` or a form with ``query``) or an update
+    (``application/sparql-update`` or a form with ``update``; needs ``Authorization: Bearer TOKEN``)."""
+    return await _handle(request)
