@@ -279,9 +279,13 @@ class PooledBackend:
             return Upstream(400, str(exc).encode())
         except (OSError, RuntimeError, ValueError) as exc:
             return Upstream(400, str(exc).encode())
+        self.refresh()
+        return Upstream(204, b"")
+
+    def refresh(self) -> None:
+        """After a write to the store: move the workers to a new snapshot (old ones finish first)."""
         self.store.flush()
         self._snapshot()
-        return Upstream(204, b"")
 
     def close(self) -> None:
         """Stop every worker and remove the snapshots."""
