@@ -23,7 +23,7 @@ def create_app(settings: Settings) -> FastAPI:
     Examples
     --------
     >>> app = create_app(Settings(backend=None))
-    >>> sorted(r.path for r in app.routes if r.path.startswith(("/sparql", "/queries")))
+    >>> sorted(p for p in app.openapi()["paths"] if p.startswith(("/sparql", "/queries")))
     ['/queries', '/queries/{name}', '/sparql']
     """
     app = FastAPI(

@@ -31,18 +31,21 @@ GRAPH_TYPES: dict[str, ox.RdfFormat] = {
     "text/plain": ox.RdfFormat.N_TRIPLES,
 }
 
-#: the ``format`` parameter, for browsers that cannot set ``Accept``
-FORMAT_ALIASES: dict[str, str] = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "turtle": "text/turtle",
-    "ttl": "text/turtle",
-    "ntriples": "application/n-triples",
-    "nt": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "rdfxml": "application/rdf+xml",
+#: the ``format`` parameter, for browsers and clients that cannot set ``Accept``: candidates in
+#: order, the first one offered for the query form wins (``xml`` means RDF/XML for graphs)
+FORMAT_ALIASES: dict[str, tuple[str, ...]] = {
+    "json": ("application/sparql-results+json", "application/ld+json"),
+    "xml": ("application/sparql-results+xml", "application/rdf+xml"),
+    "csv": ("text/csv",),
+    "tsv": ("text/tab-separated-values",),
+    "turtle": ("text/turtle",),
+    "ttl": ("text/turtle",),
+    "ntriples": ("application/n-triples",),
+    "nt": ("application/n-triples",),
+    "jsonld": ("application/ld+json",),
+    "json-ld": ("application/ld+json",),
+    "rdfxml": ("application/rdf+xml",),
+    "rdf+xml": ("application/rdf+xml",),
 }
 
 
@@ -95,7 +98,8 @@ def choose(accept: str | None, offered: list[str], fmt: str | None = None) -> st
     offered : list of str
         What the server can produce, preferred first.
     fmt : str, optional
-        A ``format`` parameter (an alias from :data:`FORMAT_ALIASES` or a media type); it wins.
+        A ``format`` parameter (an alias from :data:`FORMAT_ALIASES` or a media type); it wins
+        over ``Accept`` when it names something offered, and is ignored when unknown.
 
     Returns
     -------
@@ -110,10 +114,16 @@ def choose(accept: str | None, offered: list[str], fmt: str | None = None) -> st
     True
     >>> choose("text/html", list(GRAPH_TYPES), fmt="jsonld")
     'application/ld+json'
+    >>> choose(None, list(GRAPH_TYPES), fmt="csv") is None
+    True
     """
     if fmt:
-        media = FORMAT_ALIASES.get(fmt.lower(), fmt.lower())
-        return media if media in offered else None
+        candidates = FORMAT_ALIASES.get(fmt.lower(), (fmt.lower(),))
+        for media in candidates:
+            if media in offered:
+                return media
+        if fmt.lower() in FORMAT_ALIASES:
+            return None  # a known format this kind of query cannot give
     best: tuple[float, int, str] | None = None
     ranges = parse_accept(accept)
     refused = {m for m, q in ranges if q <= 0 and "*" not in m}
