@@ -34,6 +34,9 @@ class Settings:
         ``IKG_MAX_ROWS`` (default 100,000): larger results are refused with a message, not cut.
     max_body : int
         ``IKG_MAX_BODY`` bytes of a request body (default 1 MB).
+    max_update_body : int
+        Bytes of an update body from a writer with the token (``IKG_MAX_INPUT_MB``, default 100 MB):
+        an import through the endpoint sends the whole concept.
     """
 
     backend: Any
@@ -41,6 +44,7 @@ class Settings:
     query_timeout: float = 30.0
     max_rows: int = 100_000
     max_body: int = 1_048_576
+    max_update_body: int = 100 * 1_048_576
 
     @classmethod
     def from_env(cls, backend: Any, **overrides: Any) -> Settings:
@@ -50,6 +54,7 @@ class Settings:
             "query_timeout": _float("IKG_QUERY_TIMEOUT", 30.0),
             "max_rows": int(_float("IKG_MAX_ROWS", 100_000)),
             "max_body": int(_float("IKG_MAX_BODY", 1_048_576)),
+            "max_update_body": int(_float("IKG_MAX_INPUT_MB", 100) * 1_048_576),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(backend=backend, **values)

@@ -62,16 +62,33 @@ def _one(values: Sequence[str], name: str) -> str | None:
     return values[0] if values else None
 
 
+def _token_ok(request: Request, settings: Settings) -> bool:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return bool(
+        settings.write_token
+        and scheme.lower() == "bearer"
+        and hmac.compare_digest(token.strip().encode(), settings.write_token.encode())
+    )
+
+
 async def _read_body(request: Request, settings: Settings) -> bytes:
+    # writers with the token may send imports; anyone else gets the small cap
+    cap, name = (
+        (settings.max_update_body, "IKG_MAX_INPUT_MB")
+        if _token_ok(request, settings)
+        else (settings.max_body, "IKG_MAX_BODY")
+    )
     declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > settings.max_body:
-        raise SparqlError(413, f"request body above the cap of {settings.max_body} bytes (IKG_MAX_BODY)")
-    body = b""
+    if declared and declared.isdigit() and int(declared) > cap:
+        raise SparqlError(413, f"request body above the cap of {cap} bytes ({name})")
+    chunks: list[bytes] = []
+    size = 0
     async for chunk in request.stream():
-        body += chunk
-        if len(body) > settings.max_body:
-            raise SparqlError(413, f"request body above the cap of {settings.max_body} bytes (IKG_MAX_BODY)")
-    return body
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > cap:
+            raise SparqlError(413, f"request body above the cap of {cap} bytes ({name})")
+    return b"".join(chunks)
 
 
 def _utf8(data: bytes, what: str) -> str:
@@ -213,11 +230,10 @@ def execute_query(
 def _authorise(request: Request, settings: Settings) -> None:
     if not settings.write_token:
         raise SparqlError(403, "this endpoint is read-only: updates need IKG_WRITE_TOKEN set on the server")
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise SparqlError(401, "updates need 'Authorization: Bearer TOKEN'", {"WWW-Authenticate": "Bearer"})
-    if not hmac.compare_digest(token.strip().encode(), settings.write_token.encode()):
+    if not _token_ok(request, settings):
         raise SparqlError(403, "wrong token")
 
 
@@ -303,6 +319,9 @@ _POST_BODY = {
 async def _handle(request: Request) -> Response:
     settings = _settings(request)
     try:
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if request.method == "POST" and content_type == "application/sparql-update":
+            _authorise(request, settings)  # before reading a body from someone who may not write
         query, update, others = await _operation(request, settings)
         if update is not None:
             _authorise(request, settings)

@@ -35,19 +35,21 @@ def is_url(location: str | os.PathLike[str] | None) -> bool:
 def update_url_for(query_url: str) -> str:
     """Guess the update endpoint of a query endpoint (``IKG_UPDATE_URL`` overrides).
 
+    A URL ending in ``/query`` (Oxigraph, Fuseki) has its updates at ``/update``; any other URL
+    (``ikg serve``'s ``/sparql``, GraphDB, Virtuoso) takes both at the same address.
+
     Examples
     --------
     >>> update_url_for("http://127.0.0.1:7878/query")
     'http://127.0.0.1:7878/update'
-    >>> update_url_for("http://localhost:3030/ds/sparql")
-    'http://localhost:3030/ds/update'
+    >>> update_url_for("http://127.0.0.1:8000/sparql")
+    'http://127.0.0.1:8000/sparql'
     """
     explicit = os.environ.get("IKG_UPDATE_URL")
     if explicit:
         return explicit
-    for tail in ("/query", "/sparql"):
-        if query_url.endswith(tail):
-            return query_url[: -len(tail)] + "/update"
+    if query_url.endswith("/query"):
+        return query_url[: -len("/query")] + "/update"
     return query_url
 
 
@@ -61,6 +63,9 @@ class RemoteStore(QueryingMixin):
         Default: :func:`update_url_for`.
     timeout : float
         Seconds to wait for an answer.
+
+    Updates carry ``Authorization: Bearer $IKG_WRITE_TOKEN`` when that is set, as ``ikg serve``
+    with a token requires.
     """
 
     path = None
@@ -69,6 +74,8 @@ class RemoteStore(QueryingMixin):
         self.url = query_url
         self.update_url = update_url or update_url_for(query_url)
         self._client = httpx.Client(timeout=timeout, headers={"User-Agent": "ikg"})
+        token = os.environ.get("IKG_WRITE_TOKEN")
+        self._update_headers = {"Authorization": f"Bearer {token}"} if token else {}
 
     def __repr__(self) -> str:
         return f"RemoteStore({self.url!r})"
@@ -97,7 +104,7 @@ class RemoteStore(QueryingMixin):
                 self.update_url,
                 content=text.encode("utf-8"),
                 params=list(params),
-                headers={"Content-Type": "application/sparql-update; charset=utf-8"},
+                headers={"Content-Type": "application/sparql-update; charset=utf-8", **self._update_headers},
             )
         except httpx.HTTPError as exc:
             raise StoreError(f"cannot reach the SPARQL server at {self.update_url}: {exc}") from exc
@@ -180,3 +187,9 @@ class RemoteStore(QueryingMixin):
     def close(self) -> None:
         """Close the HTTP connections."""
         self._client.close()
+
+    def __enter__(self) -> RemoteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

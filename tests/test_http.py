@@ -265,3 +265,24 @@ def test_index_and_openapi(client: httpx.Client) -> None:
     assert "/sparql" in schema["paths"] and "/queries/{name}" in schema["paths"]
     assert client.get("/docs").status_code == 200
     json.dumps(schema)
+
+
+def test_import_through_the_running_server(api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """While ``ikg serve`` holds the store, imports go through its endpoint with the token."""
+    from ikg.graph.errors import StoreError
+    from ikg.graph.ingest import import_spreadsheet
+    from ikg.graph.remote import RemoteStore
+
+    from .conftest import write_csv_set
+
+    url = api[0]
+    monkeypatch.setenv("IKG_WRITE_TOKEN", "wrong")
+    with RemoteStore(url + "/sparql") as wrong, pytest.raises(StoreError, match="403"):
+        import_spreadsheet(wrong, write_csv_set(tmp_path / "klein"))
+    monkeypatch.setenv("IKG_WRITE_TOKEN", TOKEN)
+    with RemoteStore(url + "/sparql") as remote:
+        result = import_spreadsheet(remote, write_csv_set(tmp_path / "klein"))
+        assert result.change.added > 0
+        r = httpx.get(url + "/queries/wg-members", params={"wg_id": "ag-sprache", "concept": "kleinstadt-2020", "format": "csv"})
+        assert sorted(line.split(",")[2] for line in r.text.splitlines()[1:]) == ["ki", "verein"]
+        assert remote.drop_graph("https://w3id.org/ikg/graph/kleinstadt-2020") > 0
