@@ -186,7 +186,10 @@ class PooledBackend:
                 return worker
             except httpx.HTTPError:
                 time.sleep(0.01)
-        self._retire(worker)
+        worker.kill()
+        with self._lock:  # the caller gives back the slot (see _start)
+            self._users[generation] -= 1
+            self._collect()
         raise StoreError("a query worker did not start")
 
     def _retire(self, worker: _Worker) -> None:
@@ -207,12 +210,7 @@ class PooledBackend:
                     if can_start:
                         self._count += 1
                 if can_start:
-                    try:
-                        return self._spawn()
-                    except Exception:
-                        with self._lock:
-                            self._count -= 1
-                        raise
+                    return self._start()
                 try:
                     worker = self._idle.get(timeout=max(0.01, deadline - time.monotonic()))
                 except queue.Empty:
@@ -222,12 +220,16 @@ class PooledBackend:
             self._retire(worker)  # stale snapshot or dead: replace it
             with self._lock:
                 self._count += 1
-            try:
-                return self._spawn()
-            except Exception:
-                with self._lock:
-                    self._count -= 1
-                raise
+            return self._start()
+
+    def _start(self) -> _Worker:
+        """Start a worker in a slot already counted; give the slot back if it fails."""
+        try:
+            return self._spawn()
+        except Exception:
+            with self._lock:
+                self._count -= 1
+            raise
 
     # -- the backend interface -----------------------------------------------------------------
 
