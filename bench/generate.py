@@ -352,9 +352,7 @@ def write_ttl(csv_folder: Path, path: Path) -> int:
     mapped = check_spreadsheet(csv_folder)
     errors = [p for p in mapped.problems if p.severity == "error"]
     assert not errors, f"{len(errors)} error problem(s), first: {errors[:3]}"
-    triples = sorted(
-        (ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in mapped.graph), key=lambda t: str(t)
-    )
+    triples = sorted((ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in mapped.graph), key=lambda t: str(t))
     path.write_bytes(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b"")
     return len(triples)
 

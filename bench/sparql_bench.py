@@ -8,35 +8,38 @@ One run measures, on a synthetic concept ``synthetic-N`` (``bench/generate.py``,
 ``/tmp/ikg-bench-N`` and reused when present):
 
 1. **Query library.** Every ``.rq`` file of :func:`ikg.graph.library.library`, parameters bound
-   exactly as ikg binds them (``bind_values(q.text, bind_params(q, params))``), run on
+   exactly as ikg binds them (``bind_values(q.text, bind_params(q, params))``; ids found with
+   SPARQL on the data), run on
 
-   * the ikg embedded store (a fresh on-disk :class:`ikg.graph.store.Store` in a temp dir: the
+   * the ikg embedded store: a fresh on-disk :class:`ikg.graph.store.Store` in a temp dir (the
      ontology by ``ensure_ready(store, seed=False)``, the concept's Turtle in its named graph by
-     ``store.replace_graph``), all rows consumed; and
+     ``store.replace_graph``); queries by ``store.query(text)``, all rows iterated; and
    * rdflib's in-memory ``Dataset(default_union=True)`` holding the same two named graphs,
-     ``list(dataset.query(text))``. rdflib runs in a child process that loads the data once; a
-     query past the limit (120 s, 20 s with ``--quick``) kills the child, is recorded as
-     ``>LIMIT s``, and a fresh child (reloading the data) takes the next query.
+     ``list(dataset.query(text))``.
 
-   Median of ``--reps`` runs per query (a query past the limit is not repeated), and the ratio
-   rdflib / ikg. Row counts of both engines are compared.
+   Each engine runs in its own child process that opens or loads the data once. Neither engine
+   can cancel a query from Python, so a query past the limit (120 s; 10 s with ``--quick``) kills
+   the child; it is recorded as ``>LIMIT s`` and a fresh child takes the next query. Median of
+   ``--reps`` runs per query (a run past the limit, failing, or over a quarter of it is not
+   repeated), the ratio rdflib / ikg, and both row counts.
 
-2. **Endpoint latency.** ``ikg --store DIR --no-seed serve`` (its read-only Oxigraph worker
-   pool, ``IKG_WORKERS`` default 2, ``--query-timeout`` set to the per-request timeout) against
-   ``rdflib-endpoint serve`` (``pip install rdflib-endpoint``; a comparison target only, not a
-   dependency of ikg), both on 127.0.0.1. rdflib-endpoint is given the same triples as a TriG
-   file (ontology graph + concept graph; its ``Dataset(default_union=True)`` keeps TriG's named
-   graphs), so both servers get the *same* query texts, nothing rewritten. A fixed mix of five
-   library queries is sent round-robin with httpx (POST ``application/sparql-query``, Accept
-   ``application/sparql-results+json``): one warm-up pass of the mix, then 1 client x 25
-   requests and 8 clients x 5 requests each (10 and 8 x 2 with ``--quick``), per-request
-   timeout 120 s (20 s with ``--quick``), and a wall-clock budget per load level after which no
-   new request starts. p50/p99 are nearest-rank over the successful requests (with 25 or 40
-   samples p99 is the maximum).
+2. **Endpoint latency.** ``ikg --store DIR --no-seed serve --query-timeout LIMIT`` (its
+   read-only Oxigraph worker pool, ``IKG_WORKERS``, default 2) against ``rdflib-endpoint serve``
+   (``pip install rdflib-endpoint``; a comparison target only, not a dependency of ikg), both on
+   127.0.0.1. rdflib-endpoint is given the same triples as a TriG file (ontology graph + concept
+   graph; its ``Dataset(default_union=True)`` keeps TriG's named graphs), so both servers get
+   the *same* query texts, nothing rewritten. A fixed mix of five library queries (``--mix``) is
+   sent round-robin with httpx (POST ``application/sparql-query``, Accept
+   ``application/sparql-results+json``): one unmeasured warm-up pass of the mix, then 1 client x
+   25 requests and 8 clients x 5 requests each (10 and 8 x 2 with ``--quick``); client timeout
+   LIMIT + 15 s; no new request after a wall-clock budget per load level (300 s; 60 s with
+   ``--quick``). p50/p99 are nearest-rank over the successful requests (with 25 or 40 samples
+   p99 is the maximum).
 
-The result table is printed and written to ``bench/RESULTS.md`` under the heading
-``## SPARQL: query library and endpoint (issue 3)`` (that section is replaced, the rest of the
-file kept).
+``--quick`` means 1,000 actors (unless ``--actors``), one run per query, a 10 s limit and fewer
+requests: a couple of minutes. The result is printed and written to ``bench/RESULTS.md`` under
+the heading ``## SPARQL: query library and endpoint (issue 3)`` (that section is replaced, the
+rest of the file kept).
 """
 
 from __future__ import annotations
@@ -65,10 +68,8 @@ HEADING = "## SPARQL: query library and endpoint (issue 3)"
 BENCH_DIR = Path(__file__).resolve().parent
 VENV_BIN = Path(sys.executable).parent
 
-# the endpoint mix: typical library queries that both engines finish at 10,000 actors
-# (goals-without-actor, first proposed for the mix, takes tens of seconds on ikg and passes the
-# limit on rdflib; the library table shows it; --mix puts it back)
-MIX = ("action-fields", "wg-members", "goals-by-action-field", "timeline", "actors-by-town-and-field")
+# the endpoint mix: typical library queries
+MIX = ("action-fields", "wg-members", "goals-without-actor", "timeline", "actors-by-town-and-field")
 
 PREFIXES = """PREFIX ikg: <https://w3id.org/ikg/ns#>
 PREFIX org: <http://www.w3.org/ns/org#>
@@ -335,7 +336,12 @@ def measure(runner: Runner, text: str, reps: int, limit: float) -> dict[str, Any
         times.append(s)
         if s > limit / 4:
             break
-    return {"status": status, "s": statistics.median(times) if status == "ok" else None, "rows": rows, "runs": len(times)}
+    return {
+        "status": status,
+        "s": statistics.median(times) if status == "ok" else None,
+        "rows": rows,
+        "runs": len(times),
+    }
 
 
 def bench_library(
@@ -347,7 +353,11 @@ def bench_library(
         out.append(row)
 
         def shown(m: dict[str, Any]) -> str:
-            return f"{m['s'] * 1000:.1f} ms ({m['rows']} rows)" if m["status"] == "ok" else f"{m['status']} {m['rows'] or ''}"
+            return (
+                f"{m['s'] * 1000:.1f} ms ({m['rows']} rows)"
+                if m["status"] == "ok"
+                else f"{m['status']} {m['rows'] or ''}"
+            )
 
         log(f"{name}: ikg {shown(row['ikg'])}, rdflib {shown(row['rdf'])}")
     return out
@@ -428,11 +438,14 @@ def pct(values: list[float], q: float) -> float | None:
     return s[max(0, math.ceil(q * len(s)) - 1)]
 
 
-def load_level(url: str, texts: list[str], clients: int, per_client: int, timeout: float, budget: float) -> dict:
+def load_level(
+    url: str, texts: list[str], clients: int, per_client: int, timeout: float, budget: float, names: list[str]
+) -> dict:
     """``clients`` threads, each sending ``per_client`` requests round-robin through ``texts``."""
     import httpx
 
     lat: list[float] = []
+    by_query: dict[str, list[float]] = {n: [] for n in names}
     errors: list[str] = []
     skipped = [0]
     lock = threading.Lock()
@@ -447,7 +460,8 @@ def load_level(url: str, texts: list[str], clients: int, per_client: int, timeou
                     with lock:
                         skipped[0] += per_client - i
                     return
-                text = texts[(k + i) % len(texts)]
+                j = (k + i) % len(texts)
+                text = texts[j]
                 t0 = time.perf_counter()
                 try:
                     r = http.post(url, content=text.encode("utf-8"), headers=headers)
@@ -460,6 +474,7 @@ def load_level(url: str, texts: list[str], clients: int, per_client: int, timeou
                 with lock:
                     if ok:
                         lat.append(time.perf_counter() - t0)
+                        by_query[names[j]].append(lat[-1])
                     else:
                         errors.append(err or "?")
 
@@ -477,6 +492,7 @@ def load_level(url: str, texts: list[str], clients: int, per_client: int, timeou
         "skipped": skipped[0],
         "p50": pct(lat, 0.50),
         "p99": pct(lat, 0.99),
+        "by_query": {n: statistics.median(v) if v else None for n, v in by_query.items()},
         "wall": wall,
     }
 
@@ -494,8 +510,19 @@ def bench_endpoints(
     servers = [
         Server(
             "ikg serve",
-            [str(VENV_BIN / "ikg"), "--store", str(store_dir), "--no-seed", "serve", "--host", "127.0.0.1",
-             "--port", str(p1), "--query-timeout", str(args.limit)],
+            [
+                str(VENV_BIN / "ikg"),
+                "--store",
+                str(store_dir),
+                "--no-seed",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(p1),
+                "--query-timeout",
+                str(args.limit),
+            ],
             f"http://127.0.0.1:{p1}/sparql",
             tmp / "ikg.log",
         ),
@@ -510,12 +537,12 @@ def bench_endpoints(
         try:
             server.start(limit=args.load_limit)
             startup[server.label] = server.startup_s
-            warm = load_level(server.url, mix, 1, len(mix), args.timeout, args.budget)
+            warm = load_level(server.url, mix, 1, len(mix), args.timeout, args.budget, args.mix)
             log(f"{server.label} warm-up: {warm['ok']} ok, {len(warm['errors'])} errors, {warm['wall']:.1f} s")
             for e in warm["errors"][:3]:
                 log(f"  warm-up error: {e}")
             for clients, per in levels:
-                res = load_level(server.url, mix, clients, per, args.timeout, args.budget)
+                res = load_level(server.url, mix, clients, per, args.timeout, args.budget, args.mix)
                 res["server"] = server.label
                 out.append(res)
                 p50 = f"{res['p50'] * 1000:.0f}" if res["p50"] is not None else "-"
@@ -565,6 +592,27 @@ def machine() -> str:
     )
 
 
+def git_tree() -> str:
+    """The commit of the project tree and whether queries/ or the code differ from it."""
+    root = BENCH_DIR.parent
+    git = shutil.which("git")
+    if git is None:
+        return "?"
+    try:
+        head = subprocess.run(
+            [git, "-C", str(root), "log", "-1", "--format=%h %s"], capture_output=True, text=True, timeout=10
+        ).stdout.strip()
+        dirty = subprocess.run(
+            [git, "-C", str(root), "status", "--porcelain", "--", "queries", "graph", "api", "ontology"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "?"
+    return f"`{head}`" + (" (queries/ or code modified)" if dirty else " (queries/ and code as committed)")
+
+
 def report(ctx: dict[str, Any]) -> str:
     a = ctx["args"]
     lines = [
@@ -573,6 +621,8 @@ def report(ctx: dict[str, Any]) -> str:
         f"Command: `{ctx['command']}` (total {ctx['total_s'] / 60:.1f} min)",
         "",
         f"Machine: {machine()}",
+        "",
+        f"Tree: {ctx['tree']}",
         "",
         f"Data: `synthetic-{a.actors}` from `bench/generate.py --actors {a.actors}` ({ctx['triples']:,} concept "
         f"triples + ontology), cached in `{ctx['data_dir']}`. Parameters (found with SPARQL on the ikg store): "
@@ -585,8 +635,11 @@ def report(ctx: dict[str, Any]) -> str:
         f"(ontology {ctx['ikg_load']['ontology']:.1f} s, pyoxigraph Turtle parse {ctx['ikg_load']['parse']:.1f} s, "
         f"`replace_graph` + flush {ctx['ikg_load']['write']:.1f} s)",
         f"- rdflib `Dataset(default_union=True)` in memory: {ctx['rdf_load'][0]:.1f} s"
-        + (f" (reloaded {len(ctx['rdf_load']) - 1}x after kills, median {statistics.median(ctx['rdf_load']):.1f} s)"
-           if len(ctx["rdf_load"]) > 1 else "")
+        + (
+            f" (reloaded {len(ctx['rdf_load']) - 1}x after kills, median {statistics.median(ctx['rdf_load']):.1f} s)"
+            if len(ctx["rdf_load"]) > 1
+            else ""
+        )
         + f", peak RSS of the rdflib process {ctx['rdf_rss']:,.0f} MB",
         "",
         f"### Query library: median of {a.reps} run(s), ms",
@@ -659,6 +712,13 @@ def report(ctx: dict[str, Any]) -> str:
             f"| {r['server']} | {r['clients']} | {r['ok']} / {r['sent']}{skipped} | {len(r['errors'])} | "
             f"{ms(r['p50'])} | {ms(r['p99'])} | {r['wall']:.1f} | {rps:.2f} |"
         )
+    lines.append("")
+    for r in ctx["endpoints"]:
+        if r["clients"] == 1:
+            lines.append(
+                f"- {r['server']}, 1 client, median ms per query: "
+                + ", ".join(f"{n} {ms(v)}" for n, v in r["by_query"].items())
+            )
     for r in ctx["endpoints"]:
         for e in sorted(set(r["errors"]))[:3]:
             lines.append(f"\n{r['server']}, {r['clients']} client(s), error: `{e}`")
@@ -683,15 +743,21 @@ def write_results(path: Path, section: str) -> None:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    ap.add_argument("--actors", type=int, default=None, help="actors in the synthetic concept (10000; 1000 with --quick)")
+    ap.add_argument(
+        "--actors", type=int, default=None, help="actors in the synthetic concept (10000; 1000 with --quick)"
+    )
     ap.add_argument("--reps", type=int, default=None, help="runs per query, median (3; 1 with --quick)")
     ap.add_argument("--quick", action="store_true", help="1,000 actors, one run, 10 s limit, fewer requests")
     ap.add_argument(
-        "--limit", type=float, default=None, help="limit per query and engine, and ikg's deadline, s (120; 10 with --quick)"
+        "--limit",
+        type=float,
+        default=None,
+        help="limit per query and engine, and ikg's deadline, s (120; 10 with --quick)",
     )
     ap.add_argument("--mix", default=",".join(MIX), help="comma-separated library queries for the endpoint load")
     ap.add_argument("--results", type=Path, default=BENCH_DIR / "RESULTS.md")
     ap.add_argument("--skip-endpoints", action="store_true", help="only the query library")
+    ap.add_argument("--note", default="", help="a sentence added to the report")
     args = ap.parse_args()
     # on SIGTERM unwind through the finally blocks, which stop the servers and child processes
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -705,6 +771,7 @@ def main() -> int:
     args.budget = 60.0 if args.quick else 300.0
     args.load_limit = 600.0
     t_all = time.perf_counter()
+    tree = git_tree()
 
     from ikg.graph.namespaces import ONTOLOGY_GRAPH, concept_graph
 
@@ -747,11 +814,14 @@ def main() -> int:
     notes = []
     if args.reps == 1:
         notes.append("one run per query (--reps 1), no median.")
+    if args.note:
+        notes.append(args.note)
     ctx = {
         "args": args,
         "command": "python bench/sparql_bench.py " + " ".join(sys.argv[1:]),
         "total_s": time.perf_counter() - t_all,
         "data_dir": data,
+        "tree": tree,
         "triples": triples,
         "values": values,
         "ikg_load": ikg_load,

@@ -75,9 +75,7 @@ class ReplacePlan:
     update: str
 
 
-def plan_replace(
-    graphs: Mapping[str, Iterable[ox.Quad]], current: Callable[[str], set[ox.Quad]]
-) -> ReplacePlan:
+def plan_replace(graphs: Mapping[str, Iterable[ox.Quad]], current: Callable[[str], set[ox.Quad]]) -> ReplacePlan:
     """Plan the smallest write that makes each named graph hold exactly the given quads.
 
     Parameters

@@ -68,7 +68,11 @@ def test_select_in_every_format(client: httpx.Client, accept: str, fmt: ox.Query
 
 
 def test_accept_with_q_values_and_format_parameter(client: httpx.Client) -> None:
-    r = client.get("/sparql", params={"query": SELECT_WG}, headers={"Accept": "text/csv;q=0.4, application/sparql-results+xml;q=0.9"})
+    r = client.get(
+        "/sparql",
+        params={"query": SELECT_WG},
+        headers={"Accept": "text/csv;q=0.4, application/sparql-results+xml;q=0.9"},
+    )
     assert r.headers["content-type"].startswith("application/sparql-results+xml")
     r = client.get("/sparql", params={"query": SELECT_WG, "format": "tsv"}, headers={"Accept": "text/html"})
     assert r.headers["content-type"].startswith("text/tab-separated-values")
@@ -172,14 +176,18 @@ def test_update_needs_the_token(client: httpx.Client) -> None:
     update = "INSERT DATA { GRAPH <https://example.org/g> { <https://example.org/a> <https://example.org/p> 1 } }"
     headers = {"Content-Type": "application/sparql-update"}
     assert client.post("/sparql", content=update, headers=headers).status_code == 401
-    assert client.post("/sparql", content=update, headers={**headers, "Authorization": "Bearer wrong"}).status_code == 403
+    assert (
+        client.post("/sparql", content=update, headers={**headers, "Authorization": "Bearer wrong"}).status_code == 403
+    )
     assert client.get("/sparql", params={"update": update}).status_code == 405
     ask = "ASK { GRAPH <https://example.org/g> { ?s ?p ?o } }"
     assert client.get("/sparql", params={"query": ask}).json()["boolean"] is False
     ok = client.post("/sparql", content=update, headers={**headers, "Authorization": f"Bearer {TOKEN}"})
     assert ok.status_code == 204
     assert client.get("/sparql", params={"query": ask}).json()["boolean"] is True
-    drop = client.post("/sparql", data={"update": "DROP GRAPH <https://example.org/g>"}, headers={"Authorization": f"Bearer {TOKEN}"})
+    drop = client.post(
+        "/sparql", data={"update": "DROP GRAPH <https://example.org/g>"}, headers={"Authorization": f"Bearer {TOKEN}"}
+    )
     assert drop.status_code == 204
 
 
@@ -248,7 +256,11 @@ def test_deadline_stops_a_runaway_query_while_others_are_served(api, client: htt
 def test_named_queries_over_http(client: httpx.Client) -> None:
     listing = client.get("/queries").json()
     assert len(listing) >= 15 and {"name", "title", "params"} <= set(listing[0])
-    r = client.get("/queries/uncovered-fields-and-tasks", params={"concept": "mettmann-2015"}, headers={"Accept": "application/sparql-results+json"})
+    r = client.get(
+        "/queries/uncovered-fields-and-tasks",
+        params={"concept": "mettmann-2015"},
+        headers={"Accept": "application/sparql-results+json"},
+    )
     labels = [b["label"]["value"] for b in r.json()["results"]["bindings"]]
     assert labels == ["Kultur", "Sport"]
     csv = client.get("/queries/wg-members", params={"wg_id": "ag-sprache", "format": "csv"})
@@ -284,6 +296,8 @@ def test_import_through_the_running_server(api, tmp_path: Path, monkeypatch: pyt
     with RemoteStore(url + "/sparql") as remote:
         result = import_spreadsheet(remote, write_csv_set(tmp_path / "klein"))
         assert result.change.added > 0
-        r = httpx.get(url + "/queries/wg-members", params={"wg_id": "ag-sprache", "concept": "kleinstadt-2020", "format": "csv"})
+        r = httpx.get(
+            url + "/queries/wg-members", params={"wg_id": "ag-sprache", "concept": "kleinstadt-2020", "format": "csv"}
+        )
         assert sorted(line.split(",")[2] for line in r.text.splitlines()[1:]) == ["ki", "verein"]
         assert remote.drop_graph("https://w3id.org/ikg/graph/kleinstadt-2020") > 0

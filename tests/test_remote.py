@@ -51,7 +51,18 @@ def test_cli_against_the_server(server: OxigraphServer, run_ikg, tmp_path: Path)
     first = run_ikg("import", str(folder), check=True, extra_env=env)
     assert "imported concept kleinstadt-2020" in first.stdout
     assert "(+0 -0)" in run_ikg("import", str(folder), check=True, extra_env=env).stdout
-    members = run_ikg("query", "wg-members", "-p", "wg_id=ag-sprache", "-p", "concept=kleinstadt-2020", "-f", "csv", check=True, extra_env=env)
+    members = run_ikg(
+        "query",
+        "wg-members",
+        "-p",
+        "wg_id=ag-sprache",
+        "-p",
+        "concept=kleinstadt-2020",
+        "-f",
+        "csv",
+        check=True,
+        extra_env=env,
+    )
     assert {line.split(",")[2] for line in members.stdout.splitlines()[1:]} == {"ki", "verein"}
     remote_export = run_ikg("export", "-f", "nquads", "--concept", "kleinstadt-2020", check=True, extra_env=env).stdout
     run_ikg("import", str(folder), check=True)  # the same data into an embedded store
