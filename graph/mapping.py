@@ -352,6 +352,10 @@ def _emit(mapped: Mapped, cid: str, rows: dict[str, list[_Row]]) -> None:
         if row.get("title_en"):
             add((c, DCTERMS.title, Literal(row.get("title_en"), lang="en")))
         labels(c, row.get("title"), row.get("title_en"))
+        if row.get("description"):
+            add((c, DCTERMS.description, Literal(row.get("description"), lang="de")))
+        if row.get("description_en"):
+            add((c, DCTERMS.description, Literal(row.get("description_en"), lang="en")))
         if row.get("issued") is not None:
             add((c, DCTERMS.issued, row.get("issued")))
         if row.get("publisher"):

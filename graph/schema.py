@@ -69,6 +69,8 @@ SHEETS: tuple[Sheet, ...] = (
             Column("id", "id", "id", True),
             Column("title", "titel", "text", True),
             Column("title_en", "titel_en"),
+            Column("description", "beschreibung"),
+            Column("description_en", "beschreibung_en"),
             Column("issued", "datum", "date"),
             Column("publisher", "herausgeber", "ref", target="actors"),
             Column("revision_of", "fortschreibung_von", "ref", target="concept"),

@@ -219,3 +219,22 @@ def test_provenance_on_every_resource(store: Store, small_csv: Path) -> None:
         SELECT ?label WHERE { <https://w3id.org/ikg/id/kleinstadt-2020/actor/verein> prov:wasDerivedFrom/rdfs:label ?label }"""
     )
     assert rows == [(Literal("kleinstadt-2020: actors, row 4"),)]
+
+
+def test_concept_description_in_both_languages(store, tmp_path) -> None:
+    """The concept's description column becomes dcterms:description in German and English."""
+    import copy
+
+    from ikg.graph.ingest import import_spreadsheet
+
+    from .conftest import SMALL, write_csv_set
+
+    tables = copy.deepcopy(SMALL)
+    tables["konzept"][0] += ["beschreibung", "beschreibung_en"]
+    tables["konzept"][1] += ["Fiktives Beispiel", "Fictional example"]
+    import_spreadsheet(store, write_csv_set(tmp_path / "d", tables))
+    _, rows = store.select(
+        "SELECT ?d WHERE { GRAPH ?g { ?c a <https://w3id.org/ikg/ns#IntegrationConcept> ; "
+        "<http://purl.org/dc/terms/description> ?d } } ORDER BY ?d"
+    )
+    assert [(str(r[0]), r[0].language) for r in rows] == [("Fictional example", "en"), ("Fiktives Beispiel", "de")]
