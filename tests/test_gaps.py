@@ -1,0 +1,245 @@
+"""Gap analysis on a tiny concept whose answers were worked out by hand.
+
+The concept ``winzig``::
+
+    actors  club (Velbert, civil society)     kita (Velbert, day care)
+            school (Ratingen, school)         ki (Mettmann, integration centre)
+            jc (Mettmann, job centre)         mo (Hilden, migrant organisation)
+            iso (Haan, sport club)
+    AGs     ag1 (Sprache): ki, mo             ag2 (Wirtschaft/Arbeit): ki, jc
+    goals   g1 Sprache, named: club, school                     -> pursuers club, school (n=2)
+            g2 Sprache, by ag1, named: club                     -> ki, mo, club (n=3)
+            g3 Arbeit + task Vernetzung, by ag2, named: school  -> ki, jc, school (n=3)
+            g4 Sprache, nobody                                  -> (n=0)
+    cooperation  club - kita
+    fields  sprache, arbeit, kultur (nothing);  tasks vernetzung (g3), oeffnung (nothing)
+
+Affinity = sum over shared goals of 1/ln n + 1/4 * the same over shared action fields. Action
+field actors: sprache {club, school, ki, mo}: 1/ln 4; arbeit {ki, jc, school}: 1/ln 3.
+
+    club-school  1/ln2 + (1/ln4)/4               = 1.6230
+    ki-school    1/ln3 + (1/ln4)/4 + (1/ln3)/4   = 1.3181
+    jc-school    1/ln3 + (1/ln3)/4               = 1.1378
+    club-ki      1/ln3 + (1/ln4)/4               = 1.0905  (= club-mo; ids break the tie)
+    ki-mo, ki-jc share goals but are tied (same AG): not missing links.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from ikg.graph.gaps import analyse, coverage_gaps, missing_links
+from ikg.graph.ingest import ensure_ready, import_spreadsheet
+from ikg.graph.metrics import betweenness, constraint_and_effective_size
+from ikg.graph.network import ConceptNetwork, actor_network, load_network
+from ikg.graph.store import Store
+
+from .conftest import write_csv_set
+
+WINZIG: dict[str, list[list[str]]] = {
+    "konzept": [["id", "titel"], ["winzig", "Integrationskonzept Winzig"]],
+    "akteure": [
+        ["id", "name", "typ", "ort"],
+        ["club", "Sprachverein Kinderland", "zivilgesellschaft", "Velbert"],
+        ["kita", "Kita Sonnenschein", "kita", "Velbert"],
+        ["school", "Gesamtschule West", "schule", "Ratingen"],
+        ["ki", "Integrationszentrum", "integrationszentrum", "Mettmann"],
+        ["jc", "Jobcenter", "jobcenter", "Mettmann"],
+        ["mo", "Elternverein Brücke", "migrantenorganisation", "Hilden"],
+        ["iso", "TV Haan", "sportverein", "Haan"],
+    ],
+    "arbeitsgruppen": [
+        ["id", "name", "handlungsfelder"],
+        ["ag1", "AG Sprache", "sprache"],
+        ["ag2", "AG Arbeit", "arbeit"],
+    ],
+    "mitgliedschaften": [
+        ["akteur", "arbeitsgruppe"],
+        ["ki", "ag1"],
+        ["mo", "ag1"],
+        ["ki", "ag2"],
+        ["jc", "ag2"],
+    ],
+    "handlungsfelder": [
+        ["id", "bezeichnung", "bezeichnung_en"],
+        ["sprache", "Sprache", "Language"],
+        ["arbeit", "Wirtschaft/Arbeit", "Economy and work"],
+        ["kultur", "Kultur", "Culture"],
+    ],
+    "querschnittsaufgaben": [
+        ["id", "bezeichnung", "bezeichnung_en"],
+        ["vernetzung", "Vernetzung", "Networking"],
+        ["oeffnung", "Interkulturelle Öffnung", "Intercultural opening"],
+    ],
+    "ziele": [
+        ["id", "titel", "titel_en", "handlungsfelder", "querschnittsaufgaben", "arbeitsgruppe", "verfolgt_von"],
+        ["g1", "Durchgängige sprachliche Bildung", "Continuous language education", "sprache", "", "", "club|school"],
+        ["g2", "Sprachkurse für Eltern", "Language courses for parents", "sprache", "", "ag1", "club"],
+        ["g3", "Übergang Schule – Beruf", "School-to-work transition", "arbeit", "vernetzung", "ag2", "school"],
+        ["g4", "Elternarbeit", "Working with parents", "sprache", "", "", ""],
+    ],
+    "kooperationen": [["akteur_a", "akteur_b"], ["club", "kita"]],
+}
+
+
+@pytest.fixture(scope="module")
+def net(tmp_path_factory: pytest.TempPathFactory) -> ConceptNetwork:
+    store = Store(":memory:")
+    ensure_ready(store, seed=False)
+    import_spreadsheet(store, write_csv_set(Path(tmp_path_factory.mktemp("winzig")), WINZIG))
+    return load_network(store, "winzig")
+
+
+def _ids(finding) -> tuple[str, ...]:
+    return tuple(s.id for s in finding.subjects)
+
+
+def test_network_is_read_from_the_store(net: ConceptNetwork) -> None:
+    assert [a.id for a in net.actors] == ["club", "iso", "jc", "ki", "kita", "mo", "school"]
+    assert net.items[next(a.iri for a in net.actors if a.id == "club")].town == "Velbert"
+    assert {net.items[a].id for a in net.pursuers()[next(g.iri for g in net.goals if g.id == "g2")]} == {
+        "club",
+        "ki",
+        "mo",
+    }
+    graph = actor_network(net)
+    assert sorted(tuple(sorted((graph.nodes[u]["id"], graph.nodes[v]["id"]))) for u, v in graph.edges) == [
+        ("club", "kita"),
+        ("jc", "ki"),
+        ("ki", "mo"),
+    ]
+
+
+def test_missing_links_rank_and_scores(net: ConceptNetwork) -> None:
+    found, total = missing_links(net, top=None)
+    assert total == 5
+    assert [_ids(f) for f in found] == [
+        ("club", "school"),
+        ("ki", "school"),
+        ("jc", "school"),
+        ("club", "ki"),
+        ("club", "mo"),
+    ]
+    ln = math.log
+    expected = [
+        1 / ln(2) + 0.25 / ln(4),
+        1 / ln(3) + 0.25 / ln(4) + 0.25 / ln(3),
+        1 / ln(3) + 0.25 / ln(3),
+        1 / ln(3) + 0.25 / ln(4),
+        1 / ln(3) + 0.25 / ln(4),
+    ]
+    assert [f.score for f in found] == pytest.approx(expected)
+
+
+def test_the_top_missing_link_is_explained(net: ConceptNetwork) -> None:
+    (first,), _ = missing_links(net, top=1)
+    assert [g["id"] for g in first.evidence["shared_goals"]] == ["g1"]
+    assert first.evidence["shared_goals"][0]["pursuers"] == 2
+    assert [f["id"] for f in first.evidence["shared_action_fields"]] == ["sprache"]
+    assert first.evidence["towns"] == ["Velbert", "Ratingen"]
+    assert first.reasons["de"][0] == (
+        "Sprachverein Kinderland (Velbert) und Gesamtschule West (Ratingen) verfolgen beide "
+        "„Durchgängige sprachliche Bildung“, haben aber keine gemeinsame AG und keine Kooperation."
+    )
+    assert first.reasons["en"][0] == (
+        "Sprachverein Kinderland (Velbert) and Gesamtschule West (Ratingen) both pursue "
+        "'Continuous language education', but share no working group and have no cooperation."
+    )
+    assert any("Velbert, Ratingen" in r for r in first.reasons["de"])
+
+
+def test_coverage_gaps(net: ConceptNetwork) -> None:
+    found = coverage_gaps(net)
+    got = [(_ids(f), f.evidence["gaps"]) for f in found]
+    assert got == [
+        (("kultur",), ["no_goal", "no_working_group", "fewer_than_two_actors"]),
+        (("oeffnung",), ["no_goal", "fewer_than_two_actors"]),
+        (("g4",), ["no_actor"]),
+        (("ag2",), ["missing_type"]),
+    ]
+    assert found[1].reasons["en"][0] == "The cross-cutting task 'Intercultural opening' has no goal."
+    assert found[3].evidence["missing_types"] == ["migrant_organisation"]
+    assert "Migrantenorganisation" in found[3].reasons["de"][0]
+
+
+def test_required_types_are_configurable(net: ConceptNetwork) -> None:
+    found = coverage_gaps(net, required_types=["job_centre"])
+    assert [(_ids(f), f.evidence["missing_types"]) for f in found if "missing_type" in f.evidence["gaps"]] == [
+        (("ag1",), ["job_centre"])
+    ]
+
+
+def test_brokers_silos_isolates(net: ConceptNetwork) -> None:
+    result = analyse(net, top=None)
+    brokers = result.findings["broker"]
+    assert _ids(brokers[0]) == ("ki",)
+    assert brokers[0].evidence["articulation_point"] is True
+    assert brokers[0].evidence["parts_without_it"] == [["jc"], ["mo"]]
+    assert brokers[0].evidence["betweenness"] == pytest.approx(1 / 15, abs=1e-6)  # mo-jc of 15 pairs
+    silos = result.findings["silo"]
+    towns = [f for f in silos if "town" in f.evidence]
+    assert [(f.evidence["town"], f.evidence["other_towns"]) for f in towns] == [
+        ("Velbert", ["Hilden", "Mettmann", "Ratingen"])
+    ]
+    communities = [f for f in silos if "community" in f.evidence]
+    assert ["club", "kita"] in [f.evidence["actors"] for f in communities]
+    isolates = result.findings["isolate"]
+    assert [(_ids(f), f.evidence["could_meet"]) for f in isolates] == [
+        (("school",), ["club", "jc", "ki"]),
+        (("iso",), []),
+    ]
+    assert result.metrics[isolates[1].subjects[0].iri].community == 0
+    assert math.isnan(result.metrics[isolates[1].subjects[0].iri].constraint)
+
+
+def test_same_data_same_findings(net: ConceptNetwork) -> None:
+    first = [f.to_dict("de") for f in analyse(net).all()]
+    second = [f.to_dict("de") for f in analyse(net).all()]
+    assert json.dumps(first, sort_keys=True) == json.dumps(second, sort_keys=True)
+    assert {f["kind"] for f in first} == {"missing-link", "coverage", "broker", "silo", "isolate"}
+    for f in first:
+        assert set(f) == {"kind", "concept", "subjects", "score", "reasons", "evidence"}
+        assert all({"iri", "label"} <= set(s) for s in f["subjects"])
+
+
+def test_unknown_kind_is_refused(net: ConceptNetwork) -> None:
+    with pytest.raises(ValueError, match="unknown kind"):
+        analyse(net, kinds=["gossip"])
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_sparse_structural_holes_match_networkx(seed: int) -> None:
+    graph = nx.gnp_random_graph(80, 0.08, seed=seed)
+    graph.add_node(500)
+    for u, v in graph.edges:
+        graph.edges[u, v]["weight"] = 1 + (u * v) % 3
+    constraint, eff = constraint_and_effective_size(graph)
+    reference_c = nx.constraint(graph, weight="weight")
+    reference_e = nx.effective_size(graph)
+    for n in graph:
+        if math.isnan(reference_c[n]):
+            assert math.isnan(constraint[n]) and math.isnan(eff[n])
+        else:
+            assert constraint[n] == pytest.approx(reference_c[n])
+            assert eff[n] == pytest.approx(reference_e[n])
+
+
+def test_betweenness_is_sampled_above_the_threshold(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ikg.graph.metrics as m
+
+    graph = nx.path_graph(30)
+    exact, method = betweenness(graph)
+    assert exact == nx.betweenness_centrality(graph)
+    assert method == "exact"
+    monkeypatch.setattr(m, "EXACT_BETWEENNESS_MAX", 10)
+    monkeypatch.setattr(m, "BETWEENNESS_PIVOTS", 8)
+    sampled, method = m.betweenness(graph)
+    assert method == "sampled from 8 pivots (seed 42)"
+    assert sampled == m.betweenness(graph)[0]
+    assert sampled[0] == sampled[29] == 0.0
+    assert sampled[15] > sampled[2] > 0.0
