@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 
 from ikg.graph.inventory import list_concepts
 
-from . import queries, sparql
+from . import gaps, queries, sparql
 from .settings import Settings
 
 __all__ = ["create_app"]
@@ -34,6 +34,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.include_router(sparql.router)
     app.include_router(queries.router)
+    app.include_router(gaps.router)
 
     @app.get("/", summary="What this server offers", tags=["meta"])
     def index() -> JSONResponse:
@@ -42,6 +43,9 @@ def create_app(settings: Settings) -> FastAPI:
                 "name": "ikg",
                 "sparql": "/sparql",
                 "queries": "/queries",
+                "gaps": "/gaps",
+                "metrics": "/metrics",
+                "network": "/network?format=graphml",
                 "docs": "/docs",
                 "read_only": not settings.write_token,
                 "concepts": [{"id": c.id, "title": c.title} for c in list_concepts(settings.backend.store)],

@@ -52,6 +52,24 @@ class ExportFormat(StrEnum):
     trig = "trig"
     nquads = "nquads"
     jsonld = "jsonld"
+    graphml = "graphml"
+    gexf = "gexf"
+
+
+class GapKind(StrEnum):
+    all = "all"
+    missing_link = "missing-link"
+    coverage = "coverage"
+    broker = "broker"
+    silo = "silo"
+    isolate = "isolate"
+
+
+class GapFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    md = "md"
 
 
 class QueryFormat(StrEnum):
@@ -226,24 +244,101 @@ def validate(
 
 @app.command()
 def export(
-    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="RDF format.")] = ExportFormat.trig,
+    fmt: Annotated[
+        ExportFormat,
+        typer.Option("--format", "-f", help="RDF format, or graphml/gexf for the actor network with its metrics."),
+    ] = ExportFormat.trig,
     concept: Annotated[str | None, typer.Option("--concept", help="Export one concept (default: all).")] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")] = None,
 ) -> None:
-    """Export concepts as Turtle, TriG, N-Quads or JSON-LD (to stdout or --out).
+    """Export concepts as Turtle, TriG, N-Quads or JSON-LD, or the actor network as GraphML or GEXF.
 
-    Example: ikg export --format turtle --concept mettmann-2015 --out mettmann.ttl
+    GraphML and GEXF hold the actor network (a tie: a shared working group or a cooperation)
+    with degree, betweenness, constraint, effective size and community as node attributes, so
+    Gephi users can go on from there.
+
+    Example: ikg export --format gexf --concept beispielkreis-2024 --out netz.gexf
     """
-    from ikg.graph.export import export_concepts
-
     store = _open()
-    data = export_concepts(store, fmt.value, concept)
+    if fmt.value in ("graphml", "gexf"):
+        from ikg.graph.gaps import analyse_store
+        from ikg.graph.netexport import export_network
+
+        data = export_network(analyse_store(store, concept, kinds=()), fmt.value, state.lang)
+    else:
+        from ikg.graph.export import export_concepts
+
+        data = export_concepts(store, fmt.value, concept)
     if out is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     else:
         out.write_bytes(data)
         _err(f"wrote {out} ({len(data)} bytes)")
+
+
+def _kinds(values: list[GapKind] | None) -> tuple[str, ...]:
+    from ikg.graph.gaps import KINDS
+
+    chosen = [v.value for v in values or [GapKind.all]]
+    return KINDS if "all" in chosen else tuple(k for k in KINDS if k in chosen)
+
+
+@app.command()
+def gaps(
+    kind: Annotated[
+        list[GapKind] | None,
+        typer.Option("--kind", "-k", help="Which findings (repeatable; default all)."),
+    ] = None,
+    top: Annotated[int, typer.Option("--top", "-n", min=0, help="At most N findings per kind (0: all).")] = 10,
+    concept: Annotated[str | None, typer.Option("--concept", help="One concept (default: each concept).")] = None,
+    fmt: Annotated[GapFormat, typer.Option("--format", "-f", help="Output format.")] = GapFormat.table,
+    lang: Annotated[LangOption | None, typer.Option("--lang", help="Language of labels and reasons.")] = None,
+    require: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--require",
+            metavar="TYPE",
+            help="Actor type every working group should include (repeatable; default: the concept's "
+            "required_actor_types, else migrant_organisation).",
+        ),
+    ] = None,
+) -> None:
+    """Find networking gaps: missing links, coverage gaps, brokers, silos and isolated actors.
+
+    Every finding comes with its reasons (sentences in German or English) and, in JSON, the
+    evidence behind them: shared goals, action fields, towns, actor types, metrics.
+
+    Example: ikg gaps --kind missing-link --top 5 --concept beispielkreis-2024 --lang de
+    """
+    from ikg.api.gapsout import render_gaps
+    from ikg.graph.gaps import analyse_store
+
+    chosen = _kinds(kind)
+    language = lang.value if lang else state.lang
+    analyses = analyse_store(_open(), concept, chosen, top or None, require or None)
+    typer.echo(render_gaps(analyses, chosen, language, fmt.value).rstrip("\n"))  # type: ignore[arg-type]
+
+
+@app.command()
+def metrics(
+    concept: Annotated[str | None, typer.Option("--concept", help="One concept (default: each concept).")] = None,
+    fmt: Annotated[GapFormat, typer.Option("--format", "-f", help="Output format.")] = GapFormat.table,
+    lang: Annotated[LangOption | None, typer.Option("--lang", help="Language of labels.")] = None,
+) -> None:
+    """Per actor: degree, betweenness, Burt's constraint, effective size, community, articulation point.
+
+    Sorted by betweenness, highest first. Betweenness is exact up to 2,000 actors and estimated
+    from 256 pivots (fixed seed) above; the JSON output says which.
+
+    Example: ikg metrics --concept beispielkreis-2024 --format csv
+    """
+    from ikg.api.gapsout import render_metrics
+    from ikg.graph.gaps import analyse_store
+
+    language = lang.value if lang else state.lang
+    analyses = analyse_store(_open(), concept, kinds=())
+    typer.echo(render_metrics(analyses, language, fmt.value))  # type: ignore[arg-type]
 
 
 @app.command()

@@ -34,7 +34,7 @@ GRAPH_TYPES: dict[str, ox.RdfFormat] = {
 #: the ``format`` parameter, for browsers and clients that cannot set ``Accept``: candidates in
 #: order, the first one offered for the query form wins (``xml`` means RDF/XML for graphs)
 FORMAT_ALIASES: dict[str, tuple[str, ...]] = {
-    "json": ("application/sparql-results+json", "application/ld+json"),
+    "json": ("application/sparql-results+json", "application/ld+json", "application/json"),
     "xml": ("application/sparql-results+xml", "application/rdf+xml"),
     "csv": ("text/csv",),
     "tsv": ("text/tab-separated-values",),
@@ -46,6 +46,10 @@ FORMAT_ALIASES: dict[str, tuple[str, ...]] = {
     "json-ld": ("application/ld+json",),
     "rdfxml": ("application/rdf+xml",),
     "rdf+xml": ("application/rdf+xml",),
+    "md": ("text/markdown",),
+    "markdown": ("text/markdown",),
+    "graphml": ("application/graphml+xml",),
+    "gexf": ("application/gexf+xml",),
 }
 
 

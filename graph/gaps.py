@@ -47,9 +47,11 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
+from .errors import NotFoundError
 from .i18n import Lang
 from .metrics import ActorMetrics, metrics
-from .network import ConceptNetwork, Item, actor_goal_matrix, actor_network
+from .network import ConceptNetwork, Item, actor_goal_matrix, actor_network, concept_ids, load_network
+from .store import Store
 
 __all__ = [
     "DEFAULT_REQUIRED_TYPES",
@@ -59,6 +61,7 @@ __all__ = [
     "Analysis",
     "Finding",
     "analyse",
+    "analyse_store",
     "brokers",
     "coverage_gaps",
     "isolates",
@@ -494,9 +497,9 @@ def _explain_goal_without_actor(net: ConceptNetwork, goal: Item) -> Finding:
         if wg:
             label = net.items[wg].label(lang)
             lines.append(
-                f"Die AG {label}, die es formuliert hat, hat keine Mitglieder."
+                f"Für {_q(label, lang)}, die AG, die es formuliert hat, sind keine Mitglieder erfasst."
                 if lang == "de"
-                else f"The working group {label} that formulated it has no members."
+                else f"No members are recorded for {_q(label, lang)}, the working group that formulated it."
             )
         else:
             lines.append(
@@ -870,3 +873,38 @@ def analyse(
             if top is not None:
                 found[kind] = found[kind][:top]
     return Analysis(net.concept, found, totals, per_actor, info, net)
+
+
+def analyse_store(
+    store: Store,
+    concept: str | None = None,
+    kinds: Iterable[str] = KINDS,
+    top: int | None = 10,
+    required_types: Sequence[str] | None = None,
+) -> list[Analysis]:
+    """Run :func:`analyse` on one concept of a store, or on each of its concepts.
+
+    Parameters
+    ----------
+    store : Store
+        Embedded or remote.
+    concept : str, optional
+        A concept id; all concepts (each analysed on its own) when left out.
+    kinds, top, required_types
+        As for :func:`analyse`.
+
+    Returns
+    -------
+    list of Analysis
+        One per concept, by concept id.
+
+    Raises
+    ------
+    NotFoundError
+        For a concept id the store does not hold (the message lists those it holds).
+    """
+    known = concept_ids(store)
+    if concept is not None and concept not in known:
+        raise NotFoundError(f"no concept {concept!r} in the store; it holds: {', '.join(known) or 'none'}")
+    chosen = [concept] if concept is not None else known
+    return [analyse(load_network(store, c), kinds, top, required_types) for c in chosen]

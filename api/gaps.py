@@ -1,0 +1,148 @@
+"""``/gaps``, ``/metrics`` and ``/network``: the gap analysis over HTTP.
+
+The analysis runs in a worker thread of the API process on the embedded store (or through the
+remote store's SPARQL endpoint), never in the event loop, so other requests go on being served.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from ikg.graph.errors import NotFoundError
+from ikg.graph.gaps import KINDS, analyse_store
+from ikg.graph.netexport import export_network
+
+from .gapsout import render_gaps, render_metrics
+from .negotiation import choose
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["gaps"])
+
+
+class Kind(StrEnum):
+    all = "all"
+    missing_link = "missing-link"
+    coverage = "coverage"
+    broker = "broker"
+    silo = "silo"
+    isolate = "isolate"
+
+
+class Lang(StrEnum):
+    de = "de"
+    en = "en"
+
+
+_TABLE_TYPES = {"application/json": "json", "text/csv": "csv", "text/markdown": "md"}
+_NETWORK_TYPES = {"application/graphml+xml": "graphml", "application/gexf+xml": "gexf"}
+ConceptParam = Annotated[str | None, Query(description="A concept id (default: each concept).", max_length=200)]
+LangParam = Annotated[Lang, Query(description="Language of labels and reasons.")]
+FormatParam = Annotated[str | None, Query(description="json, csv or md (wins over Accept).", max_length=40)]
+
+
+def _not_acceptable(offered: dict[str, str]) -> Response:
+    return Response(
+        f"not acceptable; this resource offers: {', '.join(offered)}\n", status_code=406, media_type="text/plain"
+    )
+
+
+@router.get(
+    "/gaps",
+    summary="Networking gaps, ranked and explained",
+    response_class=Response,
+    responses={
+        200: {"description": "Findings as JSON (kind, concept, subjects, score, reasons, evidence), CSV or Markdown"},
+        404: {"description": "No such concept"},
+        406: {"description": "No acceptable format"},
+    },
+)
+async def get_gaps(
+    request: Request,
+    concept: ConceptParam = None,
+    kind: Annotated[list[Kind] | None, Query(description="Which findings (repeatable; default all).")] = None,
+    top: Annotated[int, Query(ge=0, le=10_000, description="At most this many findings per kind (0: all).")] = 10,
+    lang: LangParam = Lang.en,
+    require: Annotated[
+        list[str] | None,
+        Query(description="Actor type every working group should include (repeatable).", max_length=100),
+    ] = None,
+    format: FormatParam = None,
+) -> Response:
+    """Missing links, coverage gaps, brokers, silos and isolated actors, each with its reasons."""
+    media = choose(request.headers.get("accept"), list(_TABLE_TYPES), format)
+    if media is None:
+        return _not_acceptable(_TABLE_TYPES)
+    chosen = [k.value for k in kind or [Kind.all]]
+    kinds = KINDS if "all" in chosen else tuple(k for k in KINDS if k in chosen)
+    store = request.app.state.settings.backend.store
+    try:
+        analyses = await run_in_threadpool(analyse_store, store, concept, kinds, top or None, require or None)
+    except NotFoundError as exc:
+        return Response(str(exc) + "\n", status_code=404, media_type="text/plain")
+    body = render_gaps(analyses, kinds, lang.value, _TABLE_TYPES[media])  # type: ignore[arg-type]
+    return Response(body, media_type=media + ("; charset=utf-8" if media.startswith("text/") else ""))
+
+
+@router.get(
+    "/metrics",
+    summary="Per-actor network metrics",
+    response_class=Response,
+    responses={
+        200: {"description": "Degree, betweenness, constraint, effective size, community per actor"},
+        404: {"description": "No such concept"},
+        406: {"description": "No acceptable format"},
+    },
+)
+async def get_metrics(
+    request: Request,
+    concept: ConceptParam = None,
+    lang: LangParam = Lang.en,
+    format: FormatParam = None,
+) -> Response:
+    """Degree, betweenness, Burt's constraint, effective size, community and articulation points."""
+    media = choose(request.headers.get("accept"), list(_TABLE_TYPES), format)
+    if media is None:
+        return _not_acceptable(_TABLE_TYPES)
+    store = request.app.state.settings.backend.store
+    try:
+        analyses = await run_in_threadpool(analyse_store, store, concept, ())
+    except NotFoundError as exc:
+        return Response(str(exc) + "\n", status_code=404, media_type="text/plain")
+    body = render_metrics(analyses, lang.value, _TABLE_TYPES[media])  # type: ignore[arg-type]
+    return Response(body, media_type=media + ("; charset=utf-8" if media.startswith("text/") else ""))
+
+
+@router.get(
+    "/network",
+    summary="The actor network with its metrics, for Gephi",
+    response_class=Response,
+    responses={
+        200: {"description": "GraphML or GEXF"},
+        404: {"description": "No such concept"},
+        406: {"description": "No acceptable format"},
+    },
+)
+async def get_network(
+    request: Request,
+    concept: ConceptParam = None,
+    lang: LangParam = Lang.en,
+    format: FormatParam = None,
+) -> Response:
+    """The actor network (ties: shared working groups, cooperations) as GraphML or GEXF."""
+    media = choose(request.headers.get("accept"), list(_NETWORK_TYPES), format)
+    if media is None:
+        return _not_acceptable(_NETWORK_TYPES)
+    store = request.app.state.settings.backend.store
+    try:
+        analyses = await run_in_threadpool(analyse_store, store, concept, ())
+    except NotFoundError as exc:
+        return Response(str(exc) + "\n", status_code=404, media_type="text/plain")
+    data = export_network(analyses, _NETWORK_TYPES[media], lang.value)  # type: ignore[arg-type]
+    name = f"{concept or 'ikg'}.{_NETWORK_TYPES[media]}"
+    return Response(data, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
