@@ -348,9 +348,13 @@ def _explain_link(
         if fields:
             names = _join([f.label(lang) for f in fields], lang)
             lines.append(
-                f"Beide arbeiten im Handlungsfeld {names}."
+                (
+                    f"Beide arbeiten im Handlungsfeld {names}."
+                    if len(fields) == 1
+                    else f"Beide arbeiten in den Handlungsfeldern {names}."
+                )
                 if lang == "de"
-                else f"Both work in the action field {names}."
+                else f"Both work in the action field{'s' if len(fields) > 1 else ''} {names}."
             )
         if x.town and y.town and x.town != y.town:
             lines.append(
@@ -600,18 +604,19 @@ def _explain_broker(
             )
         lines.append(
             f"Betweenness {m.betweenness:.3f}: dieser Anteil der kürzesten Wege zwischen anderen Akteuren "
-            f"führt über {actor.label(lang)}."
+            f"führt über {actor.label(lang).rstrip('.')}."
             if lang == "de"
             else f"Betweenness {m.betweenness:.3f}: that share of shortest paths between other actors "
-            f"runs through {actor.label(lang)}."
+            f"runs through {actor.label(lang).rstrip('.')}."
         )
         if not math.isnan(m.constraint):
             lines.append(
-                f"Constraint {m.constraint:.3f}, effektive Größe {m.effective_size:.1f} von {m.degree} Kontakten: "
-                "die Kontakte sind untereinander wenig verbunden (strukturelle Löcher)."
+                f"Constraint {m.constraint:.3f}, effektive Größe {m.effective_size:.1f} von {m.degree} Kontakten "
+                f"({m.effective_size / m.degree:.0%} nicht redundant: je höher, desto mehr strukturelle Löcher "
+                "überbrückt es)."
                 if lang == "de"
-                else f"Constraint {m.constraint:.3f}, effective size {m.effective_size:.1f} of {m.degree} contacts: "
-                "its contacts are little connected among themselves (structural holes)."
+                else f"Constraint {m.constraint:.3f}, effective size {m.effective_size:.1f} of {m.degree} contacts "
+                f"({m.effective_size / m.degree:.0%} non-redundant: the higher, the more structural holes it spans)."
             )
         reasons[lang] = lines
     evidence = {

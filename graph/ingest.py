@@ -42,8 +42,9 @@ __all__ = [
 
 Progress = Callable[[str, float], None]
 
-#: concepts loaded into a new, empty store so that everything works out of the box
-DEFAULT_CONCEPTS: tuple[str, ...] = ("mettmann-2015",)
+#: data folders loaded into a new, empty store so that everything works out of the box: the real
+#: Mettmann concept and the fictional Beispielkreis (built with known networking gaps)
+DEFAULT_CONCEPTS: tuple[str, ...] = ("mettmann-2015", "beispielkreis")
 
 RDF_FORMATS: dict[str, ox.RdfFormat] = {
     ".ttl": ox.RdfFormat.TURTLE,

@@ -63,7 +63,7 @@ def test_validate_writes_nothing(run_ikg, tmp_path: Path) -> None:
 
 
 def test_query_formats_and_syntax_error(run_ikg) -> None:
-    q = "PREFIX ikg: <https://w3id.org/ikg/ns#> SELECT ?wg WHERE { ?wg a ikg:WorkingGroup } ORDER BY ?wg"
+    q = "PREFIX ikg: <https://w3id.org/ikg/ns#> SELECT ?wg WHERE { GRAPH <https://w3id.org/ikg/graph/mettmann-2015> { ?wg a ikg:WorkingGroup } } ORDER BY ?wg"
     csv_out = run_ikg("query", "-e", q, "--format", "csv", check=True).stdout.splitlines()
     assert csv_out[0] == "wg" and len(csv_out) == 4
     bad = run_ikg("query", "-e", "SELECT ?x WHERE { ?x")

@@ -243,3 +243,34 @@ def test_betweenness_is_sampled_above_the_threshold(monkeypatch: pytest.MonkeyPa
     assert sampled == m.betweenness(graph)[0]
     assert sampled[0] == sampled[29] == 0.0
     assert sampled[15] > sampled[2] > 0.0
+
+
+def test_the_beispielkreis_gaps_documented_in_its_readme() -> None:
+    """Every gap data/beispielkreis/README.md promises is found by the analysis."""
+    from ikg.graph.ingest import open_store
+
+    result = analyse(load_network(open_store(":memory:"), "beispielkreis-2024"), top=None)
+    first = result.findings["missing-link"][0]
+    assert _ids(first) == ("grundschule-lindenweg", "sprachpaten-kinderland")
+    assert sorted(g["id"] for g in first.evidence["shared_goals"]) == [
+        "z-durchgaengige-sprachbildung",
+        "z-sprachfoerderung-vorschulalter",
+    ]
+    assert first.score > 1.3 * result.findings["missing-link"][1].score
+    coverage = {_ids(f)[0]: f.evidence["gaps"] for f in result.findings["coverage"]}
+    assert coverage["sport"] == ["no_goal", "no_working_group", "fewer_than_two_actors"]
+    assert coverage["interkulturelle-oeffnung"] == ["no_goal", "fewer_than_two_actors"]
+    assert coverage["kultur"] == ["no_working_group", "fewer_than_two_actors"]
+    assert coverage["z-bildungsberatung-eltern"] == ["no_actor"]
+    assert coverage["ag-arbeit"] == ["missing_type"]
+    assert [k for k, v in coverage.items() if v == ["missing_type"]] == ["ag-arbeit"]
+    broker = result.findings["broker"][0]
+    assert _ids(broker) == ("ki-beispielkreis",) and broker.evidence["articulation_point"]
+    assert [a for a in result.info["articulation_points"]] == [broker.subjects[0].iri]
+    towns = [f.evidence["town"] for f in result.findings["silo"] if "town" in f.evidence]
+    assert towns == ["Skizzenbach"]
+    assert sorted(_ids(f)[0] for f in result.findings["isolate"]) == [
+        "chorgemeinschaft-modellbrueck",
+        "kita-kleine-strolche-testingen",
+        "sv-blau-gelb-fiktivhagen",
+    ]

@@ -21,7 +21,7 @@ TOKEN = "s3cret-token"
 ASK_WG = "ASK { ?wg a <https://w3id.org/ikg/ns#WorkingGroup> }"
 SELECT_WG = (
     "PREFIX ikg: <https://w3id.org/ikg/ns#> PREFIX dcterms: <http://purl.org/dc/terms/> "
-    "SELECT ?id WHERE { ?wg a ikg:WorkingGroup ; dcterms:identifier ?id } ORDER BY ?id"
+    "SELECT ?id WHERE { GRAPH <https://w3id.org/ikg/graph/mettmann-2015> { ?wg a ikg:WorkingGroup ; dcterms:identifier ?id } } ORDER BY ?id"
 )
 WG_IDS = ["ag-bildung-wirtschaft", "ag-sprache", "ag-zusammenleben"]
 
@@ -99,7 +99,7 @@ def test_post_form_and_post_direct(client: httpx.Client) -> None:
     ],
 )
 def test_construct_in_every_format(client: httpx.Client, accept: str, fmt: ox.RdfFormat) -> None:
-    q = "CONSTRUCT WHERE { ?wg a <https://w3id.org/ikg/ns#WorkingGroup> }"
+    q = "CONSTRUCT { ?wg a <https://w3id.org/ikg/ns#WorkingGroup> } WHERE { GRAPH <https://w3id.org/ikg/graph/mettmann-2015> { ?wg a <https://w3id.org/ikg/ns#WorkingGroup> } }"
     r = client.get("/sparql", params={"query": q}, headers={"Accept": accept})
     assert r.status_code == 200 and r.headers["content-type"].startswith(accept)
     assert len(list(ox.parse(r.content, format=fmt))) == 3
@@ -273,7 +273,8 @@ def test_named_queries_over_http(client: httpx.Client) -> None:
 
 def test_index_and_openapi(client: httpx.Client) -> None:
     index = client.get("/").json()
-    assert index["concepts"][0]["id"] == "mettmann-2015" and index["read_only"] is False
+    assert [c["id"] for c in index["concepts"]] == ["beispielkreis-2024", "mettmann-2015"]
+    assert index["read_only"] is False
     schema = client.get("/openapi.json").json()
     assert "/sparql" in schema["paths"] and "/queries/{name}" in schema["paths"]
     assert client.get("/docs").status_code == 200

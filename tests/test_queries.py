@@ -44,7 +44,7 @@ def test_coverage_gaps_of_mettmann(mettmann: Store) -> None:
 
 
 def test_timeline_of_mettmann(mettmann: Store) -> None:
-    names, rows = run_named(mettmann, "timeline", {"lang": "en"})
+    names, rows = run_named(mettmann, "timeline", {"lang": "en", "concept": "mettmann-2015"})
     got = [(str(r[names.index("date")]), str(r[names.index("kind")])) for r in rows]
     assert got == [
         ("2007", "publication"),

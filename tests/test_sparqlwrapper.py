@@ -14,10 +14,13 @@ from .live import backend, live_api
 
 SELECT = (
     "PREFIX ikg: <https://w3id.org/ikg/ns#> PREFIX dcterms: <http://purl.org/dc/terms/> "
-    "SELECT ?id WHERE { ?wg a ikg:WorkingGroup ; dcterms:identifier ?id } ORDER BY ?id"
+    "SELECT ?id WHERE { GRAPH <https://w3id.org/ikg/graph/mettmann-2015> { ?wg a ikg:WorkingGroup ; dcterms:identifier ?id } } ORDER BY ?id"
 )
 IDS = ["ag-bildung-wirtschaft", "ag-sprache", "ag-zusammenleben"]
-CONSTRUCT = "PREFIX ikg: <https://w3id.org/ikg/ns#> CONSTRUCT WHERE { ?wg a ikg:WorkingGroup }"
+CONSTRUCT = (
+    "PREFIX ikg: <https://w3id.org/ikg/ns#> "
+    "CONSTRUCT { ?wg a ikg:WorkingGroup } WHERE { GRAPH <https://w3id.org/ikg/graph/mettmann-2015> { ?wg a ikg:WorkingGroup } }"
+)
 
 
 @pytest.fixture(scope="module")
