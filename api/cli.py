@@ -102,7 +102,11 @@ def _main(
     ] = None,
     no_seed: Annotated[
         bool,
-        typer.Option("--no-seed", envvar="IKG_NO_SEED", help="Do not load the default concepts (Mettmann 2015, the fictional Beispielkreis) into a new store."),
+        typer.Option(
+            "--no-seed",
+            envvar="IKG_NO_SEED",
+            help="Do not load the default concepts (Mettmann 2015, the fictional Beispielkreis) into a new store.",
+        ),
     ] = False,
 ) -> None:
     state.store_path = store

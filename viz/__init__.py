@@ -1,0 +1,21 @@
+"""Network views of an integration concept: interactive HTML, SVG and PNG (issue 5).
+
+Every view is drawn from a ``networkx.Graph`` in one format, whatever query produced it:
+
+- each node has ``kind`` (``"actor"``, ``"working_group"``, ``"goal"``, ``"action_field"`` or
+  ``"task"``), ``label`` (display text, already in the chosen language) and ``title`` (tooltip,
+  plain text, may contain newlines); optionally ``subkind`` (e.g. the actor type ``"school"``,
+  searchable in the page) and ``size_value`` (a metric; the node's area grows with it);
+- each edge has ``kind`` (``"membership"``, ``"cooperation"``, ``"pursues"``, ``"formulated"``,
+  ``"in_field"``, ``"addresses"`` or ``"suggested"``), optionally ``title`` and ``weight`` (the
+  line gets wider). ``"suggested"`` edges are the gaps overlay: dashed, vermillion, the title
+  carries the reasons.
+
+Modules (imported one by one, so that a page does not pull in matplotlib):
+
+- :mod:`ikg.viz.html`: :func:`~ikg.viz.html.to_html` (one self-contained, offline page) and
+  :func:`~ikg.viz.html.embed_snippet` (a sandboxed ``<iframe>`` for reports);
+- :mod:`ikg.viz.static`: :func:`~ikg.viz.static.to_svg` and :func:`~ikg.viz.static.to_png`;
+- :mod:`ikg.viz.layout`: deterministic positions; :mod:`ikg.viz.style`: colours, shapes, legend
+  texts (German and English); :mod:`ikg.viz.scene`: the checked input every renderer draws.
+"""
