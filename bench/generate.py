@@ -20,7 +20,8 @@ Writes under ``DIR``:
 
 Structure: actors of ten types in ten towns; about one working group per 20 actors, each under
 one or two of the six action fields; 1-3 memberships per actor; 2-6 goals per working group,
-each pursued by 0-4 members of its group and sometimes addressing a cross-cutting task; 0-5
+each pursued by 0-4 members of its group (and for about 30 % of goals by 1-2 actors outside it,
+so that actors share goals across groups) and sometimes addressing a cross-cutting task; 0-5
 cooperations started by each actor (no self pairs, no duplicate unordered pairs); about 3 %
 isolated actors (no membership, cooperation, goal or event); one indicator per town and one
 kick-off event per working group. The ``source`` column is left empty, so every row gets its own
@@ -196,6 +197,10 @@ def build(n_actors: int, seed: int) -> dict[str, list[Row]]:
                 if rng.random() < p:
                     tasks.append(task)
             pursuers = rng.sample(members[j], min(rng.randint(0, 4), len(members[j])))
+            if rng.random() < 0.3:  # actors outside the group pursue it too: what missing links are made of
+                for i in (rng.choice(active) for _ in range(rng.randint(1, 2))):
+                    if i not in members[j] and i not in pursuers:
+                        pursuers.append(i)
             n = len(goals) + 1
             goals.append(
                 {
@@ -347,7 +352,7 @@ def write_ttl(csv_folder: Path, path: Path) -> int:
 
     from ikg.graph.ingest import check_spreadsheet
     from ikg.graph.namespaces import PREFIXES
-    from ikg.graph.store import to_ox
+    from ikg.graph.terms import to_ox
 
     mapped = check_spreadsheet(csv_folder)
     errors = [p for p in mapped.problems if p.severity == "error"]
