@@ -10,8 +10,9 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
 from ikg.graph.inventory import list_concepts
+from ikg.viz.views import VIEWS
 
-from . import gaps, queries, sparql
+from . import gaps, queries, sparql, views
 from .settings import Settings
 
 __all__ = ["create_app"]
@@ -35,6 +36,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(sparql.router)
     app.include_router(queries.router)
     app.include_router(gaps.router)
+    app.include_router(views.router)
 
     @app.get("/", summary="What this server offers", tags=["meta"])
     def index() -> JSONResponse:
@@ -46,6 +48,7 @@ def create_app(settings: Settings) -> FastAPI:
                 "gaps": "/gaps",
                 "metrics": "/metrics",
                 "network": "/network?format=graphml",
+                "views": [f"/views/{name}.html" for name in VIEWS],
                 "docs": "/docs",
                 "read_only": not settings.write_token,
                 "concepts": [{"id": c.id, "title": c.title} for c in list_concepts(settings.backend.store)],

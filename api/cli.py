@@ -324,6 +324,105 @@ def gaps(
     typer.echo(render_gaps(analyses, chosen, language, fmt.value).rstrip("\n"))  # type: ignore[arg-type]
 
 
+class ViewName(StrEnum):
+    overview = "overview"
+    actors = "actors"
+    action_field = "action-field"
+    working_group = "working-group"
+    ego = "ego"
+    gaps = "gaps"
+
+
+class ViewFormat(StrEnum):
+    html = "html"
+    svg = "svg"
+    png = "png"
+
+
+class SizeBy(StrEnum):
+    betweenness = "betweenness"
+    degree = "degree"
+    effective_size = "effective_size"
+    constraint = "constraint"
+
+
+def _one_concept(store: Any, concept: str | None) -> str:
+    from ikg.graph.errors import NotFoundError
+    from ikg.graph.network import concept_ids
+
+    known = concept_ids(store)
+    if concept is None:
+        if len(known) == 1:
+            return known[0]
+        raise typer.BadParameter(f"choose a concept with --concept: {', '.join(known) or '(the store is empty)'}")
+    if concept not in known:
+        raise NotFoundError(f"no concept {concept!r} in the store; it holds: {', '.join(known) or 'none'}")
+    return concept
+
+
+@app.command()
+def view(
+    name: Annotated[ViewName, typer.Argument(metavar="NAME", help="Which view.")],
+    out: Annotated[str, typer.Option("--out", "-o", help="File to write ('-' for stdout).")],
+    concept: Annotated[
+        str | None, typer.Option("--concept", help="The concept (needed if the store holds several).")
+    ] = None,
+    actor: Annotated[str | None, typer.Option("--actor", help="Actor id, for the ego view.")] = None,
+    action_field: Annotated[str | None, typer.Option("--action-field", help="Action field id.")] = None,
+    working_group: Annotated[str | None, typer.Option("--working-group", help="Working group id.")] = None,
+    radius: Annotated[int, typer.Option("--radius", min=1, max=2, help="Ego view: 1 or 2 steps.")] = 1,
+    size_by: Annotated[SizeBy, typer.Option("--size-by", help="What an actor's size shows.")] = SizeBy.betweenness,
+    top: Annotated[int, typer.Option("--top", min=1, help="Gaps view: how many missing links.")] = 20,
+    lang: Annotated[LangOption | None, typer.Option("--lang", help="Language of labels and legend.")] = None,
+    fmt: Annotated[
+        ViewFormat | None, typer.Option("--format", "-f", help="html, svg or png (default: from --out's suffix).")
+    ] = None,
+    embed: Annotated[
+        bool, typer.Option("--embed", help="Also print an <iframe> snippet for the written page.")
+    ] = False,
+) -> None:
+    """Draw a network view: interactive HTML (offline, one file), SVG or PNG for print.
+
+    Views: overview (everything), actors (the actor network), action-field, working-group,
+    ego (one actor's ties), gaps (the actor network with suggested links and their reasons).
+    The same data gives the same file.
+
+    Example: ikg view gaps --concept beispielkreis-2024 --out luecken.html --embed
+    """
+    from ikg.graph.gaps import analyse
+    from ikg.graph.network import load_network
+    from ikg.viz.html import embed_snippet
+    from ikg.viz.views import ViewRequest, render_view
+
+    chosen = fmt.value if fmt else (Path(out).suffix.lower().lstrip(".") if out != "-" else "html")
+    if chosen not in ("html", "svg", "png"):
+        raise typer.BadParameter(f"cannot tell the format from {out!r}; give --format html|svg|png")
+    store = _open()
+    net = load_network(store, _one_concept(store, concept))
+    request = ViewRequest(
+        name.value,
+        (lang.value if lang else state.lang),  # type: ignore[arg-type]
+        actor=actor,
+        action_field=action_field,
+        working_group=working_group,
+        radius=radius,
+        size_by=size_by.value,
+        top=top,
+    )
+    analysis = analyse(net, kinds=())
+    data = render_view(net, analysis, request, chosen)
+    if out == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        Path(out).write_bytes(data)
+        _err(f"wrote {out} ({len(data):,} bytes)")
+    if embed:
+        if chosen != "html" or out == "-":
+            raise typer.BadParameter("--embed needs an HTML page written to a file")
+        typer.echo(embed_snippet(out, title=name.value))
+
+
 @app.command()
 def metrics(
     concept: Annotated[str | None, typer.Option("--concept", help="One concept (default: each concept).")] = None,

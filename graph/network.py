@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 import numpy as np
 import scipy.sparse as sp
+from rdflib import Literal
 from rdflib.term import Node
 
 from .i18n import Lang
@@ -102,6 +103,10 @@ _LINKS: dict[str, str] = {
 }
 
 
+_CONCEPT = """SELECT ?p ?v WHERE {
+  GRAPH ?g { ?c a ikg:IntegrationConcept ; dcterms:identifier ?id ; ?p ?v
+             FILTER(?p IN (dcterms:title, dcterms:description)) } }"""
+
 _TYPE_LABELS = """SELECT ?n ?lang ?label WHERE {
   GRAPH ?v { ?t skos:inScheme ikg:ActorTypes ; skos:notation ?n ; skos:prefLabel ?label }
   BIND(lang(?label) AS ?lang) FILTER(?lang IN ("de", "en")) }"""
@@ -164,6 +169,10 @@ class ConceptNetwork:
         ``required_actor_types``; empty when the concept names none).
     type_labels : dict
         Actor type notation to ``{"de": ..., "en": ...}`` (from the ontology's vocabulary).
+    titles : dict
+        The concept's title, ``{"de": ..., "en": ...}``.
+    description : dict
+        The concept's description, ``{"de": ..., "en": ...}`` (empty when it has none).
     """
 
     concept: str
@@ -177,6 +186,12 @@ class ConceptNetwork:
     cooperations: list[tuple[str, str]] = field(default_factory=list)
     required_types: list[str] = field(default_factory=list)
     type_labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    titles: dict[str, str] = field(default_factory=dict)
+    description: dict[str, str] = field(default_factory=dict)
+
+    def title(self, lang: Lang) -> str:
+        """The concept's title in ``lang`` (falls back to the other language, then the id)."""
+        return self.titles.get(lang) or self.titles.get("de" if lang == "en" else "en") or self.concept
 
     def type_label(self, notation: str, lang: Lang) -> str:
         """The label of an actor type in ``lang`` (the notation when the vocabulary has none)."""
@@ -228,7 +243,7 @@ def concept_ids(store: Store) -> list[str]:
 
 
 def load_network(store: Store, concept: str) -> ConceptNetwork:
-    """Fetch the items and incidences of one concept (14 SPARQL queries, none per node).
+    """Fetch the items and incidences of one concept (15 SPARQL queries, none per node).
 
     Parameters
     ----------
@@ -270,6 +285,10 @@ def load_network(store: Store, concept: str) -> ConceptNetwork:
         {(min(a, b), max(a, b)) for a, b in links["cooperates"] if a != b and a in net.items and b in net.items}
     )
     net.required_types = sorted({o for _s, o in links["requires_type"]})
+    _, rows = store.select(_PREFIXES + _CONCEPT, {**bindings, "id": Literal(concept)})
+    for prop, value in rows:
+        target = net.titles if str(prop).endswith("title") else net.description
+        target.setdefault(getattr(value, "language", None) or "de", str(value))
     _, rows = store.select(_PREFIXES + _TYPE_LABELS)
     for notation, lang, label in rows:
         net.type_labels.setdefault(str(notation), {})[str(lang)] = str(label)

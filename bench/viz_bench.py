@@ -1,0 +1,169 @@
+"""Time the network views: HTML generation, file size, and drawing in headless Chromium.
+
+Usage::
+
+    python bench/viz_bench.py            # 100, 1,000 and 5,000 nodes
+    python bench/viz_bench.py --quick    # 100 and 1,000 nodes
+
+The graphs are random but seeded and carry the attributes the views read (kinds, labels, titles,
+subkinds, size values, weights, a few suggested links). Drawing is timed in the page itself: from
+the start of navigation (``performance.now()`` counts from there) until vis-network fires its
+first ``afterDrawing`` event with all nodes in its data set; the median of three loads. Needs
+``/usr/bin/chromium`` (Debian ``chromium``) and the Python package ``playwright``. Prints a
+Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import networkx as nx
+
+ACTOR_TYPES = ["school", "club", "migrant_organisation", "administration", "welfare", "jobcenter", "police"]
+TOWNS = ["Velbert", "Ratingen", "Hilden", "Mettmann", "Erkrath", "Haan", "Langenfeld", "Monheim"]
+
+
+def synthetic_graph(n: int, *, seed: int = 1) -> nx.Graph:
+    """A random integration-concept network of about ``n`` nodes, the same for the same seed.
+
+    About 8 action fields, 5 cross-cutting tasks, one working group per 40 nodes, a quarter of
+    the nodes goals and the rest actors; actors join working groups, pursue goals, cooperate now
+    and then, and a few pairs carry a suggested link.
+    """
+    rng = random.Random(seed)
+    g = nx.Graph()
+    n_fields, n_tasks = min(8, max(2, n // 12)), min(5, max(1, n // 20))
+    n_groups = max(2, n // 40)
+    n_goals = max(3, n // 4)
+    n_actors = max(2, n - n_fields - n_tasks - n_groups - n_goals)
+    fields = [f"hf-{i}" for i in range(n_fields)]
+    tasks = [f"qa-{i}" for i in range(n_tasks)]
+    groups = [f"ag-{i}" for i in range(n_groups)]
+    goals = [f"ziel-{i}" for i in range(n_goals)]
+    actors = [f"akteur-{i}" for i in range(n_actors)]
+    for i, f in enumerate(fields):
+        g.add_node(f, kind="action_field", label=f"Handlungsfeld {i + 1}", title=f"Handlungsfeld {i + 1}\n{f}")
+    for i, t in enumerate(tasks):
+        g.add_node(t, kind="task", label=f"Querschnitt {i + 1}", title=f"Querschnittsaufgabe {i + 1}")
+    for i, a in enumerate(groups):
+        g.add_node(
+            a, kind="working_group", label=f"AG {i + 1}", title=f"Arbeitsgruppe {i + 1}", size_value=rng.uniform(1, 20)
+        )
+        g.add_edge(a, rng.choice(fields), kind="in_field")
+    for i, z in enumerate(goals):
+        g.add_node(z, kind="goal", label=f"Ziel {i + 1}", title=f"Ziel {i + 1}: Übergang Schule – Beruf")
+        g.add_edge(z, rng.choice(fields), kind="in_field")
+        if rng.random() < 0.4:
+            g.add_edge(z, rng.choice(tasks), kind="addresses")
+        g.add_edge(z, rng.choice(groups), kind="formulated")
+    for i, a in enumerate(actors):
+        town = rng.choice(TOWNS)
+        g.add_node(
+            a,
+            kind="actor",
+            label=f"Akteur {i + 1} ({town})",
+            title=f"Akteur {i + 1}\n{town}",
+            subkind=rng.choice(ACTOR_TYPES),
+            size_value=rng.expovariate(1.0),
+        )
+        for ag in rng.sample(groups, k=min(len(groups), rng.choice([0, 1, 1, 2]))):
+            g.add_edge(a, ag, kind="membership", title="Mitglied")
+        for z in rng.sample(goals, k=min(len(goals), rng.choice([0, 1, 2, 3]))):
+            g.add_edge(a, z, kind="pursues")
+    for _ in range(n_actors // 10):
+        a, b = rng.sample(actors, 2)
+        g.add_edge(a, b, kind="cooperation", title="Kooperation seit 2014", weight=rng.uniform(0.5, 3))
+    for _ in range(max(1, n_actors // 25)):
+        a, b = rng.sample(actors, 2)
+        if not g.has_edge(a, b):
+            g.add_edge(
+                a,
+                b,
+                kind="suggested",
+                title="gemeinsame Ziele: Ziel 3, Ziel 9\nverschiedene Orte",
+                weight=rng.uniform(0.1, 2),
+            )
+    return g
+
+
+def _draw_ms(browser, path: Path, expected: int) -> float:
+    """Milliseconds from navigation start to the first drawing with all nodes, in a fresh page."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(path.as_uri(), wait_until="load")
+        page.wait_for_function("() => window.ikg && window.ikg.firstDraw !== null", timeout=300_000)
+        drawn = page.evaluate("() => [window.ikg.firstDraw, network.body.data.nodes.length]")
+    finally:
+        page.close()
+    if drawn[1] != expected:
+        raise RuntimeError(f"{path}: {drawn[1]} nodes drawn, {expected} expected")
+    return float(drawn[0])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--quick", action="store_true", help="100 and 1,000 nodes only")
+    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    args = parser.parse_args(argv)
+    from playwright.sync_api import sync_playwright
+
+    from ikg.viz.html import to_html
+    from ikg.viz.static import to_png, to_svg
+
+    sizes = [100, 1000] if args.quick else [100, 1000, 5000]
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=args.chromium, args=["--no-sandbox"])
+        for n in sizes:
+            g = synthetic_graph(n)
+            t0 = time.perf_counter()
+            html = to_html(g, heading=f"Benchmark {n}")
+            gen = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            svg = to_svg(g, heading=f"Benchmark {n}", lang="de")
+            svg_s = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            png = to_png(g, heading=f"Benchmark {n}", lang="de")
+            png_s = time.perf_counter() - t0
+            path = Path(tmp) / f"view-{n}.html"
+            path.write_text(html, encoding="utf-8")
+            draws = [_draw_ms(browser, path, g.number_of_nodes()) for _ in range(3)]
+            rows.append(
+                (
+                    g.number_of_nodes(),
+                    g.number_of_edges(),
+                    gen,
+                    len(html.encode()),
+                    statistics.median(draws),
+                    min(draws),
+                    max(draws),
+                    svg_s,
+                    len(svg.encode()),
+                    png_s,
+                    len(png),
+                )
+            )
+            print(f"{n} done", file=sys.stderr, flush=True)
+        browser.close()
+    print(
+        "| nodes | edges | HTML generation | HTML size | first draw in Chromium (median of 3, min–max) "
+        "| SVG generation / size | PNG generation / size |"
+    )
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for nodes, edges, gen, size, med, lo, hi, svg_s, svg_b, png_s, png_b in rows:
+        print(
+            f"| {nodes:,} | {edges:,} | {gen:.2f} s | {size / 1024:,.0f} KiB | {med / 1000:.2f} s "
+            f"({lo / 1000:.2f}–{hi / 1000:.2f}) | {svg_s:.2f} s / {svg_b / 1024:,.0f} KiB "
+            f"| {png_s:.2f} s / {png_b / 1024:,.0f} KiB |"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

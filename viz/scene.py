@@ -1,0 +1,182 @@
+"""What a network view shows, checked and in a fixed order: the one input of every renderer.
+
+:func:`scene` reads the attributes the views need from a ``networkx`` graph (see the module
+:mod:`ikg.viz` for the input format), refuses unknown kinds, turns every text into a clean
+``str`` and adds the pixel positions of :func:`ikg.viz.layout.layout`. HTML, SVG and PNG are all
+drawn from the same scene, so they show the same picture.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+
+from .layout import SEED, edge_order, layout, node_order
+from .style import EDGE_KINDS, EDGE_STYLES, NODE_KINDS, node_size
+
+__all__ = ["Scene", "SceneEdge", "SceneNode", "clean_text", "scene"]
+
+
+@dataclass(frozen=True)
+class SceneNode:
+    """One node as drawn: its id as text, kind, texts, position and radius in pixels."""
+
+    key: str
+    kind: str
+    label: str
+    title: str
+    subkind: str
+    x: float
+    y: float
+    size: float
+
+
+@dataclass(frozen=True)
+class SceneEdge:
+    """One edge as drawn: indices into :attr:`Scene.nodes`, kind, tooltip and line width."""
+
+    source: int
+    target: int
+    kind: str
+    title: str
+    width: float
+
+
+@dataclass(frozen=True)
+class Scene:
+    """Nodes and edges of a view in drawing order."""
+
+    nodes: tuple[SceneNode, ...]
+    edges: tuple[SceneEdge, ...]
+
+
+def clean_text(value: Any) -> str:
+    """Return ``value`` as a string that can be written as UTF-8.
+
+    ``None`` becomes the empty string; lone surrogates (which cannot be encoded) become U+FFFD.
+    Nothing is escaped here: each renderer escapes for its own output.
+
+    Examples
+    --------
+    >>> clean_text(None), clean_text(3.5), clean_text("a\\ud800b")
+    ('', '3.5', 'a\\ufffdb')
+    """
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = "".join("\ufffd" if 0xD800 <= ord(ch) <= 0xDFFF else ch for ch in text)
+    return text
+
+
+def _kind(data: dict, allowed: tuple[str, ...], what: str, ident: object) -> str:
+    kind = data.get("kind")
+    if kind not in allowed:
+        raise ValueError(f"{what} {ident!r} has kind {kind!r}; expected one of {', '.join(allowed)}")
+    return str(kind)
+
+
+def _number(value: Any, what: str) -> float | None:
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{what} must be a number, not {value!r}") from exc
+    if number != number or number in (float("inf"), float("-inf")):
+        raise ValueError(f"{what} must be finite, not {value!r}")
+    return number
+
+
+def _nodes(graph: nx.Graph, order: list[Hashable], seed: int) -> tuple[SceneNode, ...]:
+    pos = layout(graph, seed=seed)
+    values = {node: _number(graph.nodes[node].get("size_value"), f"size_value of node {node!r}") for node in order}
+    largest = max((v for v in values.values() if v is not None), default=0.0)
+    nodes = []
+    for node in order:
+        data = graph.nodes[node]
+        kind = _kind(data, NODE_KINDS, "node", node)
+        key = clean_text(node)
+        label = clean_text(data.get("label")) or key
+        x, y = pos[node]
+        nodes.append(
+            SceneNode(
+                key=key,
+                kind=kind,
+                label=label,
+                title=clean_text(data.get("title")) or label,
+                subkind=clean_text(data.get("subkind")),
+                x=x,
+                y=y,
+                size=node_size(kind, values[node], largest),
+            )
+        )
+    return tuple(nodes)
+
+
+def _edges(graph: nx.Graph, index: dict[Hashable, int]) -> tuple[SceneEdge, ...]:
+    ordered = edge_order(graph, index)
+    weights: list[float | None] = []
+    largest: dict[str, float] = {}
+    for i, j, data in ordered:
+        kind = _kind(data, EDGE_KINDS, "edge", (i, j))
+        weight = _number(data.get("weight"), f"weight of edge {(i, j)!r}")
+        weights.append(weight)
+        if weight is not None and weight > 0:
+            largest[kind] = max(largest.get(kind, 0.0), weight)
+    edges = []
+    for (i, j, data), weight in zip(ordered, weights, strict=True):
+        kind = str(data["kind"])
+        width = EDGE_STYLES[kind].width
+        if weight is not None and largest.get(kind, 0.0) > 0:
+            width = round(width * (1.0 + min(max(weight, 0.0) / largest[kind], 1.0)), 2)
+        edges.append(SceneEdge(i, j, kind, clean_text(data.get("title")), width))
+    return tuple(edges)
+
+
+def scene(graph: nx.Graph, *, seed: int = SEED) -> Scene:
+    """Check ``graph`` and return what the views draw, in a fixed order with positions.
+
+    Parameters
+    ----------
+    graph : networkx.Graph
+        Nodes carry ``kind`` (one of :data:`~ikg.viz.style.NODE_KINDS`), ``label``, ``title`` and
+        optionally ``subkind`` and ``size_value``; edges carry ``kind`` (one of
+        :data:`~ikg.viz.style.EDGE_KINDS`) and optionally ``title`` and ``weight``.
+    seed : int, optional
+        Seed of the layout.
+
+    Returns
+    -------
+    Scene
+        Nodes sorted as :func:`~ikg.viz.layout.node_order`, edges as
+        :func:`~ikg.viz.layout.edge_order`; a missing label falls back to the node id, a missing
+        title to the label. Node radii follow ``size_value`` relative to the largest in the graph
+        (:func:`~ikg.viz.style.node_size`); an edge with a ``weight`` is up to twice as wide as
+        its kind's line, relative to the largest weight of that kind.
+
+    Raises
+    ------
+    ValueError
+        If a node or edge has no or an unknown ``kind``, or a ``size_value`` or ``weight`` is
+        not a finite number.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> g = nx.Graph()
+    >>> g.add_node("ag", kind="working_group", label="AG Sprache", title="AG Sprache")
+    >>> g.add_node("ki", kind="actor", label="KI", title="Kommunales Integrationszentrum")
+    >>> g.add_edge("ki", "ag", kind="membership")
+    >>> s = scene(g)
+    >>> [n.label for n in s.nodes], s.edges[0].kind
+    (['AG Sprache', 'KI'], 'membership')
+    """
+    order = node_order(graph)
+    index = {node: i for i, node in enumerate(order)}
+    return Scene(nodes=_nodes(graph, order, seed), edges=_edges(graph, index))

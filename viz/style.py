@@ -1,0 +1,189 @@
+"""Colours, shapes and legend texts of the network views, shared by HTML, SVG and PNG.
+
+The palette is Okabe and Ito's, chosen to stay distinguishable with the common kinds of colour
+blindness; every node kind also has its own shape and the suggested links (the gaps overlay) are
+dashed, so nothing depends on colour alone. Edges take lighter tints of the colour of the node
+kind they lead to (cooperations the full actor blue), so the suggested links stand out.
+
+References
+----------
+.. [1] M. Okabe and K. Ito, "Color Universal Design (CUD): how to make figures and presentations
+   that are friendly to colorblind people", 2008.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "EDGE_KINDS",
+    "EDGE_STYLES",
+    "LANGS",
+    "NODE_KINDS",
+    "NODE_STYLES",
+    "TEXTS",
+    "EdgeStyle",
+    "NodeStyle",
+    "check_lang",
+    "node_size",
+    "text",
+]
+
+#: Okabe–Ito colours by name.
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+    "grey": "#8C8C8C",
+}
+
+
+@dataclass(frozen=True)
+class NodeStyle:
+    """How one kind of node is drawn.
+
+    ``shape`` is a vis-network shape name, ``marker`` the matching matplotlib marker, ``size`` the
+    radius in pixels when the node has no ``size_value``.
+    """
+
+    color: str
+    border: str
+    shape: str
+    marker: str
+    size: float
+
+
+@dataclass(frozen=True)
+class EdgeStyle:
+    """How one kind of edge is drawn; ``dashes`` is empty for a solid line."""
+
+    color: str
+    width: float
+    dashes: tuple[int, ...] = ()
+
+
+#: Node kinds in legend order.
+NODE_KINDS = ("actor", "working_group", "goal", "action_field", "task")
+#: Edge kinds in legend order; ``suggested`` is the gaps overlay.
+EDGE_KINDS = ("membership", "cooperation", "pursues", "formulated", "in_field", "addresses", "suggested")
+#: Languages of the legend and the page texts.
+LANGS = ("de", "en")
+
+NODE_STYLES: dict[str, NodeStyle] = {
+    "actor": NodeStyle(OKABE_ITO["blue"], "#00466E", "dot", "o", 10.0),
+    "working_group": NodeStyle(OKABE_ITO["orange"], "#8A5F00", "square", "s", 14.0),
+    "goal": NodeStyle(OKABE_ITO["bluish_green"], "#005C43", "diamond", "D", 12.0),
+    "action_field": NodeStyle(OKABE_ITO["reddish_purple"], "#7A4864", "hexagon", "h", 16.0),
+    "task": NodeStyle(OKABE_ITO["sky_blue"], "#2A6A8F", "triangle", "^", 14.0),
+}
+
+EDGE_STYLES: dict[str, EdgeStyle] = {
+    "membership": EdgeStyle("#9A9A9A", 1.0),
+    "cooperation": EdgeStyle(OKABE_ITO["blue"], 2.0),
+    "pursues": EdgeStyle("#66C2A9", 1.0),
+    "formulated": EdgeStyle("#EEC25B", 1.0),
+    "in_field": EdgeStyle("#DDA5C4", 1.0),
+    "addresses": EdgeStyle("#8ECDF0", 1.0),
+    "suggested": EdgeStyle(OKABE_ITO["vermillion"], 2.5, (12, 8)),
+}
+
+#: Legend and page texts by language.
+TEXTS: dict[str, dict[str, str]] = {
+    "de": {
+        "actor": "Akteur",
+        "working_group": "Arbeitsgruppe",
+        "goal": "Ziel",
+        "action_field": "Handlungsfeld",
+        "task": "Querschnittsaufgabe",
+        "membership": "Mitglied einer AG",
+        "cooperation": "Kooperation",
+        "pursues": "verfolgt Ziel",
+        "formulated": "Ziel formuliert von AG",
+        "in_field": "gehört zum Handlungsfeld",
+        "addresses": "betrifft Querschnittsaufgabe",
+        "suggested": "vorgeschlagene Verbindung (Lücke)",
+        "legend": "Legende",
+        "nodes": "Knoten",
+        "edges": "Verbindungen",
+        "search": "Suche",
+        "search_placeholder": "Name oder Typ …",
+        "matches": "Treffer",
+        "physics": "Physik (Knoten bewegen sich)",
+        "network": "Netzwerkansicht",
+    },
+    "en": {
+        "actor": "Actor",
+        "working_group": "Working group",
+        "goal": "Goal",
+        "action_field": "Action field",
+        "task": "Cross-cutting task",
+        "membership": "Member of a working group",
+        "cooperation": "Cooperation",
+        "pursues": "pursues goal",
+        "formulated": "goal formulated by working group",
+        "in_field": "in action field",
+        "addresses": "addresses cross-cutting task",
+        "suggested": "suggested link (gap)",
+        "legend": "Legend",
+        "nodes": "Nodes",
+        "edges": "Links",
+        "search": "Search",
+        "search_placeholder": "Name or type …",
+        "matches": "matches",
+        "physics": "Physics (nodes move)",
+        "network": "Network view",
+    },
+}
+
+
+def check_lang(lang: str) -> str:
+    """Return ``lang`` if it is one of :data:`LANGS`, else raise.
+
+    Raises
+    ------
+    ValueError
+        For any other language.
+
+    Examples
+    --------
+    >>> check_lang("en")
+    'en'
+    """
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
+    return lang
+
+
+def text(key: str, lang: str) -> str:
+    """Return the legend or page text ``key`` in ``lang``.
+
+    Examples
+    --------
+    >>> text("goal", "de"), text("suggested", "en")
+    ('Ziel', 'suggested link (gap)')
+    """
+    return TEXTS[check_lang(lang)][key]
+
+
+def node_size(kind: str, value: float | None, largest: float) -> float:
+    """Radius in pixels of a node of ``kind`` whose metric is ``value`` (``largest`` in the graph).
+
+    Nodes without a metric (or when no node has a positive one) get their kind's default size;
+    otherwise the area grows with the value, from 6 to 26 px radius.
+
+    Examples
+    --------
+    >>> node_size("actor", None, 0.0)
+    10.0
+    >>> node_size("actor", 4.0, 4.0), node_size("actor", 0.0, 4.0)
+    (26.0, 6.0)
+    """
+    if value is None or largest <= 0:
+        return NODE_STYLES[kind].size
+    share = min(max(float(value), 0.0) / largest, 1.0)
+    return round(6.0 + 20.0 * share**0.5, 1)

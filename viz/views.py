@@ -1,0 +1,331 @@
+"""The named network views of a concept, as graphs ready for :mod:`ikg.viz.html` and :mod:`ikg.viz.static`.
+
+Each view is a function of a :class:`~ikg.graph.network.ConceptNetwork` (and, where it shows
+metrics or gaps, of its :class:`~ikg.graph.gaps.Analysis`) that returns a ``networkx.Graph`` in the
+renderers' input format and a heading. Tooltips are plain text; labels are in the chosen
+language.
+
+``overview``
+    Everything: actors, working groups, goals, action fields, cross-cutting tasks.
+``actors``
+    The actor network: a tie for a shared working group or a cooperation; node size by a metric.
+``action-field``
+    One action field: its goals and working groups and the actors on them.
+``working-group``
+    One working group: members, goals it formulated, its action fields, named pursuers.
+``ego``
+    One actor's ties, radius 1 or 2 in the actor network.
+``gaps``
+    The actor network with the top missing links drawn as dashed suggestions, their reasons as
+    tooltip.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import networkx as nx
+
+from ikg.graph.errors import InputError, NotFoundError
+from ikg.graph.gaps import Analysis, missing_links
+from ikg.graph.i18n import Lang
+from ikg.graph.network import ConceptNetwork, Item, actor_network, two_mode_graph
+
+__all__ = ["FORMATS", "MEDIA_TYPES", "METRICS", "VIEWS", "ViewRequest", "build_view", "find_item", "render_view"]
+
+VIEWS = ("overview", "actors", "action-field", "working-group", "ego", "gaps")
+#: metrics a node's size can show
+METRICS = ("betweenness", "degree", "effective_size", "constraint")
+
+_T: dict[str, dict[str, str]] = {
+    "overview": {"de": "Überblick", "en": "Overview"},
+    "actors": {"de": "Akteursnetz", "en": "Actor network"},
+    "action-field": {"de": "Handlungsfeld", "en": "Action field"},
+    "working-group": {"de": "Arbeitsgruppe", "en": "Working group"},
+    "ego": {"de": "Netz von", "en": "Network of"},
+    "gaps": {"de": "Fehlende Verbindungen", "en": "Missing links"},
+    "actor": {"de": "Akteur", "en": "Actor"},
+    "goal": {"de": "Ziel", "en": "Goal"},
+    "task": {"de": "Querschnittsaufgabe", "en": "Cross-cutting task"},
+    "groups": {"de": "AGs", "en": "Working groups"},
+    "goals": {"de": "Ziele", "en": "Goals"},
+    "members": {"de": "Mitglieder", "en": "Members"},
+    "fields": {"de": "Handlungsfelder", "en": "Action fields"},
+    "pursuers": {"de": "Verfolgt von", "en": "Pursued by"},
+    "cooperation": {"de": "Kooperation", "en": "Cooperation"},
+    "shared": {"de": "Gemeinsame AG", "en": "Shared working group"},
+    "suggested": {"de": "Vorschlag", "en": "Suggestion"},
+}
+
+
+@dataclass(frozen=True)
+class ViewRequest:
+    """What to draw.
+
+    Attributes
+    ----------
+    name : str
+        One of :data:`VIEWS`.
+    lang : {"de", "en"}
+    actor, action_field, working_group : str, optional
+        Ids (the spreadsheet ids) for ``ego``, ``action-field`` and ``working-group``.
+    radius : int
+        1 or 2, for ``ego``.
+    size_by : str
+        One of :data:`METRICS`: what a node's size shows in actor views.
+    top : int
+        How many missing links ``gaps`` draws.
+    """
+
+    name: str
+    lang: Lang = "de"
+    actor: str | None = None
+    action_field: str | None = None
+    working_group: str | None = None
+    radius: int = 1
+    size_by: str = "betweenness"
+    top: int = 20
+
+
+def find_item(net: ConceptNetwork, kind: str, ident: str) -> Item:
+    """The item of ``kind`` with spreadsheet id ``ident``.
+
+    Raises
+    ------
+    NotFoundError
+        Naming a few ids that do exist.
+    """
+    for item in net.of_kind(kind):
+        if item.id == ident:
+            return item
+    known = [i.id for i in net.of_kind(kind)]
+    shown = ", ".join(known[:8]) + (" ..." if len(known) > 8 else "")
+    what = kind.replace("_", " ")
+    raise NotFoundError(f"no {what} {ident!r} in concept {net.concept}; it has: {shown or 'none'}")
+
+
+def build_view(net: ConceptNetwork, analysis: Analysis, request: ViewRequest) -> tuple[nx.Graph, str]:
+    """Build one named view.
+
+    Parameters
+    ----------
+    net : ConceptNetwork
+    analysis : Analysis
+        The gap analysis of ``net`` (its metrics size the nodes; ``gaps`` draws its links).
+    request : ViewRequest
+
+    Returns
+    -------
+    graph : networkx.Graph
+        In the input format of :func:`ikg.viz.html.to_html`.
+    heading : str
+
+    Raises
+    ------
+    InputError
+        An unknown view or metric, a missing id, a radius other than 1 or 2.
+    NotFoundError
+        An id the concept does not have.
+
+    Examples
+    --------
+    >>> from ikg.graph.gaps import analyse
+    >>> from ikg.graph.ingest import open_store
+    >>> from ikg.graph.network import load_network
+    >>> net = load_network(open_store(":memory:"), "mettmann-2015")
+    >>> graph, heading = build_view(net, analyse(net, kinds=()), ViewRequest("overview", "en"))
+    >>> heading, graph.number_of_nodes() == len(net.items)
+    ('Overview: Integration concept of the district of Mettmann 2015', True)
+    """
+    builder = _BUILDERS.get(request.name)
+    if builder is None:
+        raise InputError(f"unknown view {request.name!r}; choose from {', '.join(VIEWS)}")
+    if request.size_by not in METRICS:
+        raise InputError(f"unknown metric {request.size_by!r}; choose from {', '.join(METRICS)}")
+    return builder(net, analysis, request)
+
+
+# --- node and edge texts -----------------------------------------------------------------------
+
+
+def _t(key: str, lang: Lang) -> str:
+    return _T[key][lang]
+
+
+def _labels(net: ConceptNetwork, iris: list[str], lang: Lang, limit: int = 5) -> str:
+    names = sorted(net.items[i].label(lang) for i in iris)
+    more = len(names) - limit
+    return ", ".join(names[:limit]) + (f" (+{more})" if more > 0 else "")
+
+
+def _node_attrs(net: ConceptNetwork, analysis: Analysis, item: Item, lang: Lang, size_by: str) -> dict[str, object]:
+    lines = [item.label(lang)]
+    size: float | None = None
+    if item.kind == "actor":
+        where = " · ".join(x for x in (net.type_label(item.subkind, lang), item.town) if x)
+        if where:
+            lines.append(where)
+        groups = net.memberships().get(item.iri, [])
+        if groups:
+            lines.append(f"{_t('groups', lang)}: {_labels(net, groups, lang)}")
+        m = analysis.metrics.get(item.iri)
+        if m is not None:
+            lines.append(f"Betweenness {m.betweenness:.3f} · Degree {m.degree}")
+            value = getattr(m, size_by)
+            size = None if value != value else float(value)  # NaN (isolates) -> default size
+    elif item.kind == "goal":
+        fields = net.goal_fields.get(item.iri, [])
+        if fields:
+            lines.append(f"{_t('fields', lang)}: {_labels(net, fields, lang)}")
+        wg = net.formulated_by.get(item.iri)
+        if wg:
+            lines.append(f"{_t('working-group', lang)}: {net.items[wg].label(lang)}")
+        who = net.pursuers().get(item.iri, [])
+        lines.append(f"{_t('pursuers', lang)}: {_labels(net, who, lang) if who else '-'}")
+    elif item.kind == "working_group":
+        lines.append(f"{_t('members', lang)}: {len(net.members.get(item.iri, []))}")
+        fields = net.wg_fields.get(item.iri, [])
+        if fields:
+            lines.append(f"{_t('fields', lang)}: {_labels(net, fields, lang)}")
+    attrs: dict[str, object] = {"kind": item.kind, "label": item.label(lang), "title": "\n".join(lines)}
+    if item.subkind and item.kind == "actor":
+        attrs["subkind"] = item.subkind
+    if size is not None:
+        attrs["size_value"] = size
+    return attrs
+
+
+def _heading(net: ConceptNetwork, what: str, lang: Lang) -> str:
+    return f"{what}: {net.title(lang)}"
+
+
+# --- the views -----------------------------------------------------------------------------------
+
+
+def _overview(net: ConceptNetwork, analysis: Analysis, req: ViewRequest) -> tuple[nx.Graph, str]:
+    return _two_mode(net, analysis, req, set(net.items)), _heading(net, _t("overview", req.lang), req.lang)
+
+
+def _two_mode(net: ConceptNetwork, analysis: Analysis, req: ViewRequest, keep: set[str]) -> nx.Graph:
+    full = two_mode_graph(net)
+    graph = nx.Graph()
+    for node in full.nodes:
+        if node in keep:
+            graph.add_node(node, **_node_attrs(net, analysis, net.items[node], req.lang, req.size_by))
+    for u, v, data in full.edges(data=True):
+        if u in keep and v in keep:
+            graph.add_edge(u, v, kind=data["kind"])
+    return graph
+
+
+def _actors(net: ConceptNetwork, analysis: Analysis, req: ViewRequest) -> tuple[nx.Graph, str]:
+    return _actor_graph(net, analysis, req, None), _heading(net, _t("actors", req.lang), req.lang)
+
+
+def _actor_graph(net: ConceptNetwork, analysis: Analysis, req: ViewRequest, keep: set[str] | None) -> nx.Graph:
+    ties = actor_network(net)
+    graph = nx.Graph()
+    for node in ties.nodes:
+        if keep is None or node in keep:
+            graph.add_node(node, **_node_attrs(net, analysis, net.items[node], req.lang, req.size_by))
+    for u, v, data in ties.edges(data=True):
+        if u not in graph or v not in graph:
+            continue
+        parts = [net.items[w].label(req.lang) for w in data["groups"]]
+        if data["cooperation"]:
+            parts.append(_t("cooperation", req.lang))
+        kind = "membership" if data["groups"] else "cooperation"
+        title = f"{net.items[u].label(req.lang)} – {net.items[v].label(req.lang)}\n" + "\n".join(parts)
+        graph.add_edge(u, v, kind=kind, title=title, weight=float(data["weight"]))
+    return graph
+
+
+def _action_field(net: ConceptNetwork, analysis: Analysis, req: ViewRequest) -> tuple[nx.Graph, str]:
+    if not req.action_field:
+        raise InputError("the action-field view needs --action-field ID")
+    field = find_item(net, "action_field", req.action_field)
+    goals = [g for g, fields in net.goal_fields.items() if field.iri in fields]
+    groups = [w for w, fields in net.wg_fields.items() if field.iri in fields]
+    pursuers = net.pursuers()
+    actors = {a for g in goals for a in net.named.get(g, [])} | {a for w in groups for a in net.members.get(w, [])}
+    actors |= {a for g in goals for a in pursuers.get(g, [])}
+    keep = {field.iri, *goals, *groups, *actors}
+    graph = _two_mode(net, analysis, req, keep)
+    return graph, f"{_t('action-field', req.lang)} {field.label(req.lang)}: {net.title(req.lang)}"
+
+
+def _working_group(net: ConceptNetwork, analysis: Analysis, req: ViewRequest) -> tuple[nx.Graph, str]:
+    if not req.working_group:
+        raise InputError("the working-group view needs --working-group ID")
+    wg = find_item(net, "working_group", req.working_group)
+    goals = [g for g, w in net.formulated_by.items() if w == wg.iri]
+    keep = {wg.iri, *goals, *net.members.get(wg.iri, []), *net.wg_fields.get(wg.iri, [])}
+    keep |= {a for g in goals for a in net.named.get(g, [])}
+    graph = _two_mode(net, analysis, req, keep)
+    return graph, f"{wg.label(req.lang)}: {net.title(req.lang)}"
+
+
+def _ego(net: ConceptNetwork, analysis: Analysis, req: ViewRequest) -> tuple[nx.Graph, str]:
+    if not req.actor:
+        raise InputError("the ego view needs --actor ID")
+    if req.radius not in (1, 2):
+        raise InputError(f"radius must be 1 or 2, not {req.radius}")
+    actor = find_item(net, "actor", req.actor)
+    keep = set(nx.ego_graph(actor_network(net), actor.iri, radius=req.radius).nodes)
+    graph = _actor_graph(net, analysis, req, keep)
+    return graph, f"{_t('ego', req.lang)} {actor.label(req.lang)} (r = {req.radius}): {net.title(req.lang)}"
+
+
+def _gaps(net: ConceptNetwork, analysis: Analysis, req: ViewRequest) -> tuple[nx.Graph, str]:
+    graph = _actor_graph(net, analysis, req, None)
+    found, _total = missing_links(net, top=req.top)
+    for finding in found:
+        u, v = (s.iri for s in finding.subjects)
+        title = f"{_t('suggested', req.lang)} ({finding.score:.2f})\n" + "\n".join(finding.reasons[req.lang])
+        graph.add_edge(u, v, kind="suggested", title=title, weight=1.0)
+    return graph, _heading(net, _t("gaps", req.lang), req.lang)
+
+
+_BUILDERS: dict[str, Callable[[ConceptNetwork, Analysis, ViewRequest], tuple[nx.Graph, str]]] = {
+    "overview": _overview,
+    "actors": _actors,
+    "action-field": _action_field,
+    "working-group": _working_group,
+    "ego": _ego,
+    "gaps": _gaps,
+}
+
+
+FORMATS = ("html", "svg", "png")
+MEDIA_TYPES = {"html": "text/html; charset=utf-8", "svg": "image/svg+xml", "png": "image/png"}
+
+
+def render_view(net: ConceptNetwork, analysis: Analysis, request: ViewRequest, fmt: str = "html") -> bytes:
+    """Build a view and render it as one self-contained HTML page, an SVG or a PNG.
+
+    Parameters
+    ----------
+    net, analysis, request
+        As for :func:`build_view`.
+    fmt : {"html", "svg", "png"}
+
+    Returns
+    -------
+    bytes
+        The file; the same data and request give the same bytes.
+    """
+    graph, heading = build_view(net, analysis, request)
+    if fmt == "html":
+        from .html import to_html
+
+        return to_html(graph, heading=heading, lang=request.lang).encode("utf-8")
+    if fmt == "svg":
+        from .static import to_svg
+
+        return to_svg(graph, heading=heading, lang=request.lang).encode("utf-8")
+    if fmt == "png":
+        from .static import to_png
+
+        return to_png(graph, heading=heading, lang=request.lang)
+    raise InputError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
