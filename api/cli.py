@@ -424,6 +424,43 @@ def view(
 
 
 @app.command()
+def report(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the report into (created if missing).")],
+    concept: Annotated[
+        str | None, typer.Option("--concept", help="One concept (default: one report per concept).")
+    ] = None,
+    lang: Annotated[LangOption | None, typer.Option("--lang", help="Language of the report.")] = None,
+    top: Annotated[int, typer.Option("--top", min=1, help="How many findings of each kind to list.")] = 10,
+) -> None:
+    """Write the network report: one self-contained HTML file, plus SVG and PNG of each view for print.
+
+    The report holds key figures, coverage per action field and cross-cutting task, the top
+    networking gaps with their reasons, brokers, silos, isolated actors and the interactive
+    views. It loads nothing from the internet and the same data gives the same files. Without
+    --concept, each concept gets a folder of its own under --out.
+
+    Example: ikg report --concept beispielkreis-2024 --lang de --out bericht/
+    """
+    from ikg.graph.gaps import analyse_store
+
+    language = lang.value if lang else state.lang
+    analyses = analyse_store(_open(), concept, top=top)
+    for path in _write_reports(analyses, out, language, single=concept is not None):  # type: ignore[arg-type]
+        typer.echo(str(path))
+
+
+def _write_reports(analyses: list[Any], out: Path, lang: Lang, single: bool) -> list[Path]:
+    from ikg.viz.report import write_report
+
+    written = []
+    for analysis in analyses:
+        folder = out if single else out / analysis.concept
+        files = write_report(analysis.network, analysis, folder, lang)
+        written.append(folder / files.index)
+    return written
+
+
+@app.command()
 def metrics(
     concept: Annotated[str | None, typer.Option("--concept", help="One concept (default: each concept).")] = None,
     fmt: Annotated[GapFormat, typer.Option("--format", "-f", help="Output format.")] = GapFormat.table,

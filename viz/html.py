@@ -141,6 +141,14 @@ _APP_JS = r"""
   window.network = network;
   network.once("afterDrawing", function () { state.firstDraw = performance.now(); });
   network.fit({animation: false});
+  // a page in an <iframe> may get its size only after the first fit: fit again until the user
+  // zooms or drags, so that an embedded view shows the whole network
+  var touched = false;
+  network.on("zoom", function () { touched = true; });
+  network.on("dragStart", function () { touched = true; });
+  if (window.ResizeObserver) {
+    new ResizeObserver(function () { if (!touched) { network.fit({animation: false}); } }).observe(container);
+  }
 
   var status = document.getElementById("ikg-status");
   var hits = [];
