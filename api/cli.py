@@ -155,11 +155,26 @@ def _progress(enabled: bool) -> Iterator[Callable[[str, float], None]]:
 
 
 @app.command()
-def up() -> None:
-    """Load the embedded default store and print what is in it, with its coverage gaps.
+def up(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the reports.")] = Path("ikg-report"),
+    serve_: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve the API, the endpoint and the views afterwards.")
+    ] = True,
+    host: Annotated[str, typer.Option(help="Address to serve on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to serve on (a free one if it is taken).")] = 8000,
+    top: Annotated[int, typer.Option("--top", min=1, help="Findings per kind in the summary.")] = 3,
+) -> None:
+    """The main job: load the default store, print a gap summary, write the reports, serve.
 
-    Example: ikg up
+    On first use the store gets the Integrationskonzept Kreis Mettmann 2015 and the fictional
+    Beispielkreis. For each concept: what is in it, its coverage gaps and top networking gaps;
+    then one report per concept under --out (open index.html in a browser, offline); then the
+    SPARQL endpoint, the named queries, the gaps, the views and the reports on 127.0.0.1 until
+    Ctrl-C (--no-serve stops after the reports).
+
+    Example: ikg up --out bericht --port 8080
     """
+    from ikg.graph.gaps import analyse_store
     from ikg.graph.inventory import list_concepts
     from ikg.graph.overview import uncovered
 
@@ -174,6 +189,31 @@ def up() -> None:
                 typer.echo(f"  {_T[kind][state.lang]} ({len(labels)}): {shown}")
     if not concepts:
         typer.echo("  (no concept; import one with: ikg import FOLDER_OR_XLSX)")
+        return
+    analyses = analyse_store(store, top=top)
+    typer.echo("")
+    for analysis in analyses:
+        _echo_gap_summary(analysis)
+    reports = _write_reports(analyses, out, state.lang, single=False)
+    typer.echo(_T["reports"][state.lang])
+    for path in reports:
+        typer.echo(f"  {path.resolve().as_uri()}")
+    if serve_:
+        del store  # the server opens the store itself
+        _serve(host, port, float(os.environ.get("IKG_QUERY_TIMEOUT", "") or 30), report_dir=out, concepts=concepts)
+
+
+def _echo_gap_summary(analysis: Any) -> None:
+    lang = state.lang
+    totals = analysis.totals
+    counts = ", ".join(
+        f"{_T[k][lang]} {totals.get(k, 0)}" for k in ("missing-link", "coverage", "broker", "silo", "isolate")
+    )
+    typer.echo(f"{analysis.concept}: {counts}")
+    for kind in ("missing-link", "broker", "silo"):
+        found = analysis.findings.get(kind, [])
+        if found:
+            typer.echo(f"  {_T[kind][lang]} 1: {found[0].reasons[lang][0]}")
 
 
 _T: dict[str, dict[str, str]] = {
@@ -181,6 +221,12 @@ _T: dict[str, dict[str, str]] = {
     "action_fields_without_wg": {"de": "Handlungsfelder ohne AG", "en": "action fields without a working group"},
     "tasks_without_goal": {"de": "Querschnittsaufgaben ohne Ziel", "en": "cross-cutting tasks without a goal"},
     "goals_without_actor": {"de": "Ziele ohne verfolgenden Akteur", "en": "goals no actor pursues"},
+    "missing-link": {"de": "fehlende Verbindungen", "en": "missing links"},
+    "coverage": {"de": "Abdeckungslücken", "en": "coverage gaps"},
+    "broker": {"de": "Broker", "en": "brokers"},
+    "silo": {"de": "Silos", "en": "silos"},
+    "isolate": {"de": "isolierte Akteure", "en": "isolated actors"},
+    "reports": {"de": "Berichte (offline im Browser zu öffnen):", "en": "reports (open offline in a browser):"},
 }
 
 
@@ -622,6 +668,25 @@ def serve(
 
     Example: ikg serve --port 8000 --query-timeout 20
     """
+    _serve(host, port, query_timeout)
+
+
+def _free(host: str, port: int) -> int:
+    """``port`` if it can be bound on ``host``, else a free port the system picks."""
+    import socket
+
+    with socket.socket() as probe:
+        try:
+            probe.bind((host, port))
+            return port
+        except OSError:
+            probe.bind((host, 0))
+            return int(probe.getsockname()[1])
+
+
+def _serve(
+    host: str, port: int, query_timeout: float, report_dir: Path | None = None, concepts: list[Any] | None = None
+) -> None:
     import tempfile
 
     import uvicorn
@@ -645,13 +710,27 @@ def serve(
         backend = PooledBackend(open_store(location, seed=state.seed), size=max(1, workers))
     try:
         settings = Settings.from_env(backend, query_timeout=query_timeout)
-        base = f"http://{host}:{port}"
+        chosen = _free(host, port)
+        if chosen != port:
+            _err(f"port {port} is in use; serving on {chosen} instead")
+        app = create_app(settings)
+        base = f"http://{host}:{chosen}"
         mode = "read-only" if not settings.write_token else "updates with token"
-        typer.echo(f"ikg serving {state.store_path or location}")
+        typer.echo(f"ikg serving {state.store_path or location} (Ctrl-C to stop)")
         typer.echo(f"  SPARQL endpoint  {base}/sparql   ({mode}; deadline {query_timeout:g} s)")
         typer.echo(f"  named queries    {base}/queries")
-        typer.echo(f"  API docs         {base}/docs")
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+        typer.echo(f"  gaps, metrics    {base}/gaps   {base}/metrics")
+        for c in concepts or []:
+            typer.echo(f"  views of {c.id:<16} {base}/views/gaps.html?concept={c.id}")
+        if report_dir is not None:
+            from starlette.staticfiles import StaticFiles
+
+            app.mount("/report", StaticFiles(directory=str(report_dir), html=True), name="report")
+            for c in concepts or []:
+                typer.echo(f"  report           {base}/report/{c.id}/")
+        typer.echo(f"  API docs         {base}/docs", nl=True)
+        sys.stdout.flush()
+        uvicorn.run(app, host=host, port=chosen, log_level="warning")
     finally:
         backend.close()
         if scratch is not None:

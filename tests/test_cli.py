@@ -9,19 +9,25 @@ import pyoxigraph as ox
 from .conftest import SMALL, write_csv_set
 
 
-def test_up_loads_the_default_concept_into_a_new_store(run_ikg) -> None:
-    result = run_ikg("up", check=True)
+def test_up_loads_the_default_concept_into_a_new_store(run_ikg, tmp_path: Path) -> None:
+    result = run_ikg("up", "--no-serve", check=True)
     assert "mettmann-2015: Integration concept of the district of Mettmann 2015" in result.stdout
     assert "action fields without a goal (2): Culture, Sport" in result.stdout
+    assert (
+        "beispielkreis-2024: missing links 226, coverage gaps 5, brokers 6, silos 2, isolated actors 3" in result.stdout
+    )
+    assert "missing links 1: Grundschule am Lindenweg Beispielhausen (Beispielhausen) and Sprachpaten" in result.stdout
+    assert (tmp_path / "ikg-report" / "beispielkreis-2024" / "index.html").is_file()
 
 
 def test_up_in_german(run_ikg) -> None:
-    result = run_ikg("--lang", "de", "up", check=True)
+    result = run_ikg("--lang", "de", "up", "--no-serve", check=True)
     assert "Handlungsfelder ohne AG (2): Kultur, Sport" in result.stdout
 
 
 def test_help_documents_every_command_with_an_example(run_ikg) -> None:
-    for command in ("up", "import", "validate", "export", "info", "query", "concepts", "drop"):
+    commands = ("up", "import", "validate", "export", "info", "query", "concepts", "drop", "serve")
+    for command in (*commands, "gaps", "metrics", "view", "report"):
         result = run_ikg(command, "--help", check=True)
         assert "Example: ikg" in result.stdout, command
 
@@ -114,3 +120,40 @@ def test_rdf_syntax_error_writes_nothing(run_ikg, tmp_path: Path) -> None:
     bad.write_text("<https://example.org/a> <https://example.org/p> .\n", encoding="utf-8")
     result = run_ikg("import", str(bad), "--graph", "https://example.org/g")
     assert result.returncode == 1 and "RDF syntax error" in result.stderr
+
+
+def test_up_serves_the_api_the_views_and_the_reports(tmp_path: Path) -> None:
+    """The README's first command: summary, reports, then the server on 127.0.0.1 (stopped here)."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    from ikg.api.oxigraph_server import free_port
+
+    exe = Path(sys.executable).with_name("ikg")
+    port = free_port()
+    env = {**os.environ, "IKG_STORE": str(tmp_path / "store"), "IKG_LANG": "en"}
+    proc = subprocess.Popen(
+        [str(exe), "up", "--port", str(port)], cwd=tmp_path, env=env, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        lines: list[str] = []
+        deadline = time.monotonic() + 120
+        while not any("API docs" in line for line in lines):
+            assert time.monotonic() < deadline and proc.poll() is None, "".join(lines)
+            lines.append(proc.stdout.readline())  # type: ignore[union-attr]
+        base = f"http://127.0.0.1:{port}"
+        assert any(f"{base}/report/beispielkreis-2024/" in line for line in lines)
+        with httpx.Client(base_url=base, timeout=60) as client:
+            report = client.get("/report/beispielkreis-2024/")
+            assert report.status_code == 200 and "Sprachpaten Kinderland" in report.text
+            assert client.get("/views/gaps.html", params={"concept": "beispielkreis-2024"}).status_code == 200
+            assert client.get("/gaps", params={"concept": "mettmann-2015"}).status_code == 200
+            assert client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).status_code == 200
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        proc.stdout.close()  # type: ignore[union-attr]

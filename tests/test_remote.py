@@ -45,8 +45,9 @@ def test_library_gives_the_same_rows_remote_and_embedded(server: OxigraphServer)
 
 def test_cli_against_the_server(server: OxigraphServer, run_ikg, tmp_path: Path) -> None:
     env = {"IKG_STORE": server.query_url}
-    up = run_ikg("up", check=True, extra_env=env)
+    up = run_ikg("up", "--no-serve", check=True, extra_env=env)
     assert f"ikg store: {server.query_url}" in up.stdout and "mettmann-2015" in up.stdout
+    assert "beispielkreis-2024: missing links 226" in up.stdout  # the gap analysis ran over the SPARQL protocol
     folder = write_csv_set(tmp_path / "klein")
     first = run_ikg("import", str(folder), check=True, extra_env=env)
     assert "imported concept kleinstadt-2020" in first.stdout
