@@ -562,13 +562,16 @@ def brokers(
     chosen += [a for a in ranked if a not in cut and per_actor[a].betweenness > 0][:top]
     for a in chosen:
         out.append(_explain_broker(net, graph, net.items[a], per_actor[a], info))
-    for u, v in info["bridges"]:
-        h = graph.copy()
-        h.remove_edge(u, v)
-        side_u = nx.node_connected_component(h, u)
-        side_v = nx.node_connected_component(h, v)
-        if len(side_u) >= 2 and len(side_v) >= 2:
-            out.append(_explain_bridge(net, graph, net.items[u], net.items[v], len(side_u), len(side_v)))
+    inner = [(u, v) for u, v in info["bridges"] if graph.degree(u) > 1 and graph.degree(v) > 1]
+    if inner:
+        h = graph.copy()  # one copy: each bridge is cut and put back
+        for u, v in inner:
+            data = h.edges[u, v]
+            h.remove_edge(u, v)
+            n_u = len(nx.node_connected_component(h, u))
+            n_v = len(nx.node_connected_component(h, v))
+            h.add_edge(u, v, **data)
+            out.append(_explain_bridge(net, graph, net.items[u], net.items[v], n_u, n_v))
     return out
 
 

@@ -274,3 +274,21 @@ def test_the_beispielkreis_gaps_documented_in_its_readme() -> None:
         "kita-kleine-strolche-testingen",
         "sv-blau-gelb-fiktivhagen",
     ]
+
+
+def test_a_bridge_between_two_groups_is_explained() -> None:
+    """Two working groups of three, linked only by one cooperation: that tie is a bridge (3 | 3)."""
+    from ikg.graph.network import Item
+
+    items = {f"a{i}": Item(f"a{i}", f"a{i}", "actor", {"de": f"Akteur {i}"}) for i in range(6)}
+    items |= {w: Item(w, w, "working_group", {"de": w.upper()}) for w in ("w1", "w2")}
+    net = ConceptNetwork(
+        "b", items=items, members={"w1": ["a0", "a1", "a2"], "w2": ["a3", "a4", "a5"]}, cooperations=[("a2", "a3")]
+    )
+    bridges = [f for f in analyse(net, kinds=["broker"], top=None).findings["broker"] if f.evidence.get("bridge")]
+    assert [(_ids(f), f.evidence["sides"], f.evidence["cooperation"]) for f in bridges] == [
+        (("a2", "a3"), [3, 3], True)
+    ]
+    assert (
+        bridges[0].reasons["de"][0].startswith("Die Verbindung Akteur 2 – Akteur 3 (eine Kooperation) ist die einzige")
+    )
