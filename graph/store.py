@@ -34,6 +34,10 @@ __all__ = [
 ]
 
 MEMORY = ":memory:"
+#: inserts into empty graphs of at least this many quads use the bulk loader (see Store._bulk_insert)
+BULK_MIN = 10_000
+_SYSTEM = ox.NamedNode("https://w3id.org/ikg/graph/_system")
+_PENDING = ox.NamedNode("https://w3id.org/ikg/ns#pendingImport")
 
 
 def default_store_path() -> str:
@@ -67,12 +71,13 @@ class ReplacePlan:
     """How to turn named graphs into new content in one transaction.
 
     Exactly one of ``insert_only`` (quads to add, nothing to remove) and ``update`` (one SPARQL
-    update) is set, or neither when nothing changes.
+    update) is set, or neither when nothing changes. ``fresh``: every graph is empty now.
     """
 
     change: Change
     insert_only: list[ox.Quad]
     update: str
+    fresh: bool = False
 
 
 def plan_replace(graphs: Mapping[str, Iterable[ox.Quad]], current: Callable[[str], set[ox.Quad]]) -> ReplacePlan:
@@ -103,7 +108,8 @@ def plan_replace(graphs: Mapping[str, Iterable[ox.Quad]], current: Callable[[str
     added = {g: new[g] - old[g] for g in new}
     change = Change(sum(len(q) for q in added.values()), sum(len(q) for q in removed.values()))
     if not change.removed:
-        return ReplacePlan(change, [q for qs in added.values() for q in qs], "")
+        fresh = not any(old.values())
+        return ReplacePlan(change, [q for qs in added.values() for q in qs], "", fresh)
     return ReplacePlan(
         change, [], "DELETE DATA { " + _graph_blocks(removed) + " } ; INSERT DATA { " + _graph_blocks(added) + " }"
     )
@@ -169,6 +175,7 @@ class Store(QueryingMixin):
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.path: Path | None = None if path in (None, MEMORY) else Path(path)  # type: ignore[arg-type]
         self._write_lock = threading.Lock()
+        self.recovered: list[str] = []
         if self.path is None:
             self._ox = ox.Store()
             return
@@ -180,6 +187,7 @@ class Store(QueryingMixin):
             self._ox = ox.Store(str(self.path))
         except OSError as exc:
             raise StoreError(_explain_open_error(self.path, exc)) from exc
+        self.recovered = self._recover()
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -252,7 +260,9 @@ class Store(QueryingMixin):
         with self._write_lock:
             try:
                 plan = plan_replace(graphs, self.graph_quads)
-                if plan.insert_only:
+                if plan.insert_only and plan.fresh and self.path is not None and len(plan.insert_only) >= BULK_MIN:
+                    self._bulk_insert(list(graphs), plan.insert_only)
+                elif plan.insert_only:
                     payload = ox.serialize(plan.insert_only, format=ox.RdfFormat.N_QUADS) or b""
                     self._ox.load(payload, format=ox.RdfFormat.N_QUADS)
                 elif plan.update:
@@ -260,6 +270,39 @@ class Store(QueryingMixin):
                 return plan.change
             except OSError as exc:
                 raise StoreError(_explain_write_error(self.path, exc)) from exc
+
+    def _bulk_insert(self, graphs: list[str], quads: list[ox.Quad]) -> None:
+        """Fill empty graphs with Oxigraph's bulk loader, all or nothing even if the process dies.
+
+        The bulk loader skips the transaction log (at 10,000 actors, 4 s instead of 27 s for one
+        transaction), so a marker in the system graph says the graphs are being filled; it is
+        removed only after the data is flushed. A store opened with a marker left over (a killed
+        import) empties those graphs again (:meth:`_recover`): they were empty before.
+        """
+        markers = [ox.Quad(ox.NamedNode(g), _PENDING, ox.Literal("bulk import"), _SYSTEM) for g in graphs]
+        self._ox.extend(markers)
+        self._ox.flush()
+        try:
+            self._ox.bulk_extend(quads)
+            self._ox.flush()
+        except BaseException:
+            self._recover()  # empties the graphs again; if that fails too, the next open does
+            raise
+        for marker in markers:
+            self._ox.remove(marker)
+        self._ox.flush()
+
+    def _recover(self) -> list[str]:
+        """Empty the graphs of a bulk import that did not finish; return their IRIs."""
+        pending = list(self._ox.quads_for_pattern(None, _PENDING, None, _SYSTEM))
+        for marker in pending:
+            graph = marker.subject
+            if isinstance(graph, ox.NamedNode) and self._ox.contains_named_graph(graph):
+                self._ox.remove_graph(graph)
+            self._ox.remove(marker)
+        if pending:
+            self._ox.flush()
+        return [str(m.subject.value) for m in pending if isinstance(m.subject, ox.NamedNode)]
 
     def drop_graph(self, graph: str) -> int:
         """Remove the named graph ``graph``; return how many triples it held."""

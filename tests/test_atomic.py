@@ -93,3 +93,69 @@ def test_kill_loop_long(tmp_path: Path) -> None:
     outcomes = _kill_runs(tmp_path, runs=int(os.environ.get("IKG_KILL_RUNS", "4")), n=4000)
     print("kill outcomes:", outcomes)
     assert outcomes["old"] + outcomes["new"] >= 1
+
+
+def test_a_leftover_bulk_import_is_undone_when_the_store_opens(tmp_path: Path) -> None:
+    """A marker left by a killed bulk import: the half-filled graph is emptied on the next open."""
+    import pyoxigraph as ox
+
+    from ikg.graph.store import _PENDING, _SYSTEM
+
+    store = Store(tmp_path / "s")
+    g = ox.NamedNode(GRAPH)
+    store._ox.extend([ox.Quad(g, _PENDING, ox.Literal("bulk import"), _SYSTEM)])
+    store._ox.bulk_extend(
+        [ox.Quad(ox.NamedNode(f"urn:x:{i}"), ox.NamedNode("urn:p"), ox.Literal(i), g) for i in range(50)]
+    )
+    other = ox.Quad(ox.NamedNode("urn:keep"), ox.NamedNode("urn:p"), ox.Literal(1), ox.NamedNode("urn:g:other"))
+    store._ox.add(other)
+    store.flush()
+    del store
+    reopened = Store(tmp_path / "s")
+    assert reopened.recovered == [GRAPH]
+    assert reopened.graph_quads(GRAPH) == set()
+    assert list(reopened._ox.quads_for_pattern(None, None, None, _SYSTEM)) == []
+    assert reopened.graph_quads("urn:g:other") == {other}
+
+
+def test_kill_during_a_first_bulk_import_leaves_nothing_or_everything(tmp_path: Path) -> None:
+    """A first import of a large concept uses the bulk loader; killed anywhere, it is all or nothing."""
+    v1 = write_csv_set(tmp_path / "v1", big_tables(2500, 1), encodings={})
+    ref = tmp_path / "ref"
+    started = time.perf_counter()
+    subprocess.run(_ikg(ref, "import", str(v1)), check=True, capture_output=True)
+    duration = time.perf_counter() - started
+    full = _snapshot(ref)
+    assert len(full) >= 10_000  # large enough for the bulk path
+    rng = random.Random(2026)
+    seen = []
+    for run in range(3):
+        store_dir = tmp_path / f"b{run}"
+        child = subprocess.Popen(
+            _ikg(store_dir, "import", str(v1)), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        _wait_for_bulk_marker(store_dir, child, deadline=time.monotonic() + 3 * duration + 30)
+        time.sleep(rng.uniform(0.0, 0.2))  # somewhere inside the bulk load
+        if child.poll() is None:
+            os.kill(child.pid, signal.SIGKILL)
+        child.wait()
+        state = _snapshot(store_dir)
+        assert state in (frozenset(), full), f"run {run}: a half-loaded graph survived ({len(state)} quads)"
+        seen.append(len(state))
+    print("first-import kill outcomes (quads):", seen)
+
+
+def _wait_for_bulk_marker(store_dir: Path, child: subprocess.Popen, deadline: float) -> None:
+    """Poll a read-only view of the store until the bulk-import marker appears."""
+    import pyoxigraph as ox
+
+    from ikg.graph.store import _PENDING, _SYSTEM
+
+    while time.monotonic() < deadline and child.poll() is None:
+        try:
+            view = ox.Store.read_only(str(store_dir))
+            if any(view.quads_for_pattern(None, _PENDING, None, _SYSTEM)):
+                return
+        except (OSError, RuntimeError):
+            pass  # not created yet, or its column families not yet
+        time.sleep(0.01)
