@@ -8,6 +8,7 @@ spreadsheet: one line per problem, with file or sheet, row and column) and a non
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -730,6 +731,9 @@ def _serve(
                 typer.echo(f"  report           {base}/report/{c.id}/")
         typer.echo(f"  API docs         {base}/docs", nl=True)
         sys.stdout.flush()
+        # uvicorn shuts down on SIGTERM and then raises the signal again; with this handler that
+        # ends in SystemExit, so the finally below still stops the query workers
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
         uvicorn.run(app, host=host, port=chosen, log_level="warning")
     finally:
         backend.close()

@@ -153,7 +153,24 @@ def test_up_serves_the_api_the_views_and_the_reports(tmp_path: Path) -> None:
             assert client.get("/views/gaps.html", params={"concept": "beispielkreis-2024"}).status_code == 200
             assert client.get("/gaps", params={"concept": "mettmann-2015"}).status_code == 200
             assert client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).status_code == 200
+        workers = _children(proc.pid)
+        assert workers, "a query worker runs while serving"
     finally:
         proc.terminate()
         proc.wait(timeout=30)
         proc.stdout.close()  # type: ignore[union-attr]
+    time.sleep(0.5)
+    assert [w for w in workers if Path(f"/proc/{w}").exists()] == [], "query workers outlived ikg up"
+
+
+def _children(pid: int) -> list[int]:
+    """Process ids whose parent is ``pid`` (Linux /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
