@@ -16,6 +16,7 @@ Markdown table.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -110,7 +111,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--quick", action="store_true", help="100 and 1,000 nodes only")
     parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument(
+        "--results", type=Path, default=Path(__file__).resolve().parent / "RESULTS.md", help="Markdown file to update"
+    )
+    parser.add_argument("--no-results", action="store_true", help="print only")
     args = parser.parse_args(argv)
+    started = time.perf_counter()
     from playwright.sync_api import sync_playwright
 
     from ikg.viz.html import to_html
@@ -151,18 +157,60 @@ def main(argv: list[str] | None = None) -> int:
             )
             print(f"{n} done", file=sys.stderr, flush=True)
         browser.close()
-    print(
+    lines = [
         "| nodes | edges | HTML generation | HTML size | first draw in Chromium (median of 3, min–max) "
-        "| SVG generation / size | PNG generation / size |"
-    )
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        "| SVG generation / size | PNG generation / size |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
     for nodes, edges, gen, size, med, lo, hi, svg_s, svg_b, png_s, png_b in rows:
-        print(
+        lines.append(
             f"| {nodes:,} | {edges:,} | {gen:.2f} s | {size / 1024:,.0f} KiB | {med / 1000:.2f} s "
             f"({lo / 1000:.2f}–{hi / 1000:.2f}) | {svg_s:.2f} s / {svg_b / 1024:,.0f} KiB "
             f"| {png_s:.2f} s / {png_b / 1024:,.0f} KiB |"
         )
+    print("\n".join(lines))
+    if not args.no_results:
+        import platform
+
+        import matplotlib
+        import networkx
+
+        section = "\n".join(
+            [
+                HEADING,
+                "",
+                f"Command: `python bench/viz_bench.py{' --quick' if args.quick else ''}` "
+                f"(total {time.perf_counter() - started:.0f} s)",
+                "",
+                f"Machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, networkx {networkx.__version__}, "
+                f"matplotlib {matplotlib.__version__}, Chromium at {args.chromium}; "
+                f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
+                "",
+                "Seeded random graphs with the view attributes (all node and edge kinds). First draw: from navigation "
+                "start to vis-network's first `afterDrawing` with all nodes loaded, timed in the page, physics off "
+                "(positions from ikg's layout).",
+                "",
+                *lines,
+                "",
+            ]
+        )
+        _write_section(args.results, section)
     return 0
+
+
+HEADING = "## Views (issue 5)"
+
+
+def _write_section(path: Path, section: str) -> None:
+    """Replace this benchmark's section of ``path`` (or append it), keeping the others."""
+    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
+    if HEADING in old:
+        start = old.index(HEADING)
+        nxt = old.find("\n## ", start + len(HEADING))
+        new = old[:start] + section + ("\n" + old[nxt + 1 :] if nxt != -1 else "")
+    else:
+        new = old.rstrip("\n") + "\n\n" + section
+    path.write_text(new, encoding="utf-8")
 
 
 if __name__ == "__main__":
