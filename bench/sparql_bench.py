@@ -757,6 +757,7 @@ def main() -> int:
     ap.add_argument("--mix", default=",".join(MIX), help="comma-separated library queries for the endpoint load")
     ap.add_argument("--results", type=Path, default=BENCH_DIR / "RESULTS.md")
     ap.add_argument("--skip-endpoints", action="store_true", help="only the query library")
+    ap.add_argument("--skip-library", action="store_true", help="only the endpoint latency")
     ap.add_argument("--note", default="", help="a sentence added to the report")
     args = ap.parse_args()
     # on SIGTERM unwind through the finally blocks, which stop the servers and child processes
@@ -796,13 +797,15 @@ def main() -> int:
         del store  # one process at a time opens the store: the ikg child, later `ikg serve`
         gc.collect()
         texts = bound_texts(values)
-        try:
-            rdf.start()
-            ikg.start()
-            library_rows = bench_library(ikg, rdf, texts, args.reps, args.limit)
-        finally:
-            ikg.stop()
-            rdf.stop()
+        library_rows: list = []
+        if not args.skip_library:
+            try:
+                rdf.start()
+                ikg.start()
+                library_rows = bench_library(ikg, rdf, texts, args.reps, args.limit)
+            finally:
+                ikg.stop()
+                rdf.stop()
         endpoints: list[dict] = []
         startup: dict[str, float] = {}
         workers = 0
