@@ -3,7 +3,12 @@
 Usage::
 
     python bench/gaps_bench.py [--sizes 1000,10000,100000] [--reps 3] [--quick] [--limit S]
-                               [--nx-max-actors N] [--results PATH]
+                               [--nx-max-actors N] [--nx-holes-max-actors N]
+                               [--nx-betweenness-max-actors N] [--results PATH] [--json PATH]
+    python bench/gaps_bench.py --render /tmp/ikg-gaps-bench.json   # re-write the report only
+
+A full run (1,000 / 10,000 / 100,000 actors) takes about an hour on 2 cores: ten minutes of it are
+networkx's exact betweenness killed at 10,000 actors, 35-45 minutes the 100,000-actor size.
 
 For each size ``N`` (actors) of a synthetic concept ``synthetic-N``:
 
@@ -17,7 +22,7 @@ on-disk ikg store (``ensure_ready(store, seed=False)``, then pyoxigraph's ``Stor
 into the concept's named graph) in a temporary folder, removed at the end.
 
 **ikg.** In a child process: ``load_network(store, concept)`` and ``analyse(net, top=10)``, each
-timed, with the peak RSS of the child (``ru_maxrss``). Then the stages ``analyse`` calls, each in
+timed (wall and process CPU time), with the peak RSS of the child (``ru_maxrss``). Then the stages ``analyse`` calls, each in
 its own child that unpickles the same ``ConceptNetwork`` (prerequisites built untimed): the
 actor tie graph (``actor_network``), ``missing_links``, ``constraint_and_effective_size``,
 ``betweenness`` (exact up to 2,000 actors, 256 pivots above), Louvain (``communities``),
@@ -34,11 +39,14 @@ the part shown as ``>LIMIT s``:
   sorted;
 * ``constraint(G, weight="weight")``, ``effective_size(G)``, ``betweenness_centrality(G)``
   (exact), and, where ikg samples, ``betweenness_centrality(G, k=256, seed=42)`` like for like.
-  A killed part also gets an estimate from a small sample (constraint of a few nodes; exact
-  betweenness from the 256-pivot run), marked *est.*.
 
-Above ``--nx-max-actors`` (10,000) the networkx parts are not attempted; only the sampled
-estimates are run.
+Some parts are not attempted above a size, and estimated instead (marked *est.*):
+``--nx-max-actors`` (100,000) for the missing links; ``--nx-holes-max-actors`` (10,000) for
+``constraint`` / ``effective_size``: on the whole graph networkx 3.6 multiplies all-pairs sparse
+matrices and ``effective_size`` densifies an n x n product (80 GB at 100,000 actors), so above
+it their *per-node* path (``nodes=`` 50 random nodes) is timed and extrapolated, a different code
+path, so no ratio is given for it; ``--nx-betweenness-max-actors`` (10,000) for betweenness,
+estimated from 8 pivots. A killed exact betweenness is estimated from the 256-pivot run.
 
 **Cross-check.** networkx's top 10 candidate pairs by Adamic–Adar must equal ikg's top 10 by goal
 affinity: ikg's own ``missing_links`` on the same network with the action fields removed (its
@@ -52,7 +60,7 @@ Timings are the median of ``--reps`` runs (3; 1 with ``--quick`` and at 100,000 
 over a quarter of the limit is not repeated; peak RSS is the largest over the runs.
 ``--quick`` is 1,000 actors, one run, a 20 s limit (under two minutes). The result is printed and
 written to ``bench/RESULTS.md`` under ``## Gap analysis (issue 4)`` (only that section is
-replaced; the file is re-read right before writing).
+replaced; the file is re-read right before writing); the raw measurements go to ``--json``.
 """
 
 from __future__ import annotations
@@ -60,12 +68,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import importlib.metadata as md
+import json
 import math
 import multiprocessing as mp
 import os
 import pickle
 import platform
 import random
+import shlex
 import shutil
 import signal
 import statistics
@@ -729,7 +739,7 @@ class Part:
             self.text = "not attempted"
         else:
             self.text = r["status"] + (f": {r.get('error', '')[:60]}" if r.get("error") else "")
-        if self.kind != "ok" and est is not None:
+        if self.kind != "ok" and est is not None and not math.isnan(est[0]):
             value, lower = est
             self.text += f", est. {'>' if lower else ''}{secs(value)}"
             if self.kind == "none" or value > (self.s or 0):
@@ -756,6 +766,13 @@ def estimates(nxr: dict[str, Any]) -> dict[str, tuple[float, str, bool]]:
     out: dict[str, tuple[float, str, bool]] = {}
     for which in ("constraint", "effective_size"):
         cs = nxr.get(f"{which}_sample")
+        if cs and cs["status"] in ("died", "error"):
+            out[which] = (
+                math.nan,
+                f"networkx `{which}(G, nodes=...)` (its per-node path) on {HOLES_SAMPLE} random nodes gave no "
+                f"estimate: its child {cs['status']} after {secs(cs['wall'])} ({cs.get('error', '')})",
+                True,
+            )
         if cs and cs["status"] == "timeout":
             nodes = cs["nodes_hint"]
             out[which] = (
@@ -825,8 +842,12 @@ def size_section(res: dict[str, Any]) -> list[str]:
 
     ikg_p = {s: Part(st[s], limit, reps=reps) for s, _ in IKG_STAGES}
     ml = Part(nxr.get("missing"), limit, reps=reps)
-    con = Part(nxr.get("constraint"), limit, e("constraint"), reps)
-    eff = Part(nxr.get("effective_size"), limit, e("effective_size"), reps)
+    # the per-node estimates time another networkx code path than the whole-graph call: shown, not used in ratios
+    con = Part(nxr.get("constraint"), limit, reps=reps)
+    eff = Part(nxr.get("effective_size"), limit, reps=reps)
+    for part, key in ((con, "constraint"), (eff, "effective_size")):
+        if key in est and not math.isnan(est[key][0]):
+            part.text += f" (per-node path: est. {'>' if est[key][2] else ''}{secs(est[key][0])})"
     bet = Part(nxr.get("betweenness"), limit, e("betweenness"), reps)
     bet_k = Part(nxr["betweenness_k"], limit, e("betweenness_k"), reps) if "betweenness_k" in nxr else None
     m = nxr.get("missing")
@@ -835,7 +856,7 @@ def size_section(res: dict[str, Any]) -> list[str]:
     for stage, label in IKG_STAGES:
         i = ikg_p[stage]
         if stage == "betweenness":
-            label += f" ({st[stage].get('method', ikg['betweenness'])})"
+            label += f", {st[stage].get('method', ikg['betweenness'])}"
         if stage == "missing_links":
             cells = (ml.text, ml.cpu, ml.mb, ratio(*combine([ml]), i.s))
         elif stage == "constraint":
@@ -847,7 +868,9 @@ def size_section(res: dict[str, Any]) -> list[str]:
                 ratio(s, q, i.s),
             )
         elif stage == "betweenness":
-            cells = ("exact: " + bet.text, bet.cpu, bet.mb, ratio(*combine([bet]), i.s))
+            # exact networkx against ikg's estimate is no like-for-like ratio: that is the row below
+            like = st[stage].get("method", ikg["betweenness"]) == "exact"
+            cells = ("exact: " + bet.text, bet.cpu, bet.mb, ratio(*combine([bet]), i.s) if like else "–")
         elif stage in ("louvain", "cut"):
             cells = ("same (ikg calls networkx)", "", "", "")
         elif stage == "actor_network":
@@ -909,7 +932,7 @@ def report(ctx: dict[str, Any]) -> str:
         "",
         f"Command: `{ctx['command']}` (total {ctx['total_s'] / 60:.1f} min)",
         "",
-        f"Machine: {machine()}",
+        f"Machine: {ctx.get('machine') or machine()}",
         "",
         f"Tree: {ctx['tree']}",
         "",
@@ -981,6 +1004,13 @@ def main() -> int:
         help="above this many actors the Turtle is mapped here without pySHACL (10000)",
     )
     ap.add_argument("--results", type=Path, default=BENCH_DIR / "RESULTS.md")
+    ap.add_argument(
+        "--json",
+        type=Path,
+        default=Path("/tmp/ikg-gaps-bench.json"),
+        help="where the raw measurements are saved (/tmp/ikg-gaps-bench.json)",
+    )
+    ap.add_argument("--render", type=Path, help="only re-write the report from a saved --json file; measure nothing")
     ap.add_argument("--note", action="append", default=[], help="a sentence added to the report")
     args = ap.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -988,6 +1018,13 @@ def main() -> int:
     if args.quick and args.reps is None:
         args.reps = 1
     args.limit = args.limit or (20.0 if args.quick else 600.0)
+    if args.render:
+        ctx = json.loads(args.render.read_text(encoding="utf-8"))
+        section = report(ctx)
+        print(section)
+        write_results(args.results, section)
+        log(f"wrote {args.results} from {args.render}")
+        return 0
     t_all = time.perf_counter()
     tree = git_tree()
     tmp = Path(tempfile.mkdtemp(prefix="ikg-gaps-bench-"))
@@ -1021,12 +1058,14 @@ def main() -> int:
             f"{ESTIMATE_PIVOTS} pivots only."
         )
     ctx = {
-        "command": "python bench/gaps_bench.py " + " ".join(sys.argv[1:]),
+        "command": shlex.join(["python", "bench/gaps_bench.py", *sys.argv[1:]]),
         "total_s": time.perf_counter() - t_all,
         "tree": tree,
+        "machine": machine(),
         "results": results,
         "notes": notes,
     }
+    args.json.write_text(json.dumps(ctx, indent=1, default=str), encoding="utf-8")
     section = report(ctx)
     print(section)
     write_results(args.results, section)
