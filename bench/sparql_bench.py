@@ -634,13 +634,17 @@ def report(ctx: dict[str, Any]) -> str:
         f"- ikg embedded store (on disk, fresh): {ctx['ikg_load']['total']:.1f} s "
         f"(ontology {ctx['ikg_load']['ontology']:.1f} s, pyoxigraph Turtle parse {ctx['ikg_load']['parse']:.1f} s, "
         f"`replace_graph` + flush {ctx['ikg_load']['write']:.1f} s)",
-        f"- rdflib `Dataset(default_union=True)` in memory: {ctx['rdf_load'][0]:.1f} s"
-        + (
-            f" (reloaded {len(ctx['rdf_load']) - 1}x after kills, median {statistics.median(ctx['rdf_load']):.1f} s)"
-            if len(ctx["rdf_load"]) > 1
-            else ""
-        )
-        + f", peak RSS of the rdflib process {ctx['rdf_rss']:,.0f} MB",
+        (
+            f"- rdflib `Dataset(default_union=True)` in memory: {ctx['rdf_load'][0]:.1f} s"
+            + (
+                f" (reloaded {len(ctx['rdf_load']) - 1}x after kills, median {statistics.median(ctx['rdf_load']):.1f} s)"
+                if len(ctx["rdf_load"]) > 1
+                else ""
+            )
+            + f", peak RSS of the rdflib process {ctx['rdf_rss']:,.0f} MB"
+            if ctx["rdf_load"]
+            else "- rdflib: not loaded here (--skip-library)"
+        ),
         "",
         f"### Query library: median of {a.reps} run(s), ms",
         "",
