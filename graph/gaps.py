@@ -743,9 +743,8 @@ def _town_silos(net: ConceptNetwork, graph: nx.Graph) -> list[Finding]:
         mine = {a.iri for a in actors}
         if len(by_town) < 2 or all(graph.degree(a) == 0 for a in mine):
             continue
-        crossing = [(a, b) for a in sorted(mine) for b in graph[a] if net.items[b].town and net.items[b].town != town]
-        if crossing:
-            continue
+        if any(net.items[b].town and net.items[b].town != town for a in mine for b in graph[a]):
+            continue  # some actor of the town meets one from elsewhere
         shared: dict[str, set[str]] = {}
         for goal, who in pursuers.items():
             inside = mine.intersection(who)
