@@ -394,17 +394,13 @@ class SizeBy(StrEnum):
 
 
 def _one_concept(store: Any, concept: str | None) -> str:
-    from ikg.graph.errors import NotFoundError
-    from ikg.graph.network import concept_ids
+    from ikg.graph.network import choose_concepts
 
-    known = concept_ids(store)
-    if concept is None:
-        if len(known) == 1:
-            return known[0]
-        raise typer.BadParameter(f"choose a concept with --concept: {', '.join(known) or '(the store is empty)'}")
-    if concept not in known:
-        raise NotFoundError(f"no concept {concept!r} in the store; it holds: {', '.join(known) or 'none'}")
-    return concept
+    try:
+        (chosen,) = choose_concepts(store, concept, one=True, hint="--concept")
+    except InputError as exc:  # a wrong command line: exit code 2, like typer's own errors
+        raise typer.BadParameter(str(exc)) from exc
+    return chosen
 
 
 @app.command()

@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ikg.graph.errors import InputError, NotFoundError
 from ikg.graph.gaps import analyse
-from ikg.graph.network import concept_ids, load_network
+from ikg.graph.network import choose_concepts, load_network
 from ikg.viz.views import MEDIA_TYPES, VIEWS, ViewRequest, render_view
 
 __all__ = ["router"]
@@ -32,14 +32,8 @@ class SizeBy(StrEnum):
 
 
 def _render(store: object, concept: str | None, request: ViewRequest, fmt: str) -> bytes:
-    known = concept_ids(store)  # type: ignore[arg-type]
-    if concept is None:
-        if len(known) != 1:
-            raise InputError(f"choose a concept with ?concept=: {', '.join(known) or '(the store is empty)'}")
-        concept = known[0]
-    elif concept not in known:
-        raise NotFoundError(f"no concept {concept!r} in the store; it holds: {', '.join(known) or 'none'}")
-    net = load_network(store, concept)  # type: ignore[arg-type]
+    (chosen,) = choose_concepts(store, concept, one=True, hint="?concept=")  # type: ignore[arg-type]
+    net = load_network(store, chosen)  # type: ignore[arg-type]
     return render_view(net, analyse(net, kinds=()), request, fmt)
 
 

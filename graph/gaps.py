@@ -47,10 +47,9 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
-from .errors import NotFoundError
 from .i18n import Lang
 from .metrics import ActorMetrics, metrics
-from .network import ConceptNetwork, Item, actor_goal_matrix, actor_network, concept_ids, load_network
+from .network import ConceptNetwork, Item, actor_goal_matrix, actor_network, choose_concepts, load_network
 from .store import Store
 
 __all__ = [
@@ -910,8 +909,4 @@ def analyse_store(
     NotFoundError
         For a concept id the store does not hold (the message lists those it holds).
     """
-    known = concept_ids(store)
-    if concept is not None and concept not in known:
-        raise NotFoundError(f"no concept {concept!r} in the store; it holds: {', '.join(known) or 'none'}")
-    chosen = [concept] if concept is not None else known
-    return [analyse(load_network(store, c), kinds, top, required_types) for c in chosen]
+    return [analyse(load_network(store, c), kinds, top, required_types) for c in choose_concepts(store, concept)]

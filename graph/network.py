@@ -25,6 +25,7 @@ import scipy.sparse as sp
 from rdflib import Literal
 from rdflib.term import Node
 
+from .errors import InputError, NotFoundError
 from .i18n import Lang
 from .namespaces import concept_graph
 from .store import Store
@@ -34,6 +35,7 @@ __all__ = [
     "Item",
     "actor_goal_matrix",
     "actor_network",
+    "choose_concepts",
     "concept_ids",
     "load_network",
     "two_mode_graph",
@@ -240,6 +242,36 @@ def concept_ids(store: Store) -> list[str]:
     from .inventory import list_concepts
 
     return sorted(c.id for c in list_concepts(store))
+
+
+def choose_concepts(store: Store, concept: str | None = None, *, one: bool = False, hint: str = "") -> list[str]:
+    """The concept ids a command works on: ``concept`` if the store holds it, else all of them.
+
+    Parameters
+    ----------
+    store : Store
+    concept : str, optional
+        A concept id, or ``None`` for every concept in the store.
+    one : bool
+        Exactly one concept is needed: without ``concept`` the store must hold just one.
+    hint : str
+        How the user names a concept (``"--concept"``, ``"?concept="``), for the message.
+
+    Raises
+    ------
+    NotFoundError
+        For an id the store does not hold (the message lists those it holds).
+    InputError
+        With ``one`` and no ``concept``, when the store holds several or none.
+    """
+    known = concept_ids(store)
+    if concept is not None:
+        if concept not in known:
+            raise NotFoundError(f"no concept {concept!r} in the store; it holds: {', '.join(known) or 'none'}")
+        return [concept]
+    if one and len(known) != 1:
+        raise InputError(f"choose a concept with {hint or 'its id'}: {', '.join(known) or '(the store is empty)'}")
+    return known
 
 
 def load_network(store: Store, concept: str) -> ConceptNetwork:
