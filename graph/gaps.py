@@ -46,10 +46,11 @@ from typing import Any
 import networkx as nx
 import numpy as np
 import scipy.sparse as sp
+from scipy.sparse import csgraph
 
 from .i18n import Lang
 from .metrics import ActorMetrics, metrics
-from .network import ConceptNetwork, Item, actor_goal_matrix, actor_network, choose_concepts, load_network
+from .network import ConceptNetwork, Item, Ties, actor_goal_matrix, actor_ties, choose_concepts, load_network
 from .store import Store
 
 __all__ = [
@@ -202,24 +203,6 @@ def _actor_field_matrix(net: ConceptNetwork, actors: list[str]) -> tuple[sp.csr_
     return sp.csr_matrix((data, (rows, cols)), shape=(len(actors), len(fields))), fields
 
 
-def _tie_matrix(net: ConceptNetwork, actors: list[str]) -> sp.csr_matrix:
-    """Actor × actor, nonzero where two actors share a working group or cooperate."""
-    row = {a: i for i, a in enumerate(actors)}
-    wgs = sorted(net.members)
-    m_rows: list[int] = []
-    m_cols: list[int] = []
-    for j, wg in enumerate(wgs):
-        for a in net.members[wg]:
-            if a in row:
-                m_rows.append(row[a])
-                m_cols.append(j)
-    m = sp.csr_matrix((np.ones(len(m_rows)), (m_rows, m_cols)), shape=(len(actors), len(wgs)))
-    c_rows = [row[a] for a, b in net.cooperations] + [row[b] for a, b in net.cooperations]
-    c_cols = [row[b] for a, b in net.cooperations] + [row[a] for a, b in net.cooperations]
-    c = sp.csr_matrix((np.ones(len(c_rows)), (c_rows, c_cols)), shape=(len(actors), len(actors)))
-    return sp.csr_matrix(m @ m.T + c)
-
-
 # --- missing links -------------------------------------------------------------------------------
 
 
@@ -253,7 +236,7 @@ def missing_links(net: ConceptNetwork, top: int | None = 10) -> tuple[list[Findi
     goal_counts = np.asarray(a.sum(axis=0)).ravel()
     wa = sp.csr_matrix(a @ sp.diags(_aa_weights(goal_counts)))
     at = sp.csr_matrix(a.T)
-    ties = _tie_matrix(net, actors)
+    ties = actor_ties(net).weight  # same actor order as actor_goal_matrix (by id)
     found_i: list[np.ndarray] = []
     found_j: list[np.ndarray] = []
     found_s: list[np.ndarray] = []
@@ -546,47 +529,107 @@ def _explain_missing_type(net: ConceptNetwork, wg: Item, missing: list[str], mem
 
 
 def brokers(
-    net: ConceptNetwork, graph: nx.Graph, per_actor: dict[str, ActorMetrics], info: dict[str, Any], top: int = 5
-) -> list[Finding]:
+    net: ConceptNetwork,
+    ties: Ties,
+    per_actor: dict[str, ActorMetrics],
+    info: dict[str, Any],
+    top: int = 5,
+    limit: int | None = None,
+) -> tuple[list[Finding], int]:
     """Actors that hold the network together, and bridges between groups of actors.
 
     Every articulation point is reported, then the ``top`` actors by betweenness not yet
     reported, then each bridge whose both sides hold at least two actors (a bridge to a single
     actor only says that actor has one contact).
+
+    Parameters
+    ----------
+    net : ConceptNetwork
+    ties : Ties
+        The actor network (:func:`ikg.graph.network.actor_ties`).
+    per_actor, info
+        From :func:`ikg.graph.metrics.metrics` on ``ties``.
+    top : int
+        How many actors with the highest betweenness to add after the articulation points.
+    limit : int or None
+        Explain only the first ``limit`` findings (``None``: all); the total counts them all.
+
+    Returns
+    -------
+    findings : list of Finding
+    total : int
+        Number of findings before ``limit``.
     """
-    out: list[Finding] = []
+    row = {a: i for i, a in enumerate(ties.actors)}
+    degree = ties.degree
     cut = list(info["articulation_points"])
-    ranked = sorted(graph.nodes, key=lambda a: (-per_actor[a].betweenness, net.items[a].id))
+    cut_set = set(cut)
+    rank = sorted(ties.actors, key=lambda a: (-per_actor[a].betweenness, net.items[a].id))
     chosen = sorted(cut, key=lambda a: (-per_actor[a].betweenness, net.items[a].id))
-    chosen += [a for a in ranked if a not in cut and per_actor[a].betweenness > 0][:top]
-    for a in chosen:
-        out.append(_explain_broker(net, graph, net.items[a], per_actor[a], info))
-    inner = [(u, v) for u, v in info["bridges"] if graph.degree(u) > 1 and graph.degree(v) > 1]
-    if inner:
-        h = graph.copy()  # one copy: each bridge is cut and put back
-        for u, v in inner:
-            data = h.edges[u, v]
-            h.remove_edge(u, v)
-            n_u = len(nx.node_connected_component(h, u))
-            n_v = len(nx.node_connected_component(h, v))
-            h.add_edge(u, v, **data)
-            out.append(_explain_bridge(net, graph, net.items[u], net.items[v], n_u, n_v))
-    return out
+    chosen += [a for a in rank[: len(cut) + top] if a not in cut_set and per_actor[a].betweenness > 0][:top]
+    inner = [(u, v) for u, v in info["bridges"] if degree[row[u]] > 1 and degree[row[v]] > 1]
+    total = len(chosen) + len(inner)
+    room = total if limit is None else max(limit, 0)
+    out = [_explain_broker(net, ties, net.items[a], per_actor[a], info) for a in chosen[:room]]
+    room -= len(out)
+    if inner[:room]:
+        sides = _bridge_sides(ties, [(row[u], row[v]) for u, v in info["bridges"]])
+        for u, v in inner[:room]:
+            n_u, n_v = sides[(row[u], row[v])]
+            out.append(_explain_bridge(net, net.items[u], net.items[v], n_u, n_v))
+    return out, total
 
 
-def _explain_broker(
-    net: ConceptNetwork, graph: nx.Graph, actor: Item, m: ActorMetrics, info: dict[str, Any]
-) -> Finding:
+def _without(ties: Ties, i: int) -> np.ndarray:
+    """Component labels of the actor network with actor ``i`` taken out (its own label is -1)."""
+    keep = np.ones(len(ties.actors), dtype=bool)
+    keep[i] = False
+    w = ties.weight
+    mask = sp.diags(keep.astype(np.float64))
+    _, labels = csgraph.connected_components(mask @ w @ mask, directed=False)
+    labels[i] = -1
+    return labels
+
+
+def _bridge_sides(ties: Ties, bridges: list[tuple[int, int]]) -> dict[tuple[int, int], tuple[int, int]]:
+    """For each bridge ``(u, v)``: how many actors stay on ``u``'s and on ``v``'s side without it.
+
+    All bridges are cut at once; the pieces and the bridges between them form a forest, in which
+    one side of a bridge is the subtree below it and the other the rest of its tree.
+    """
+    n = len(ties.actors)
+    w = ties.weight.tocoo()
+    cut = np.array([u * n + v for u, v in bridges] + [v * n + u for u, v in bridges], dtype=np.int64)
+    keep = ~np.isin(w.row.astype(np.int64) * n + w.col, cut)
+    rest = sp.csr_matrix((w.data[keep], (w.row[keep], w.col[keep])), shape=w.shape)
+    _, piece = csgraph.connected_components(rest, directed=False)
+    size = Counter(piece.tolist())
+    forest = nx.Graph()
+    forest.add_edges_from((int(piece[u]), int(piece[v])) for u, v in bridges)
+    below: dict[tuple[int, int], int] = {}
+    for tree in nx.connected_components(forest):
+        whole = sum(size[p] for p in tree)
+        sub = {p: size[p] for p in tree}
+        edges = list(nx.dfs_edges(forest, min(tree)))
+        for parent, child in reversed(edges):
+            sub[parent] += sub[child]
+        for parent, child in edges:
+            below[(parent, child)] = sub[child]
+            below[(child, parent)] = whole - sub[child]
+    return {(u, v): (below[(int(piece[v]), int(piece[u]))], below[(int(piece[u]), int(piece[v]))]) for u, v in bridges}
+
+
+def _explain_broker(net: ConceptNetwork, ties: Ties, actor: Item, m: ActorMetrics, info: dict[str, Any]) -> Finding:
     parts: list[list[str]] = []
     if m.articulation_point:
-        h = graph.copy()
-        h.remove_node(actor.iri)
-        seen: set[str] = set()
-        for neighbour in sorted(graph[actor.iri]):
-            if neighbour not in seen:
-                component = nx.node_connected_component(h, neighbour)
-                seen |= component
-                parts.append(sorted(component, key=lambda a: net.items[a].id))
+        i = ties.actors.index(actor.iri)
+        labels = _without(ties, i)
+        seen: dict[int, list[str]] = {}
+        for j in ties.neighbours(i):
+            seen.setdefault(int(labels[j]), [])
+        for j in np.flatnonzero(np.isin(labels, list(seen))):
+            seen[int(labels[j])].append(ties.actors[j])
+        parts = [sorted(c, key=lambda a: net.items[a].id) for c in seen.values()]
         parts.sort(key=lambda c: (-len(c), net.items[c[0]].id))
     groups = sorted({net.items[w].label("de") for w, ms in net.members.items() if actor.iri in ms})
     reasons: dict[str, list[str]] = {}
@@ -634,8 +677,9 @@ def _explain_broker(
     return Finding("broker", net.concept, (actor,), m.betweenness, reasons, evidence)
 
 
-def _explain_bridge(net: ConceptNetwork, graph: nx.Graph, u: Item, v: Item, n_u: int, n_v: int) -> Finding:
-    tie = graph.edges[u.iri, v.iri]
+def _explain_bridge(net: ConceptNetwork, u: Item, v: Item, n_u: int, n_v: int) -> Finding:
+    shared = sorted(w for w, ms in net.members.items() if u.iri in ms and v.iri in ms)
+    tie = {"groups": shared, "cooperation": (min(u.iri, v.iri), max(u.iri, v.iri)) in set(net.cooperations)}
     reasons: dict[str, list[str]] = {}
     for lang in ("de", "en"):
         via = (
@@ -656,13 +700,13 @@ def _explain_bridge(net: ConceptNetwork, graph: nx.Graph, u: Item, v: Item, n_u:
         "via_groups": [_ref(net.items[w]) for w in tie["groups"]],
         "cooperation": tie["cooperation"],
     }
-    return Finding("broker", net.concept, (u, v), float(min(n_u, n_v)) / graph.number_of_nodes(), reasons, evidence)
+    return Finding("broker", net.concept, (u, v), float(min(n_u, n_v)) / len(net.actors), reasons, evidence)
 
 
 # --- silos -----------------------------------------------------------------------------------------
 
 
-def silos(net: ConceptNetwork, graph: nx.Graph, info: dict[str, Any]) -> list[Finding]:
+def silos(net: ConceptNetwork, ties: Ties, info: dict[str, Any]) -> list[Finding]:
     """Communities with few ties to the rest, and towns that meet no other town.
 
     A community (Louvain, fixed seed) is a silo when at most :data:`SILO_MAX_EXTERNAL_SHARE` of
@@ -671,16 +715,28 @@ def silos(net: ConceptNetwork, graph: nx.Graph, info: dict[str, Any]) -> list[Fi
     """
     out: list[Finding] = []
     groups: list[list[str]] = info["communities"]
+    row = {a: i for i, a in enumerate(ties.actors)}
     community_of = {a: i for i, c in enumerate(groups, start=1) for a in c}
+    label = np.zeros(len(ties.actors), dtype=np.int64)
+    for a, c in community_of.items():
+        label[row[a]] = c
+    i, j, _ = ties.edges()
+    same = label[i] == label[j]
+    inside_n = np.bincount(label[i][same], minlength=len(groups) + 1)
+    outside_n = np.bincount(label[i][~same], minlength=len(groups) + 1) + np.bincount(
+        label[j][~same], minlength=len(groups) + 1
+    )
     for number, members in enumerate(groups, start=1):
         if len(groups) < 2:
             break
-        inside = graph.subgraph(members).number_of_edges()
-        outside = [(a, b) for a in members for b in graph[a] if community_of.get(b) != number]
-        share = len(outside) / (len(outside) + inside) if (outside or inside) else 0.0
+        inside, n_out = int(inside_n[number]), int(outside_n[number])
+        share = n_out / (n_out + inside) if (n_out or inside) else 0.0
         if share <= SILO_MAX_EXTERNAL_SHARE:
+            outside = [
+                (a, ties.actors[b]) for a in members for b in ties.neighbours(row[a]) if label[b] != number
+            ]
             out.append(_explain_community(net, number, members, inside, outside, community_of, share))
-    out.extend(_town_silos(net, graph))
+    out.extend(_town_silos(net, ties))
     return sorted(out, key=lambda f: (-f.score, f.evidence.get("town", ""), f.subjects[0].id))
 
 
@@ -731,19 +787,27 @@ def _explain_community(
     return Finding("silo", net.concept, tuple(items), 1.0 - share, reasons, evidence)
 
 
-def _town_silos(net: ConceptNetwork, graph: nx.Graph) -> list[Finding]:
+def _town_silos(net: ConceptNetwork, ties: Ties) -> list[Finding]:
     by_town: dict[str, list[Item]] = defaultdict(list)
     for a in net.actors:
         if a.town:
             by_town[a.town].append(a)
+    if len(by_town) < 2:
+        return []
+    towns = sorted(by_town)
+    code = {t: k for k, t in enumerate(towns, start=1)}
+    town_of = np.array([code.get(net.items[a].town, 0) for a in ties.actors], dtype=np.int64)
+    i, j, _ = ties.edges()
+    across = (town_of[i] != town_of[j]) & (town_of[i] > 0) & (town_of[j] > 0)
+    meets = set(town_of[i][across].tolist()) | set(town_of[j][across].tolist())  # meets another town
+    tied = set(town_of[i].tolist()) | set(town_of[j].tolist())  # has at least one tie
     pursuers = net.pursuers()
     out = []
-    for town, actors in sorted(by_town.items()):
+    for town in towns:
+        actors = by_town[town]
         mine = {a.iri for a in actors}
-        if len(by_town) < 2 or all(graph.degree(a) == 0 for a in mine):
+        if code[town] not in tied or code[town] in meets:
             continue
-        if any(net.items[b].town and net.items[b].town != town for a in mine for b in graph[a]):
-            continue  # some actor of the town meets one from elsewhere
         shared: dict[str, set[str]] = {}
         for goal, who in pursuers.items():
             inside = mine.intersection(who)
@@ -786,14 +850,20 @@ def _explain_town(net: ConceptNetwork, town: str, actors: list[Item], shared: di
 # --- isolates ---------------------------------------------------------------------------------------
 
 
-def isolates(net: ConceptNetwork, graph: nx.Graph) -> list[Finding]:
+def isolates(net: ConceptNetwork, ties: Ties) -> list[Finding]:
     """Actors with no tie at all, with the goals that could connect them."""
     pursuers = net.pursuers()
+    alone = {ties.actors[i] for i in np.flatnonzero(ties.degree == 0)}
+    goals_of: dict[str, list[str]] = defaultdict(list)
+    for g, who in pursuers.items():
+        for a in who:
+            if a in alone:
+                goals_of[a].append(g)
     out = []
     for actor in net.actors:
-        if graph.degree(actor.iri) > 0:
+        if actor.iri not in alone:
             continue
-        goals = sorted((net.items[g] for g, who in pursuers.items() if actor.iri in who), key=lambda g: g.id)
+        goals = sorted((net.items[g] for g in goals_of[actor.iri]), key=lambda g: g.id)
         others = sorted({b for g in goals for b in pursuers[g.iri] if b != actor.iri}, key=lambda b: net.items[b].id)
         reasons: dict[str, list[str]] = {}
         for lang in ("de", "en"):
@@ -859,8 +929,8 @@ def analyse(
     unknown = wanted - set(KINDS)
     if unknown:
         raise ValueError(f"unknown kind(s) {sorted(unknown)}; choose from {', '.join(KINDS)}")
-    graph = actor_network(net)
-    per_actor, info = metrics(graph)
+    ties = actor_ties(net)
+    per_actor, info = metrics(ties)
     found: dict[str, list[Finding]] = {}
     totals: dict[str, int] = {}
     if "missing-link" in wanted:
@@ -868,12 +938,12 @@ def analyse(
     if "coverage" in wanted:
         found["coverage"] = coverage_gaps(net, required_types)
     if "broker" in wanted:
-        found["broker"] = brokers(net, graph, per_actor, info)
+        found["broker"], totals["broker"] = brokers(net, ties, per_actor, info, limit=top)
     if "silo" in wanted:
-        found["silo"] = silos(net, graph, info)
+        found["silo"] = silos(net, ties, info)
     if "isolate" in wanted:
-        found["isolate"] = isolates(net, graph)
-    for kind in ("coverage", "broker", "silo", "isolate"):
+        found["isolate"] = isolates(net, ties)
+    for kind in ("coverage", "silo", "isolate"):
         if kind in found:
             totals[kind] = len(found[kind])
             if top is not None:

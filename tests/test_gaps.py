@@ -292,3 +292,48 @@ def test_a_bridge_between_two_groups_is_explained() -> None:
     assert (
         bridges[0].reasons["de"][0].startswith("Die Verbindung Akteur 2 – Akteur 3 (eine Kooperation) ist die einzige")
     )
+
+
+def _chain() -> ConceptNetwork:
+    """Three groups of three in a row (w1 - w2 - w3, one cooperation between neighbours) and a
+    pendant actor p tied to a8 only: bridges a2-a3 (3 | 7), a5-a6 (6 | 4), a8-p (9 | 1)."""
+    from ikg.graph.network import Item
+
+    items = {f"a{i}": Item(f"a{i}", f"a{i}", "actor", {"de": f"Akteur {i}"}) for i in range(9)}
+    items["p"] = Item("p", "p", "actor", {"de": "Pendant"})
+    items |= {w: Item(w, w, "working_group", {"de": w.upper()}) for w in ("w1", "w2", "w3")}
+    members = {"w1": ["a0", "a1", "a2"], "w2": ["a3", "a4", "a5"], "w3": ["a6", "a7", "a8"]}
+    return ConceptNetwork("c", items=items, members=members, cooperations=[("a2", "a3"), ("a5", "a6"), ("a8", "p")])
+
+
+def test_bridge_sides_in_a_chain_of_groups() -> None:
+    result = analyse(_chain(), kinds=["broker"], top=None)
+    bridges = {_ids(f): f.evidence["sides"] for f in result.findings["broker"] if f.evidence.get("bridge")}
+    # a8-p is a bridge to a single actor: not reported (it only says p has one contact)
+    assert bridges == {("a2", "a3"): [3, 7], ("a5", "a6"): [6, 4]}
+    assert result.info["bridges"] == [("a2", "a3"), ("a5", "a6"), ("a8", "p")]
+    cut = {f.subjects[0].id: f.evidence["parts_without_it"] for f in result.findings["broker"] if "bridge" not in f.evidence}
+    assert cut["a8"] == [["a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7"], ["p"]]
+    assert cut["a3"] == [["a4", "a5", "a6", "a7", "a8", "p"], ["a0", "a1", "a2"]]
+
+
+def test_brokers_explain_only_up_to_the_limit_but_count_all() -> None:
+    full = analyse(_chain(), kinds=["broker"], top=None)
+    cut = analyse(_chain(), kinds=["broker"], top=2)
+    assert cut.totals["broker"] == full.totals["broker"] == len(full.findings["broker"]) > 2
+    assert [f.to_dict() for f in cut.findings["broker"]] == [f.to_dict() for f in full.findings["broker"][:2]]
+
+
+def test_sparse_ties_match_the_networkx_graph(net: ConceptNetwork) -> None:
+    """The gap analysis runs on the sparse Ties; views and exports on the networkx graph: same network."""
+    from ikg.graph.ingest import open_store
+    from ikg.graph.metrics import metrics
+    from ikg.graph.network import actor_ties
+
+    for network in (net, _chain(), load_network(open_store(":memory:"), "beispielkreis-2024")):
+        graph = actor_network(network)
+        ties = actor_ties(network)
+        assert ties.actors == list(graph.nodes)
+        ours = {frozenset((ties.actors[i], ties.actors[j])): w for i, j, w in zip(*ties.edges(), strict=True)}
+        assert ours == {frozenset((u, v)): float(w) for u, v, w in graph.edges(data="weight")}
+        assert repr(metrics(ties)) == repr(metrics(graph))  # repr: NaN (isolates) compares equal
