@@ -25,7 +25,7 @@ from .remote import RemoteStore, is_url
 from .resources import data_dir, ontology_graph
 from .store import Change, Store, default_store_path
 from .tabular import max_input_bytes, read_tables
-from .terms import from_ox, to_ox
+from .terms import to_ox
 from .validate import shacl_problems
 
 __all__ = [
@@ -112,7 +112,8 @@ def check_spreadsheet(path: str | os.PathLike[str], progress: Progress = _noop) 
     mapped.problems = problems + mapped.problems
     if not any(p.severity == "error" for p in mapped.problems):
         progress("validate", 0.5)
-        mapped.problems += shacl_problems(mapped.graph, mapped.origin, Path(path).name)
+        mapped.quads = _quads(mapped.graph)
+        mapped.problems += shacl_problems(mapped.quads, mapped.origin, Path(path).name)
     progress("checked", 0.8)
     return mapped
 
@@ -151,7 +152,7 @@ def import_spreadsheet(store: Store, path: str | os.PathLike[str], progress: Pro
         raise InputError(f"{Path(path).name}: {len(errors)} problem(s), nothing was imported", mapped.problems)
     graph = str(concept_graph(mapped.concept_id))
     progress("write", 0.85)
-    change = store.replace_graph(graph, _quads(mapped.graph))
+    change = store.replace_graph(graph, mapped.quads if mapped.quads is not None else _quads(mapped.graph))
     progress("done", 1.0)
     warnings = [p for p in mapped.problems if p.severity != "error"]
     return ImportResult([graph], mapped.concept_id, len(mapped.graph), change, mapped.counts, warnings)
@@ -212,17 +213,15 @@ def import_rdf(
     if graph is not None:
         by_graph.setdefault(graph, [])
     progress("validate", 0.4)
-    data = Graph()
-    for qs in by_graph.values():
-        for q in qs:
-            data.add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)))  # type: ignore[arg-type]
+    data = [q for qs in by_graph.values() for q in qs]
     problems = shacl_problems(data, None, p.name)
     if problems:
         raise InputError(f"{p.name}: {len(problems)} problem(s), nothing was imported", problems)
     progress("write", 0.8)
     change = store.replace_graphs(by_graph)
     progress("done", 1.0)
-    return ImportResult(sorted(by_graph), None, len(data), change)
+    triples = len({(q.subject, q.predicate, q.object) for q in data})  # as before: distinct over graphs
+    return ImportResult(sorted(by_graph), None, triples, change)
 
 
 def import_path(

@@ -150,6 +150,9 @@ class Mapped:
     problems : list of Problem
     counts : dict
         Rows read per table.
+    quads : list of pyoxigraph.Quad or None
+        The same triples as Oxigraph quads (default graph), once validated: converted once, for
+        both the validation and the write.
     """
 
     concept_id: str | None
@@ -157,6 +160,7 @@ class Mapped:
     origin: dict[URIRef, tuple[str, int, str]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    quads: list[Any] | None = None
 
 
 def _text(value: Any) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pyshacl
 import pytest
 from rdflib import Graph, URIRef
@@ -130,3 +132,57 @@ def test_violations_carry_the_clerks_message() -> None:
     (problem,) = shacl_problems(data)
     assert "handlungsfelder" in problem.message("de")
     assert problem.message("en").startswith("A goal needs at least one action field")
+
+
+#: Extra ways to break the valid example, each hitting a different kind of constraint.
+MORE_INVALID: dict[str, str] = {
+    "two titles in one language": 'INSERT DATA { :ort skos:prefLabel "Velbert Mitte"@de }',
+    "ill-typed date": 'DELETE DATA { :ev dcterms:date "2015-06-30"^^xsd:date } ; '
+    'INSERT DATA { :ev dcterms:date "30.06.2015"^^xsd:date }',
+    "wrong class of a value": "INSERT DATA { :z ikg:pursuedBy :sprache }",
+    "too many values": "INSERT DATA { :stadt org:classification at:school }",
+    "a value of a subclass is fine": "INSERT DATA { :sub rdfs:subClassOf ikg:Actor . :x a :sub ; "
+    'skos:prefLabel "X"@de ; org:classification at:school ; prov:wasDerivedFrom :src . :z ikg:pursuedBy :x }',
+    "sequence path with a string": 'INSERT DATA { :ib2 a time:Instant ; time:inXSDDate "2014" . '
+    ":i2 a time:Interval ; time:hasBeginning :ib2 . :m org:memberDuring :i2 }",
+    "blank node focus": 'INSERT DATA { [] a ikg:Event ; skos:prefLabel "Ohne Datum"@de ; prov:wasDerivedFrom :src }',
+    "several at once": "DELETE { :k dcterms:title ?t . :z2 ikg:inActionField ?f } "
+    "WHERE { :k dcterms:title ?t . :z2 ikg:inActionField ?f } ; INSERT DATA { :coop ikg:partner :ort }",
+}
+
+
+def _key(problem: Any) -> str:
+    import re
+
+    text = repr((problem.code, problem.source, problem.row, problem.column, sorted(problem.args.items())))
+    return re.sub(r"\[_:[^\]]*\]|\[[A-Za-z0-9]{20,}\]", "[_:b]", text)  # blank node ids differ
+
+
+@pytest.mark.parametrize("case", sorted(INVALID) + sorted(MORE_INVALID))
+def test_compiled_shapes_report_what_pyshacl_reports(case: str) -> None:
+    """The default engine (shapes compiled to SPARQL, run in Oxigraph) against pySHACL, the reference."""
+    data = _valid()
+    update = INVALID.get(case) or MORE_INVALID[case]
+    data.update(PREFIXES.replace("@prefix", "PREFIX").replace(" .\n", "\n").replace(" . ", "\n") + update)
+    ours = shacl_problems(data, engine="sparql")
+    reference = shacl_problems(data, engine="pyshacl")
+    assert sorted(map(_key, ours)) == sorted(map(_key, reference))
+    if case != "a value of a subclass is fine":
+        assert ours
+
+
+def test_unknown_engine_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown SHACL engine"):
+        shacl_problems(_valid(), engine="jena")  # type: ignore[arg-type]
+
+
+def test_unsupported_shapes_are_refused_by_the_compiler() -> None:
+    from ikg.graph.shacl_sparql import UnsupportedShapeError, compile_shapes
+
+    shapes = Graph().parse(
+        data="""@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <https://example.org/> .
+        ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:pattern "^a" ] .""",
+        format="turtle",
+    )
+    with pytest.raises(UnsupportedShapeError, match="pattern"):
+        compile_shapes(shapes)
