@@ -290,7 +290,7 @@ def validate(
     if errors:
         raise InputError(f"{path.name}: {len(errors)} problem(s)")
     rows = sum(mapped.counts.values())
-    typer.echo(f"{path.name}: valid, concept {mapped.concept_id}, {rows} rows, {len(mapped.graph)} triples")
+    typer.echo(f"{path.name}: valid, concept {mapped.concept_id}, {rows} rows, {len(mapped.triples)} triples")
 
 
 @app.command()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -112,7 +112,7 @@ def check_spreadsheet(path: str | os.PathLike[str], progress: Progress = _noop) 
     mapped.problems = problems + mapped.problems
     if not any(p.severity == "error" for p in mapped.problems):
         progress("validate", 0.5)
-        mapped.quads = _quads(mapped.graph)
+        mapped.quads = _quads(mapped.triples)
         mapped.problems += shacl_problems(mapped.quads, mapped.origin, Path(path).name)
     progress("checked", 0.8)
     return mapped
@@ -122,8 +122,17 @@ def _errors(problems: list[Problem]) -> list[Problem]:
     return [p for p in problems if p.severity == "error"]
 
 
-def _quads(graph: Graph) -> list[ox.Quad]:
-    return [ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph]
+def _quads(triples: Iterable[tuple[Any, Any, Any]]) -> list[ox.Quad]:
+    """Oxigraph quads (default graph) of rdflib triples; each distinct term converted once."""
+    terms: dict[Any, Any] = {}
+
+    def conv(term: Any) -> Any:
+        found = terms.get(term)
+        if found is None:
+            found = terms[term] = to_ox(term)
+        return found
+
+    return [ox.Quad(conv(s), conv(p), conv(o)) for s, p, o in triples]
 
 
 def import_spreadsheet(store: Store, path: str | os.PathLike[str], progress: Progress = _noop) -> ImportResult:
@@ -152,10 +161,10 @@ def import_spreadsheet(store: Store, path: str | os.PathLike[str], progress: Pro
         raise InputError(f"{Path(path).name}: {len(errors)} problem(s), nothing was imported", mapped.problems)
     graph = str(concept_graph(mapped.concept_id))
     progress("write", 0.85)
-    change = store.replace_graph(graph, mapped.quads if mapped.quads is not None else _quads(mapped.graph))
+    change = store.replace_graph(graph, mapped.quads if mapped.quads is not None else _quads(mapped.triples))
     progress("done", 1.0)
     warnings = [p for p in mapped.problems if p.severity != "error"]
-    return ImportResult([graph], mapped.concept_id, len(mapped.graph), change, mapped.counts, warnings)
+    return ImportResult([graph], mapped.concept_id, len(mapped.triples), change, mapped.counts, warnings)
 
 
 def import_rdf(

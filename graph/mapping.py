@@ -143,8 +143,8 @@ class Mapped:
     ----------
     concept_id : str or None
         Id of the concept (the first row of the ``concept`` table).
-    graph : rdflib.Graph
-        The triples of the concept's named graph.
+    triples : set of tuple
+        The triples of the concept's named graph, as rdflib terms.
     origin : dict
         Resource IRI to ``(source, row, table)``, to place SHACL results in the spreadsheet.
     problems : list of Problem
@@ -156,11 +156,19 @@ class Mapped:
     """
 
     concept_id: str | None
-    graph: Graph
+    triples: set[tuple[URIRef, URIRef, Any]] = field(default_factory=set)
     origin: dict[URIRef, tuple[str, int, str]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     quads: list[Any] | None = None
+
+    @property
+    def graph(self) -> Graph:
+        """The triples as an rdflib graph (built on each call: at 10,000 actors an rdflib graph
+        costs seconds, which the import itself does without)."""
+        graph = Graph()
+        graph.addN((s, p, o, graph) for s, p, o in self.triples)
+        return graph
 
 
 def _text(value: Any) -> str:
@@ -286,7 +294,7 @@ def map_tables(tables: dict[str, RawTable]) -> Mapped:
 
     concept_rows = rows["concept"]
     concept_id = concept_rows[0].get("id") if concept_rows else None
-    mapped = Mapped(concept_id, Graph())
+    mapped = Mapped(concept_id)
     mapped.counts = {name: len(r) for name, r in rows.items() if r}
     if concept_id is not None:
         _emit(mapped, concept_id, rows)
@@ -316,8 +324,7 @@ def _check_refs(sheet: Sheet, row: _Row, ids: dict[str, dict[str, _Row]]) -> Non
 
 
 def _emit(mapped: Mapped, cid: str, rows: dict[str, list[_Row]]) -> None:
-    g = mapped.graph
-    add = g.add
+    add = mapped.triples.add
 
     def iri(kind: str, key: str) -> URIRef:
         return mint(cid, _KIND_SEGMENT[kind], key)
