@@ -112,7 +112,7 @@ def check_spreadsheet(path: str | os.PathLike[str], progress: Progress = _noop) 
     mapped.problems = problems + mapped.problems
     if not any(p.severity == "error" for p in mapped.problems):
         progress("validate", 0.5)
-        mapped.quads = _quads(mapped.triples)
+        mapped.quads = _quads(mapped.triples, str(concept_graph(mapped.concept_id)) if mapped.concept_id else None)
         mapped.problems += shacl_problems(mapped.quads, mapped.origin, Path(path).name)
     progress("checked", 0.8)
     return mapped
@@ -122,9 +122,10 @@ def _errors(problems: list[Problem]) -> list[Problem]:
     return [p for p in problems if p.severity == "error"]
 
 
-def _quads(triples: Iterable[tuple[Any, Any, Any]]) -> list[ox.Quad]:
-    """Oxigraph quads (default graph) of rdflib triples; each distinct term converted once."""
+def _quads(triples: Iterable[tuple[Any, Any, Any]], graph: str | None = None) -> list[ox.Quad]:
+    """Oxigraph quads (in ``graph``, else the default graph) of rdflib triples; each term converted once."""
     terms: dict[Any, Any] = {}
+    name = ox.NamedNode(graph) if graph else ox.DefaultGraph()
 
     def conv(term: Any) -> Any:
         found = terms.get(term)
@@ -132,7 +133,7 @@ def _quads(triples: Iterable[tuple[Any, Any, Any]]) -> list[ox.Quad]:
             found = terms[term] = to_ox(term)
         return found
 
-    return [ox.Quad(conv(s), conv(p), conv(o)) for s, p, o in triples]
+    return [ox.Quad(conv(s), conv(p), conv(o), name) for s, p, o in triples]
 
 
 def import_spreadsheet(store: Store, path: str | os.PathLike[str], progress: Progress = _noop) -> ImportResult:
@@ -161,10 +162,13 @@ def import_spreadsheet(store: Store, path: str | os.PathLike[str], progress: Pro
         raise InputError(f"{Path(path).name}: {len(errors)} problem(s), nothing was imported", mapped.problems)
     graph = str(concept_graph(mapped.concept_id))
     progress("write", 0.85)
-    change = store.replace_graph(graph, mapped.quads if mapped.quads is not None else _quads(mapped.triples))
+    triples = len(mapped.triples)
+    quads = mapped.quads if mapped.quads is not None else _quads(mapped.triples, graph)
+    mapped.triples = set()  # the rdflib terms are no longer needed: at 100,000 actors they hold gigabytes
+    change = store.replace_graph(graph, quads)
     progress("done", 1.0)
     warnings = [p for p in mapped.problems if p.severity != "error"]
-    return ImportResult([graph], mapped.concept_id, len(mapped.triples), change, mapped.counts, warnings)
+    return ImportResult([graph], mapped.concept_id, triples, change, mapped.counts, warnings)
 
 
 def import_rdf(

@@ -98,14 +98,14 @@ def plan_replace(graphs: Mapping[str, Iterable[ox.Quad]], current: Callable[[str
     new: dict[ox.NamedNode, set[ox.Quad]] = {}
     for name, quads in graphs.items():
         g = ox.NamedNode(name)
-        new[g] = {ox.Quad(q.subject, q.predicate, q.object, g) for q in quads}
+        new[g] = {q if q.graph_name == g else ox.Quad(q.subject, q.predicate, q.object, g) for q in quads}
     old = {g: current(g.value) for g in new}
     if any(_has_bnode(q) for q in old.values()) or any(_has_bnode(q) for q in new.values()):
         drops = " ; ".join("DROP SILENT GRAPH " + str(g) for g in new)
         change = Change(sum(len(q) for q in new.values()), sum(len(q) for q in old.values()))
         return ReplacePlan(change, [], drops + " ; INSERT DATA { " + _graph_blocks(new) + " }")
     removed = {g: old[g] - new[g] for g in new}
-    added = {g: new[g] - old[g] for g in new}
+    added = {g: new[g] - old[g] if old[g] else new[g] for g in new}  # no copy for a fresh graph
     change = Change(sum(len(q) for q in added.values()), sum(len(q) for q in removed.values()))
     if not change.removed:
         fresh = not any(old.values())
