@@ -18,8 +18,8 @@ Five kinds (DESIGN.md, "Networking gaps"):
     betweenness, and bridges between groups of actors, with Burt's constraint and effective size
     as evidence (:mod:`ikg.graph.metrics`).
 ``silo``
-    Louvain communities [2]_ with few ties to the rest, and towns whose actors meet no actor from
-    another town although they share goals with some.
+    Communities (Leiden [2]_, optimising modularity) with few ties to the rest, and towns whose
+    actors meet no actor from another town although they share goals with some.
 ``isolate``
     Actors with no tie at all (reported apart: constraint is undefined for them).
 
@@ -31,8 +31,8 @@ References
 ----------
 .. [1] L. A. Adamic, E. Adar, "Friends and neighbors on the Web", *Social Networks* 25(3):211-230,
    2003.
-.. [2] V. D. Blondel et al., "Fast unfolding of communities in large networks", *J. Stat. Mech.*
-   P10008, 2008.
+.. [2] V. A. Traag, L. Waltman, N. J. van Eck, "From Louvain to Leiden: guaranteeing well-connected
+   communities", *Scientific Reports* 9:5233, 2019.
 """
 
 from __future__ import annotations
@@ -709,7 +709,7 @@ def _explain_bridge(net: ConceptNetwork, u: Item, v: Item, n_u: int, n_v: int) -
 def silos(net: ConceptNetwork, ties: Ties, info: dict[str, Any]) -> list[Finding]:
     """Communities with few ties to the rest, and towns that meet no other town.
 
-    A community (Louvain, fixed seed) is a silo when at most :data:`SILO_MAX_EXTERNAL_SHARE` of
+    A community (Leiden, fixed seed) is a silo when at most :data:`SILO_MAX_EXTERNAL_SHARE` of
     its members' ties lead outside it. A town is a silo when none of its actors has a tie to an
     actor of another town while some of them share goals with actors elsewhere.
     """

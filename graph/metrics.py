@@ -5,12 +5,15 @@ views) or as :class:`~ikg.graph.network.Ties`, the sparse matrix the gap analysi
 100,000 actors with millions of ties never become millions of Python objects.
 
 All structural metrics run in igraph's C core on that matrix: Burt's constraint, effective size
-(from local clustering), betweenness, Louvain communities, articulation points and bridges.
+(from local clustering), betweenness, Leiden communities, articulation points and bridges.
 networkx's own implementations are the reference the tests compare against on small graphs;
 at scale they are far too slow (networkx's ``constraint`` loops in Python over neighbour pairs:
 hours at 10,000 actors, DESIGN.md; its pure-Python Louvain took six minutes at 100,000 actors).
+Communities come from the Leiden algorithm [5]_ optimising modularity: Louvain's successor,
+which guarantees connected communities; at 100,000 actors it found a partition of higher
+modularity than igraph's Louvain (0.373 against 0.370) in a quarter of the time (5.7 s against 21 s).
 Betweenness is exact up to :data:`EXACT_BETWEENNESS_MAX` actors and estimated from a fixed-seed
-sample of pivots above, which the result says; Louvain runs with a fixed seed.
+sample of pivots above, which the result says; Leiden runs with a fixed seed.
 
 References
 ----------
@@ -22,6 +25,8 @@ References
    Sociology* 25(2):163-177, 2001.
 .. [4] V. D. Blondel, J.-L. Guillaume, R. Lambiotte, E. Lefebvre, "Fast unfolding of communities
    in large networks", *J. Stat. Mech.* P10008, 2008.
+.. [5] V. A. Traag, L. Waltman, N. J. van Eck, "From Louvain to Leiden: guaranteeing well-connected
+   communities", *Scientific Reports* 9:5233, 2019.
 """
 
 from __future__ import annotations
@@ -49,11 +54,15 @@ __all__ = [
     "to_igraph",
 ]
 
-#: seed of every randomised step (Louvain, betweenness pivots): the same data gives the same result
+#: seed of every randomised step (Leiden, betweenness pivots): the same data gives the same result
 SEED = 42
 #: above this many actors, betweenness is estimated from :data:`BETWEENNESS_PIVOTS` pivots
 EXACT_BETWEENNESS_MAX = 2000
 BETWEENNESS_PIVOTS = 256
+#: ... and from fewer (never below :data:`MIN_PIVOTS`) when pivots x ties would pass this budget:
+#: one breadth-first search per pivot costs about one pass over the ties
+PIVOT_BUDGET = 256_000_000
+MIN_PIVOTS = 64
 _RNG_LOCK = threading.Lock()  # igraph's random number generator is global to the process
 
 
@@ -73,7 +82,7 @@ class ActorMetrics:
     effective_size : float
         Borgatti's effective size: contacts minus their redundancy (NaN for an isolate).
     community : int
-        Number of its Louvain community (1 is the largest; 0 for an isolate).
+        Number of its Leiden community (1 is the largest; 0 for an isolate).
     articulation_point : bool
         Whether removing the actor splits its part of the network.
     """
@@ -192,8 +201,9 @@ def betweenness(graph: nx.Graph | Ties) -> tuple[dict[str, float], str]:
     Notes
     -----
     Brandes' algorithm [3]_ in igraph. Above :data:`EXACT_BETWEENNESS_MAX` nodes it counts only
-    the shortest paths from :data:`BETWEENNESS_PIVOTS` sources drawn with :data:`SEED` and
-    extrapolates by ``n / k``, as networkx does for ``k``.
+    the shortest paths from ``k`` sources drawn with :data:`SEED` and extrapolates by ``n / k``,
+    as networkx does for ``k``: ``k`` is :data:`BETWEENNESS_PIVOTS`, fewer for networks with over
+    a million ties (:data:`PIVOT_BUDGET`; 64 at 100,000 actors with four million ties).
 
     Examples
     --------
@@ -213,14 +223,14 @@ def _betweenness(h: ig.Graph) -> tuple[np.ndarray, str]:
     scale = 2.0 / ((n - 1) * (n - 2))  # igraph counts each unordered pair once
     if n <= EXACT_BETWEENNESS_MAX:
         return np.asarray(h.betweenness(directed=False), dtype=np.float64) * scale, "exact"
-    k = min(BETWEENNESS_PIVOTS, n)
+    k = min(BETWEENNESS_PIVOTS, max(MIN_PIVOTS, PIVOT_BUDGET // max(h.ecount(), 1)), n)
     sources = np.sort(np.random.default_rng(SEED).choice(n, size=k, replace=False)).tolist()
     raw = np.asarray(h.betweenness(directed=False, sources=sources), dtype=np.float64)
     return raw * scale * n / k, f"sampled from {k} pivots (seed {SEED})"
 
 
 def communities(graph: nx.Graph | Ties, weight: str | None = "weight") -> list[list[str]]:
-    """Louvain communities [4]_ with a fixed seed, isolates left out.
+    """Communities by modularity (Leiden [5]_, two iterations, fixed seed), isolates left out.
 
     Returns
     -------
@@ -245,7 +255,8 @@ def _communities(h: ig.Graph, nodes: list) -> list[list]:
     with _RNG_LOCK:
         ig.set_random_number_generator(random.Random(SEED))  # noqa: S311 (reproducible, not secret)
         try:
-            membership = h.community_multilevel(weights="weight").membership
+            found = h.community_leiden(objective_function="modularity", weights="weight", n_iterations=2)
+            membership = found.membership
         finally:
             ig.set_random_number_generator(random)
     degree = h.degree()

@@ -293,21 +293,19 @@ def load_network(store: Store, concept: str) -> ConceptNetwork:
     bindings: dict[str, Node] = {"g": concept_graph(concept)}
     net = ConceptNetwork(concept)
     for kind, sparql in _ITEMS.items():
-        names, rows = store.select(sparql, bindings)
+        names, rows = store.select_values(sparql, bindings)
         for row in rows:
             r = dict(zip(names, row, strict=True))
-            iri = str(r["x"])
-            if iri in net.items:
+            iri = r["x"]
+            if iri is None or iri in net.items:
                 continue
-            labels = {k: str(r[k]) for k in ("de", "en") if r.get(k) is not None}
+            labels = {k: v for k in ("de", "en") if (v := r.get(k)) is not None}
             if r.get("plain") is not None:
-                labels.setdefault("de", str(r["plain"]))
-            extra = r.get("extra")
-            subkind = str(extra) if extra is not None else ""
+                labels.setdefault("de", r["plain"])  # type: ignore[arg-type]
+            subkind = r.get("extra") or ""
             if kind == "goal":
                 subkind = "concept_goal" if subkind == "true" else ""
-            town = str(r["town"]) if r.get("town") is not None else ""
-            net.items[iri] = Item(iri, str(r["id"]), kind, labels, subkind, town)
+            net.items[iri] = Item(iri, r["id"] or "", kind, labels, subkind, r.get("town") or "")
     links = {name: _pairs(store, sparql, bindings) for name, sparql in _LINKS.items()}
     net.members = _group(((o, s) for s, o in links["member_of"]), net.items)
     net.named = _group(links["pursued_by"], net.items)
@@ -323,15 +321,15 @@ def load_network(store: Store, concept: str) -> ConceptNetwork:
     for prop, value in rows:
         target = net.titles if str(prop).endswith("title") else net.description
         target.setdefault(getattr(value, "language", None) or "de", str(value))
-    _, rows = store.select(_PREFIXES + _TYPE_LABELS)
+    _, rows = store.select_values(_PREFIXES + _TYPE_LABELS)
     for notation, lang, label in rows:
-        net.type_labels.setdefault(str(notation), {})[str(lang)] = str(label)
+        net.type_labels.setdefault(notation or "", {})[lang or ""] = label or ""
     return net
 
 
 def _pairs(store: Store, sparql: str, bindings: Mapping[str, Node]) -> list[tuple[str, str]]:
-    _, rows = store.select(_PREFIXES + sparql, bindings)
-    return [(str(s), str(o)) for s, o in rows]
+    _, rows = store.select_values(_PREFIXES + sparql, bindings)
+    return [(s, o) for s, o in rows if s is not None and o is not None]
 
 
 def _group(pairs: Iterable[tuple[str, str]], known: Mapping[str, Item]) -> dict[str, list[str]]:

@@ -149,6 +149,22 @@ class QueryingMixin:
             raise QueryError("not a SELECT query")
         return solution_rows(result)
 
+    def select_values(
+        self, sparql: str, bindings: Mapping[str, Node] | None = None
+    ) -> tuple[list[str], list[tuple[str | None, ...]]]:
+        """Run a SELECT query; return the variable names and each term as its plain string value.
+
+        An IRI gives the IRI, a literal its lexical form (no language or datatype), a blank node
+        its id, an unbound variable ``None``. For bulk reads (the network of 100,000 actors), where
+        building rdflib terms costs more than the query.
+        """
+        result = self.query(sparql, bindings)
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError("not a SELECT query")
+        names = [v.value for v in result.variables]
+        width = range(len(names))
+        return names, [tuple(None if (t := sol[i]) is None else t.value for i in width) for sol in result]
+
     def ask(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> bool:
         """Run an ASK query."""
         result = self.query(sparql, bindings)
