@@ -49,7 +49,7 @@ import scipy.sparse as sp
 from scipy.sparse import csgraph
 
 from .i18n import Lang
-from .metrics import ActorMetrics, metrics
+from .metrics import ActorMetrics, metrics, structural_holes_soon
 from .network import ConceptNetwork, Item, Ties, actor_goal_matrix, actor_ties, choose_concepts, load_network
 from .store import Store
 
@@ -206,7 +206,7 @@ def _actor_field_matrix(net: ConceptNetwork, actors: list[str]) -> tuple[sp.csr_
 # --- missing links -------------------------------------------------------------------------------
 
 
-def missing_links(net: ConceptNetwork, top: int | None = 10) -> tuple[list[Finding], int]:
+def missing_links(net: ConceptNetwork, top: int | None = 10, ties: Ties | None = None) -> tuple[list[Finding], int]:
     """Pairs of actors that pursue the same goals but have no tie, ranked by affinity.
 
     Parameters
@@ -214,6 +214,8 @@ def missing_links(net: ConceptNetwork, top: int | None = 10) -> tuple[list[Findi
     net : ConceptNetwork
     top : int or None
         How many to explain and return (``None``: all).
+    ties : Ties, optional
+        The actor network, if already built (:func:`ikg.graph.network.actor_ties`).
 
     Returns
     -------
@@ -236,14 +238,14 @@ def missing_links(net: ConceptNetwork, top: int | None = 10) -> tuple[list[Findi
     goal_counts = np.asarray(a.sum(axis=0)).ravel()
     wa = sp.csr_matrix(a @ sp.diags(_aa_weights(goal_counts)))
     at = sp.csr_matrix(a.T)
-    ties = actor_ties(net).weight  # same actor order as actor_goal_matrix (by id)
+    tie_w = (ties or actor_ties(net)).weight  # same actor order as actor_goal_matrix (by id)
     found_i: list[np.ndarray] = []
     found_j: list[np.ndarray] = []
     found_s: list[np.ndarray] = []
     for start in range(0, n, _CHUNK):
         stop = min(start + _CHUNK, n)
         block = sp.triu(sp.csr_matrix(wa[start:stop] @ at), k=start + 1, format="csr")
-        tied = ties[start:stop].multiply(block > 0)
+        tied = tie_w[start:stop].multiply(block > 0)
         block = sp.csr_matrix(block - block.multiply(tied > 0))
         block.eliminate_zeros()
         coo = block.tocoo()
@@ -930,11 +932,12 @@ def analyse(
     if unknown:
         raise ValueError(f"unknown kind(s) {sorted(unknown)}; choose from {', '.join(KINDS)}")
     ties = actor_ties(net)
-    per_actor, info = metrics(ties)
+    holes = structural_holes_soon(ties)  # a child process for large networks, while the rest runs here
     found: dict[str, list[Finding]] = {}
     totals: dict[str, int] = {}
     if "missing-link" in wanted:
-        found["missing-link"], totals["missing-link"] = missing_links(net, top)
+        found["missing-link"], totals["missing-link"] = missing_links(net, top, ties=ties)
+    per_actor, info = metrics(ties, holes)
     if "coverage" in wanted:
         found["coverage"] = coverage_gaps(net, required_types)
     if "broker" in wanted:

@@ -32,8 +32,13 @@ References
 from __future__ import annotations
 
 import math
+import multiprocessing as mp
+import os
 import random
 import threading
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 import igraph as ig
@@ -51,6 +56,7 @@ __all__ = [
     "communities",
     "constraint_and_effective_size",
     "metrics",
+    "structural_holes_soon",
     "to_igraph",
 ]
 
@@ -63,6 +69,8 @@ BETWEENNESS_PIVOTS = 256
 #: one breadth-first search per pivot costs about one pass over the ties
 PIVOT_BUDGET = 256_000_000
 MIN_PIVOTS = 64
+#: from this many ties on, constraint and effective size run in a child process (two CPUs or more)
+PARALLEL_MIN_TIES = 1_000_000
 _RNG_LOCK = threading.Lock()  # igraph's random number generator is global to the process
 
 
@@ -121,9 +129,8 @@ def to_igraph(w: sp.csr_matrix) -> ig.Graph:
     upper = sp.triu(w, k=1, format="coo")
     order = np.lexsort((upper.col, upper.row))
     edges = np.column_stack((upper.row[order], upper.col[order])).astype(np.int64)
-    h = ig.Graph(n=w.shape[0], edges=edges.tolist(), directed=False)
-    h.es["weight"] = upper.data[order].astype(np.float64).tolist()
-    return h
+    weights = upper.data[order].astype(np.float64).tolist()
+    return ig.Graph(n=w.shape[0], edges=edges, directed=False, edge_attrs={"weight": weights})
 
 
 def constraint_and_effective_size(
@@ -181,6 +188,49 @@ def _structural_holes(h: ig.Graph) -> tuple[np.ndarray, np.ndarray]:
     constraint[isolated] = math.nan
     eff[isolated] = math.nan
     return constraint, eff
+
+
+def _holes_of_matrix(
+    n: int, indptr: np.ndarray, indices: np.ndarray, data: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_structural_holes` of a CSR matrix given by its arrays (run in a child process)."""
+    return _structural_holes(to_igraph(sp.csr_matrix((data, indices, indptr), shape=(n, n))))
+
+
+def structural_holes_soon(graph: nx.Graph | Ties) -> Callable[[], tuple[np.ndarray, np.ndarray]]:
+    """Start computing constraint and effective size; call the result to get them (row order).
+
+    For networks with at least :data:`PARALLEL_MIN_TIES` ties on a machine with two or more
+    CPUs, the work runs in a child process (``spawn``, so it is safe in a threaded server) while
+    the caller computes betweenness, communities and missing links: Burt's constraint is the one
+    metric that needs a pass over every pair of ties at one actor (18 s of igraph's C code at
+    100,000 actors with four million ties) and igraph holds the GIL, so a thread would not help.
+    Otherwise, or if the child cannot start, the work runs in the caller when the result is
+    called.
+
+    Returns
+    -------
+    callable
+        Returns ``(constraint, effective_size)`` as arrays in node order.
+    """
+    _nodes, w = _matrix(graph, "weight")
+    if w.nnz // 2 < PARALLEL_MIN_TIES or (os.cpu_count() or 1) < 2:
+        return lambda: _structural_holes(to_igraph(w))
+    try:
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("spawn"))
+        future = pool.submit(_holes_of_matrix, w.shape[0], w.indptr, w.indices, w.data)
+    except (OSError, RuntimeError):
+        return lambda: _structural_holes(to_igraph(w))
+
+    def result() -> tuple[np.ndarray, np.ndarray]:
+        try:
+            return future.result()
+        except (OSError, RuntimeError, BrokenProcessPool):
+            return _structural_holes(to_igraph(w))  # the child died (e.g. out of memory): do it here
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    return result
 
 
 def betweenness(graph: nx.Graph | Ties) -> tuple[dict[str, float], str]:
@@ -267,7 +317,9 @@ def _communities(h: ig.Graph, nodes: list) -> list[list]:
     return sorted((sorted(c) for c in found.values()), key=lambda c: (-len(c), c[0]))
 
 
-def metrics(graph: nx.Graph | Ties) -> tuple[dict[str, ActorMetrics], dict[str, object]]:
+def metrics(
+    graph: nx.Graph | Ties, holes: Callable[[], tuple[np.ndarray, np.ndarray]] | None = None
+) -> tuple[dict[str, ActorMetrics], dict[str, object]]:
     """All per-actor metrics of an actor network, and how they were computed.
 
     Parameters
@@ -275,6 +327,9 @@ def metrics(graph: nx.Graph | Ties) -> tuple[dict[str, ActorMetrics], dict[str, 
     graph : networkx.Graph or Ties
         The actor network (:func:`ikg.graph.network.actor_network` or
         :func:`ikg.graph.network.actor_ties`).
+    holes : callable, optional
+        From :func:`structural_holes_soon` on the same network, started earlier so that it runs
+        alongside other work; computed here when left out.
 
     Returns
     -------
@@ -293,10 +348,10 @@ def metrics(graph: nx.Graph | Ties) -> tuple[dict[str, ActorMetrics], dict[str, 
     nodes, w = _matrix(graph, "weight")
     h = to_igraph(w)
     between, method = _betweenness(h)
-    constraint, eff = _structural_holes(h)
     groups = _communities(h, nodes)
     community_of = {n: i for i, members in enumerate(groups, start=1) for n in members}
     cut = {nodes[i] for i in h.articulation_points()}
+    constraint, eff = holes() if holes is not None else _structural_holes(h)
     degree = h.degree()
     per_actor = {
         n: ActorMetrics(

@@ -448,9 +448,8 @@ def actor_ties(net: ConceptNetwork) -> Ties:
     c_cols = np.array([p[1] for p in pairs] + [p[0] for p in pairs], dtype=np.int64)
     c = sp.csr_matrix((np.ones(len(c_rows)), (c_rows, c_cols)), shape=(len(actors), len(actors)))
     c.data[:] = 1.0  # duplicates were summed: a pair named twice is one cooperation
-    weight = sp.csr_matrix(m @ m.T)
-    weight.setdiag(0)
-    weight = sp.csr_matrix(weight + c)
+    shared = sp.csr_matrix(m @ m.T)
+    weight = sp.csr_matrix(shared - sp.diags(shared.diagonal()) + c)  # no self ties
     weight.eliminate_zeros()
     weight.sort_indices()
     return Ties(actors, weight)

@@ -337,3 +337,20 @@ def test_sparse_ties_match_the_networkx_graph(net: ConceptNetwork) -> None:
         ours = {frozenset((ties.actors[i], ties.actors[j])): w for i, j, w in zip(*ties.edges(), strict=True)}
         assert ours == {frozenset((u, v)): float(w) for u, v, w in graph.edges(data="weight")}
         assert repr(metrics(ties)) == repr(metrics(graph))  # repr: NaN (isolates) compares equal
+
+
+def test_structural_holes_in_a_child_process_match(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large networks compute constraint in a child process alongside the rest: same numbers."""
+    import ikg.graph.metrics as m
+    from ikg.graph.ingest import open_store
+    from ikg.graph.network import actor_ties
+
+    ties = actor_ties(load_network(open_store(":memory:"), "beispielkreis-2024"))
+    serial = m.metrics(ties)
+    monkeypatch.setattr(m, "PARALLEL_MIN_TIES", 1)
+    monkeypatch.setattr(m.os, "cpu_count", lambda: 2)
+    soon = m.structural_holes_soon(ties)
+    assert soon.__closure__ is not None and any(
+        type(c.cell_contents).__name__ == "Future" for c in soon.__closure__
+    ), "the child process was not started"
+    assert repr(m.metrics(ties, soon)) == repr(serial)
