@@ -32,13 +32,14 @@ References
 from __future__ import annotations
 
 import math
-import multiprocessing as mp
 import os
 import random
+import shutil
+import subprocess
+import sys
+import tempfile
 import threading
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 import igraph as ig
@@ -190,23 +191,17 @@ def _structural_holes(h: ig.Graph) -> tuple[np.ndarray, np.ndarray]:
     return constraint, eff
 
 
-def _holes_of_matrix(
-    n: int, indptr: np.ndarray, indices: np.ndarray, data: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`_structural_holes` of a CSR matrix given by its arrays (run in a child process)."""
-    return _structural_holes(to_igraph(sp.csr_matrix((data, indices, indptr), shape=(n, n))))
-
-
 def structural_holes_soon(graph: nx.Graph | Ties) -> Callable[[], tuple[np.ndarray, np.ndarray]]:
-    """Start computing constraint and effective size; call the result to get them (row order).
+    """Start computing constraint and effective size; call the result to get them (node order).
 
     For networks with at least :data:`PARALLEL_MIN_TIES` ties on a machine with two or more
-    CPUs, the work runs in a child process (``spawn``, so it is safe in a threaded server) while
-    the caller computes betweenness, communities and missing links: Burt's constraint is the one
-    metric that needs a pass over every pair of ties at one actor (18 s of igraph's C code at
-    100,000 actors with four million ties) and igraph holds the GIL, so a thread would not help.
-    Otherwise, or if the child cannot start, the work runs in the caller when the result is
-    called.
+    CPUs, the work runs in a child process (``python -m ikg.graph.holes_child``, the matrix passed
+    through a temporary file) while the caller computes betweenness, communities and missing
+    links: Burt's constraint is the one metric that needs a pass over every pair of ties at one
+    actor (18 s of igraph's C code at 100,000 actors with four million ties), and igraph holds
+    the GIL, so a thread would not help. A plain subprocess, not :mod:`multiprocessing`, so that
+    the caller's main module is never imported again. Otherwise, or if the child fails, the work
+    runs in the caller when the result is called.
 
     Returns
     -------
@@ -214,21 +209,37 @@ def structural_holes_soon(graph: nx.Graph | Ties) -> Callable[[], tuple[np.ndarr
         Returns ``(constraint, effective_size)`` as arrays in node order.
     """
     _nodes, w = _matrix(graph, "weight")
+
+    def here() -> tuple[np.ndarray, np.ndarray]:
+        return _structural_holes(to_igraph(w))
+
     if w.nnz // 2 < PARALLEL_MIN_TIES or (os.cpu_count() or 1) < 2:
-        return lambda: _structural_holes(to_igraph(w))
+        return here
+    folder = tempfile.mkdtemp(prefix="ikg-holes-")
+    src, out = os.path.join(folder, "ties.npz"), os.path.join(folder, "holes.npz")
     try:
-        pool = ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("spawn"))
-        future = pool.submit(_holes_of_matrix, w.shape[0], w.indptr, w.indices, w.data)
-    except (OSError, RuntimeError):
-        return lambda: _structural_holes(to_igraph(w))
+        sp.save_npz(src, sp.csr_matrix(w), compressed=False)
+        child = subprocess.Popen(  # our own module, no shell, no user input
+            [sys.executable, "-m", "ikg.graph.holes_child", src, out],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+        return here
 
     def result() -> tuple[np.ndarray, np.ndarray]:
         try:
-            return future.result()
-        except (OSError, RuntimeError, BrokenProcessPool):
-            return _structural_holes(to_igraph(w))  # the child died (e.g. out of memory): do it here
+            child.wait()
+            if child.returncode == 0:
+                with np.load(out) as found:
+                    return found["constraint"], found["effective_size"]
+            return here()  # the child failed (e.g. out of memory): do it here
         finally:
-            pool.shutdown(wait=False, cancel_futures=True)
+            if child.poll() is None:
+                child.kill()
+            shutil.rmtree(folder, ignore_errors=True)
 
     return result
 
