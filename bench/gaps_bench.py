@@ -4,7 +4,8 @@ Usage::
 
     python bench/gaps_bench.py [--sizes 1000,10000,100000] [--reps 3] [--quick] [--limit S]
                                [--nx-max-actors N] [--nx-holes-max-actors N]
-                               [--nx-betweenness-max-actors N] [--results PATH] [--json PATH]
+                               [--nx-betweenness-max-actors N] [--nx-route-max-actors N]
+                               [--results PATH] [--json PATH]
     python bench/gaps_bench.py --render /tmp/ikg-gaps-bench.json   # re-write the report only
 
 A full run (1,000 / 10,000 / 100,000 actors) takes about an hour on 2 cores: ten minutes of it are
@@ -21,13 +22,17 @@ that size; the report says which route each size took. The Turtle is bulk-loaded
 on-disk ikg store (``ensure_ready(store, seed=False)``, then pyoxigraph's ``Store.bulk_load``
 into the concept's named graph) in a temporary folder, removed at the end.
 
-**ikg.** In a child process: ``load_network(store, concept)`` and ``analyse(net, top=10)``, each
-timed (wall and process CPU time), with the peak RSS of the child (``ru_maxrss``). Then the stages ``analyse`` calls, each in
-its own child that unpickles the same ``ConceptNetwork`` (prerequisites built untimed): the
-actor tie graph (``actor_network``), ``missing_links``, ``constraint_and_effective_size``,
-``betweenness`` (exact up to 2,000 actors, 256 pivots above), Louvain (``communities``),
-articulation points + bridges, and writing the findings of the other kinds (coverage, broker,
-silo, isolate). The peak RSS of a stage child includes the network and graph it needs.
+**ikg.** In a child process: ``load_network(store, concept)`` (stage *load*) and
+``analyse(net, top=10)``, each timed (wall and process CPU time), with the peak RSS of the child
+(``ru_maxrss``). Then the stages ``analyse`` runs, each in its own child that unpickles the same
+``ConceptNetwork`` (prerequisites built untimed), called as ``analyse`` and ``metrics`` call
+them: *ties* (``network.actor_ties``, the sparse tie matrix), *igraph* (``metrics.to_igraph``),
+*betweenness* (``metrics._betweenness``: exact up to 2,000 actors, 256 pivots above),
+*structural holes* (``metrics._structural_holes``: constraint + effective size), *louvain*
+(``metrics._communities``), *cut points / bridges* (igraph's ``articulation_points`` and
+``bridges``), *missing links* (``gaps.missing_links``, which builds its own ``actor_ties``) and
+*findings* (``coverage_gaps``, ``brokers(..., limit=top)``, ``silos``, ``isolates``). The peak
+RSS of a stage child includes the network, ties and igraph graph it needs.
 
 **networkx.** The same ``ConceptNetwork`` (so both get identical input), each part in its own
 child with a time limit (``--limit``, 600 s; 20 s with ``--quick``); a child past it is killed and
@@ -38,7 +43,15 @@ the part shown as ``>LIMIT s``:
   ``bipartite.projected_graph(B, actors)`` without a tie, ``adamic_adar_index(B, candidates)``,
   sorted;
 * ``constraint(G, weight="weight")``, ``effective_size(G)``, ``betweenness_centrality(G)``
-  (exact), and, where ikg samples, ``betweenness_centrality(G, k=256, seed=42)`` like for like.
+  (exact), and, where ikg samples, ``betweenness_centrality(G, k=256, seed=42)`` like for like;
+* ``community.louvain_communities(G, weight="weight", seed=42)``;
+* ``articulation_points(G)`` and ``bridges(G)`` (their sets must equal ikg's).
+
+The *route for route* row sums what both routes compute: ikg's ties, igraph, betweenness,
+structural holes, Louvain, cut points / bridges and missing links against networkx's tie graph,
+missing links, constraint, effective size, betweenness like for like, Louvain and cut points /
+bridges; ``load_network`` (the same input for both) and ikg's findings are left out. Its ratio is
+the "faster than plain networkx" figure of ``bench/run``.
 
 Some parts are not attempted above a size, and estimated instead (marked *est.*):
 ``--nx-max-actors`` (100,000) for the missing links; ``--nx-holes-max-actors`` (10,000) for
@@ -46,7 +59,9 @@ Some parts are not attempted above a size, and estimated instead (marked *est.*)
 matrices and ``effective_size`` densifies an n x n product (80 GB at 100,000 actors), so above
 it their *per-node* path (``nodes=`` 50 random nodes) is timed and extrapolated, a different code
 path, so no ratio is given for it; ``--nx-betweenness-max-actors`` (10,000) for betweenness,
-estimated from 8 pivots. A killed exact betweenness is estimated from the 256-pivot run.
+estimated from 8 pivots. A killed exact betweenness is estimated from the 256-pivot run. Above
+``--nx-route-max-actors`` (no limit; ``bench/run`` passes its ``--size``) no networkx part runs
+and nothing is estimated: ikg only.
 
 **Cross-check.** networkx's top 10 candidate pairs by Adamic–Adar must equal ikg's top 10 by goal
 affinity: ikg's own ``missing_links`` on the same network with the action fields removed (its
@@ -60,20 +75,18 @@ Timings are the median of ``--reps`` runs (3; 1 with ``--quick`` and at 100,000 
 over a quarter of the limit is not repeated; peak RSS is the largest over the runs.
 ``--quick`` is 1,000 actors, one run, a 20 s limit (under two minutes). The result is printed and
 written to ``bench/RESULTS.md`` under ``## Gap analysis (issue 4)`` (only that section is
-replaced; the file is re-read right before writing); the raw measurements go to ``--json``.
+replaced; the file is re-read right before writing); the raw measurements and a per-size
+summary (:func:`size_summary`, read by ``bench/run``) go to ``--json``.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import importlib.metadata as md
 import json
 import math
 import multiprocessing as mp
 import os
 import pickle
-import platform
 import random
 import shlex
 import shutil
@@ -87,6 +100,11 @@ import traceback
 from pathlib import Path
 from typing import Any
 
+try:
+    from bench._common import git_tree, log, machine, rss_mb, secs, write_results
+except ImportError:  # run as a script: bench/ is sys.path[0]
+    from _common import git_tree, log, machine, rss_mb, secs, write_results
+
 HEADING = "## Gap analysis (issue 4)"
 BENCH_DIR = Path(__file__).resolve().parent
 PIVOTS = 256  # ikg.graph.metrics.BETWEENNESS_PIVOTS
@@ -95,25 +113,20 @@ ESTIMATE_PIVOTS = 8  # sources timed for a networkx betweenness estimate
 AA_TOL = 1e-9
 EVIDENCE_TOL = 5e-7 + 1e-9  # evidence["goal_affinity"] is rounded to 6 decimals
 
+#: the stages of ``load_network`` + ``analyse``, in the order analyse runs them; "load" is timed in
+#: the end-to-end child, every other stage in a child of its own
 IKG_STAGES: tuple[tuple[str, str], ...] = (
-    ("actor_network", "actor tie graph (`actor_network`)"),
-    ("missing_links", "missing links (Adamic–Adar)"),
-    ("constraint", "constraint + effective size"),
+    ("load", "load (`load_network`, SPARQL)"),
+    ("ties", "ties (`actor_ties`, sparse matrix)"),
+    ("igraph", "igraph graph (`to_igraph`)"),
     ("betweenness", "betweenness"),
-    ("louvain", "Louvain communities"),
-    ("cut", "articulation points + bridges"),
-    ("findings", "coverage, broker, silo, isolate findings"),
+    ("holes", "structural holes (constraint + effective size)"),
+    ("louvain", "communities (ikg: Leiden; networkx: Louvain)"),
+    ("cut", "cut points / bridges"),
+    ("missing_links", "missing links (Adamic–Adar; builds its own `actor_ties`)"),
+    ("findings", "findings (coverage, broker, silo, isolate)"),
 )
-
-
-def log(msg: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
-
-
-def rss_mb() -> float:
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+PACKAGES = ("networkx", "igraph", "scipy", "numpy", "pyoxigraph")
 
 
 # -- child tasks ----------------------------------------------------------------------------------
@@ -223,36 +236,43 @@ def task_ikg_full(p: dict[str, Any]) -> dict[str, Any]:
 
 
 def task_ikg_stage(p: dict[str, Any]) -> dict[str, Any]:
-    """One stage of analyse(), timed alone; what it needs is built first, untimed."""
-    import networkx as nx
-
+    """One stage of analyse(), timed alone, as analyse() and metrics() call it; its inputs built untimed."""
     from ikg.graph import gaps, metrics
-    from ikg.graph.network import actor_network
+    from ikg.graph.network import actor_ties
 
     net, per_actor, info = _load(p["pickle"])  # metrics as analyse() computed them, for "findings"
     stage = p["stage"]
     extra: dict[str, Any] = {}
-    graph = actor_network(net) if stage != "actor_network" else None
+    ties = actor_ties(net) if stage != "ties" else None
+    h = (
+        metrics.to_igraph(ties.weight)
+        if ties is not None and stage in ("betweenness", "holes", "louvain", "cut")
+        else None
+    )
     c0, t0 = time.process_time(), time.perf_counter()
-    if stage == "actor_network":
-        graph = actor_network(net)
-        extra = {"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges()}
+    if stage == "ties":
+        ties = actor_ties(net)
+        extra = {"nodes": len(ties.actors), "edges": int(ties.weight.nnz // 2)}
+    elif stage == "igraph":
+        h = metrics.to_igraph(ties.weight)
+        extra = {"nodes": h.vcount(), "edges": h.ecount()}
+    elif stage == "betweenness":
+        _, extra["method"] = metrics._betweenness(h)
+    elif stage == "holes":
+        metrics._structural_holes(h)
+    elif stage == "louvain":
+        extra["communities"] = len(metrics._communities(h, ties.actors))
+    elif stage == "cut":
+        cut = {ties.actors[i] for i in h.articulation_points()}
+        bridges = [h.es[e].tuple for e in h.bridges()]
+        extra = {"articulation_points": len(cut), "bridges": len(bridges)}
     elif stage == "missing_links":
         _, extra["total"] = gaps.missing_links(net, p["top"])
-    elif stage == "constraint":
-        metrics.constraint_and_effective_size(graph)
-    elif stage == "betweenness":
-        _, extra["method"] = metrics.betweenness(graph)
-    elif stage == "louvain":
-        extra["communities"] = len(metrics.communities(graph))
-    elif stage == "cut":
-        extra["articulation_points"] = len(set(nx.articulation_points(graph)))
-        extra["bridges"] = len(list(nx.bridges(graph)))
     elif stage == "findings":
         gaps.coverage_gaps(net)
-        gaps.brokers(net, graph, per_actor, info)
-        gaps.silos(net, graph, info)
-        gaps.isolates(net, graph)
+        _, extra["brokers"] = gaps.brokers(net, ties, per_actor, info, limit=p["top"])
+        gaps.silos(net, ties, info)
+        gaps.isolates(net, ties)
     else:
         raise ValueError(stage)
     return {"s": time.perf_counter() - t0, "cpu": time.process_time() - c0, "rss": rss_mb(), **extra}
@@ -345,7 +365,7 @@ def _max_diff(ours: dict[str, float], theirs: dict[str, float]) -> float:
 
 
 def task_nx_metric(p: dict[str, Any]) -> dict[str, Any]:
-    """One networkx metric on the actor tie graph; compared with ikg's value afterwards (untimed)."""
+    """One networkx metric on the actor tie graph (``actor_network``); compared with ikg's afterwards (untimed)."""
     import networkx as nx
 
     from ikg.graph import metrics
@@ -365,6 +385,10 @@ def task_nx_metric(p: dict[str, Any]) -> dict[str, Any]:
     elif which == "betweenness_k":
         out["k"] = min(p.get("k", PIVOTS), graph.number_of_nodes())
         values = nx.betweenness_centrality(graph, k=out["k"], seed=42)
+    elif which == "louvain":
+        values = nx.community.louvain_communities(graph, weight="weight", seed=42)
+    elif which == "cut":
+        values = (set(nx.articulation_points(graph)), {tuple(sorted(e)) for e in nx.bridges(graph)})
     elif which in ("constraint_sample", "effective_size_sample"):
         # networkx's per-node path (taken whenever `nodes` is given), for an estimate
         nodes = sorted(graph.nodes)
@@ -385,6 +409,15 @@ def task_nx_metric(p: dict[str, Any]) -> dict[str, Any]:
         out["max_diff"] = _max_diff(e if which.startswith("effective_size") else c, values)
     elif which == "betweenness" and graph.number_of_nodes() <= metrics.EXACT_BETWEENNESS_MAX:
         out["max_diff"] = _max_diff(metrics.betweenness(graph)[0], values)
+    elif which == "louvain":
+        out["communities"] = sum(1 for c in values if len(c) > 1 or graph.degree(next(iter(c))) > 0)
+    elif which == "cut":
+        _, _, info = _load(p["pickle"])
+        points, bridges = values
+        out["articulation_points"], out["bridges"] = len(points), len(bridges)
+        out["same"] = points == set(info["articulation_points"]) and bridges == {
+            tuple(sorted(b)) for b in info["bridges"]
+        }
     return out
 
 
@@ -551,6 +584,8 @@ def bench_size(actors: int, args: argparse.Namespace, tmp: Path) -> dict[str, An
 
     res["stages"] = {}
     for stage, _label in IKG_STAGES:
+        if stage == "load":
+            continue  # timed by the ikg_full children above
         r = repeat("ikg_stage", {"pickle": str(pkl), "stage": stage, "top": args.top}, reps, 6 * limit)
         res["stages"][stage] = r
         log(
@@ -565,7 +600,11 @@ def bench_size(actors: int, args: argparse.Namespace, tmp: Path) -> dict[str, An
     skipped = {"status": "skipped"}
     ikg_pairs = [(x["x"], x["y"]) for x in ikg["top"]]
 
+    route = args.nx_route_max_actors is None or actors <= args.nx_route_max_actors
+    res["nx_route"] = route
+
     def nx_part(name: str, task: str, params: dict[str, Any], allowed: bool) -> None:
+        allowed = allowed and route
         nx_res[name] = repeat(task, {"pickle": str(pkl), **params}, reps, limit) if allowed else skipped
         log(f"{concept}: networkx {name}: " + _brief(nx_res[name]))
 
@@ -577,14 +616,18 @@ def bench_size(actors: int, args: argparse.Namespace, tmp: Path) -> dict[str, An
     nx_part("betweenness", "nx_metric", {"which": "betweenness"}, between)
     if sampled:  # like for like with ikg's 256 pivots
         nx_part("betweenness_k", "nx_metric", {"which": "betweenness_k"}, between)
-    if nx_res["betweenness"]["status"] != "ok" and nx_res.get("betweenness_k", skipped)["status"] != "ok":
+    nx_part("louvain", "nx_metric", {"which": "louvain"}, True)
+    nx_part("cut", "nx_metric", {"which": "cut"}, True)
+    if not route:
+        pass  # ikg only at this size: no networkx part, no estimate
+    elif nx_res["betweenness"]["status"] != "ok" and nx_res.get("betweenness_k", skipped)["status"] != "ok":
         # an estimate from a few pivots: networkx's cost per source is about the same for every source
         nx_res["betweenness_est"] = run_child(
             "nx_metric", {"pickle": str(pkl), "which": "betweenness_k", "k": ESTIMATE_PIVOTS}, limit
         )
         log(f"{concept}: networkx betweenness from {ESTIMATE_PIVOTS} pivots: " + _brief(nx_res["betweenness_est"]))
     for which in ("constraint", "effective_size"):
-        if nx_res[which]["status"] != "ok":
+        if route and nx_res[which]["status"] != "ok":
             nx_res[f"{which}_sample"] = run_child(
                 "nx_metric", {"pickle": str(pkl), "which": f"{which}_sample", "sample": HOLES_SAMPLE}, limit
             )
@@ -656,62 +699,8 @@ def cross_check(res: dict[str, Any]) -> dict[str, Any]:
 # -- report ---------------------------------------------------------------------------------------
 
 
-def secs(s: float | None) -> str:
-    if s is None:
-        return "–"
-    if s >= 3600:
-        return f"{s / 3600:.1f} h"
-    if s >= 100:
-        return f"{s:,.0f} s"
-    if s >= 10:
-        return f"{s:.1f} s"
-    if s >= 1:
-        return f"{s:.2f} s"
-    return f"{s * 1000:.0f} ms" if s >= 0.01 else f"{s * 1000:.1f} ms"
-
-
 def mb(v: float | None) -> str:
     return "–" if v is None else f"{v:,.0f}"
-
-
-def machine() -> str:
-    mem = "?"
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                mem = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
-    except OSError:
-        pass
-
-    def ver(pkg: str) -> str:
-        try:
-            return md.version(pkg)
-        except md.PackageNotFoundError:
-            return "?"
-
-    return (
-        f"{os.cpu_count()} CPUs (nproc), {mem} RAM, Python {platform.python_version()}, networkx {ver('networkx')}, "
-        f"scipy {ver('scipy')}, numpy {ver('numpy')}, pyoxigraph {ver('pyoxigraph')}, "
-        f"{platform.system()} {platform.machine()}; {dt.datetime.now(dt.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}"
-    )
-
-
-def git_tree() -> str:
-    root = BENCH_DIR.parent
-    git = shutil.which("git")
-    if git is None:
-        return "?"
-    try:
-        head = subprocess.run(
-            [git, "-C", str(root), "log", "-1", "--format=%h %s"], capture_output=True, text=True, timeout=10
-        ).stdout.strip()
-        dirty = subprocess.run(
-            [git, "-C", str(root), "status", "--porcelain", "--", "graph"], capture_output=True, text=True, timeout=10
-        ).stdout.split("\n")
-    except (OSError, subprocess.SubprocessError):
-        return "?"
-    changed = [line[3:] for line in dirty if line.strip()]
-    return f"`{head}`" + (f" (modified: {', '.join(changed)})" if changed else " (graph/ as committed)")
 
 
 class Part:
@@ -805,11 +794,90 @@ def estimates(nxr: dict[str, Any]) -> dict[str, tuple[float, str, bool]]:
     return out
 
 
+def _seconds(s: float | None) -> dict[str, Any] | None:
+    """A measured-looking result of ``s`` seconds without CPU or memory (a part of another child)."""
+    return None if s is None else {"status": "ok", "s": s, "cpu": None, "rss": None}
+
+
+def route_parts(res: dict[str, Any]) -> dict[str, Any]:
+    """The ikg stages and the networkx parts of one size as :class:`Part` objects, both routes summed.
+
+    The ikg route: ``actor_ties`` + ``to_igraph`` + betweenness + structural holes + Louvain + cut
+    points / bridges + missing links (the stages of ``analyse`` that have a networkx counterpart;
+    ``load_network`` feeds both, the findings are ikg's own). The networkx route: its tie graph
+    ``actor_network`` and missing links (projection + Adamic–Adar) + ``constraint`` +
+    ``effective_size`` + betweenness like for like (exact where ikg is exact, ``k=256`` where ikg
+    samples) + ``louvain_communities`` + ``articulation_points`` and ``bridges``.
+    """
+    limit, reps = res["limit"], res["reps"]
+    st, nxr, ikg = res["stages"], res["nx"], res["ikg"]
+    est = estimates(nxr)
+
+    def e(key: str) -> tuple[float, bool] | None:
+        return (est[key][0], est[key][2]) if key in est else None
+
+    out: dict[str, Any] = {"ikg": {s: Part(st[s], limit, reps=reps) for s, _ in IKG_STAGES if s != "load"}}
+    m = nxr.get("missing")
+    tie = m["parts"]["tie graph (`actor_network`)"] if m and m["status"] == "ok" else None
+    nx_parts = {
+        "missing": Part(m, limit, reps=reps),  # tie graph + missing links
+        "tie_graph": Part(_seconds(tie), limit),
+        "missing_only": Part(_seconds(m["s"] - tie) if tie is not None else m, limit, reps=reps),
+        "constraint": Part(nxr.get("constraint"), limit, reps=reps),
+        "effective_size": Part(nxr.get("effective_size"), limit, reps=reps),
+        "betweenness": Part(nxr.get("betweenness"), limit, e("betweenness"), reps),
+        "betweenness_k": Part(nxr["betweenness_k"], limit, e("betweenness_k"), reps)
+        if "betweenness_k" in nxr
+        else None,
+        "louvain": Part(nxr.get("louvain"), limit, reps=reps),
+        "cut": Part(nxr.get("cut"), limit, reps=reps),
+    }
+    out["nx"] = nx_parts
+    exact = res["stages"]["betweenness"].get("method", ikg["betweenness"]) == "exact"
+    out["like_betweenness"] = (
+        nx_parts["betweenness"] if exact or nx_parts["betweenness_k"] is None else nx_parts["betweenness_k"]
+    )
+    i = out["ikg"]
+    out["ikg_sum"], _ = combine(
+        [i[s] for s in ("ties", "igraph", "betweenness", "holes", "louvain", "cut", "missing_links")]
+    )
+    route = [nx_parts[k] for k in ("missing", "constraint", "effective_size", "louvain", "cut")]
+    out["nx_sum"], out["nx_qual"] = combine([*route, out["like_betweenness"]])
+    return out
+
+
+def size_summary(res: dict[str, Any]) -> dict[str, Any]:
+    """The numbers of one size that ``bench/run`` checks against its targets.
+
+    ``total_s`` is ``load_network`` + ``analyse`` (what ``ikg gaps`` spends), ``peak_mb`` the peak
+    RSS of that child; ``route_ratio`` networkx route / ikg route (see :func:`route_parts`),
+    ``route_qual`` ``>`` when a networkx part was killed (a lower bound), ``~`` for an estimate.
+    """
+    ikg = res["ikg"]
+    parts = route_parts(res)
+    ikg_sum, nx_sum = parts["ikg_sum"], parts["nx_sum"]
+    return {
+        "actors": res["actors"],
+        "load_s": ikg["load_s"],
+        "analyse_s": ikg["analyse_s"],
+        "total_s": ikg["load_s"] + ikg["analyse_s"],
+        "peak_mb": ikg["rss"],
+        "route_ikg_s": ikg_sum,
+        "route_nx_s": nx_sum,
+        "route_qual": parts["nx_qual"],
+        "route_ratio": nx_sum / ikg_sum if nx_sum is not None and ikg_sum else None,
+        "nx_route": res.get("nx_route", True),
+        "check": res["check"]["ok"],
+    }
+
+
 def size_section(res: dict[str, Any]) -> list[str]:
     n, limit, reps = res["actors"], res["limit"], res["reps"]
     ikg, st, nxr = res["ikg"], res["stages"], res["nx"]
     est = estimates(nxr)
-    edges = st["actor_network"].get("edges")
+    edges = st["ties"].get("edges")
+    parts = route_parts(res)
+    i, x = parts["ikg"], parts["nx"]
     lines = [
         f"### {n:,} actors (`{res['concept']}`)",
         "",
@@ -825,74 +893,106 @@ def size_section(res: dict[str, Any]) -> list[str]:
         + (f" (a run over {secs(limit / 4)} is not repeated, marked `(1 run)`)" if reps > 1 else "")
         + f"; networkx parts killed past {secs(limit)}. Wall time; CPU: user + system time of the child during "
         "the timed part (all threads). Peak MB: ru_maxrss of the child process (stage children include the "
-        "network and tie graph they need). Ratio: networkx / ikg wall time (> 1: ikg faster; `>`: networkx "
-        f"killed, `~`: from an estimate). This size took {secs(res['wall_s'])}; 1-minute load average "
+        "network, ties and igraph graph they need). Ratio: networkx / ikg wall time (> 1: ikg faster; `>`: "
+        f"networkx killed, `~`: from an estimate). This size took {secs(res['wall_s'])}; 1-minute load average "
         f"{res['load_before']:.2f} before, {res['load_after']:.2f} after.",
         "",
         "| stage | ikg | ikg CPU | ikg peak MB | networkx | networkx CPU | networkx peak MB | ratio |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
-        f"| `load_network` (15 SPARQL queries) | {secs(ikg['load_s'])} | {secs(ikg['load_cpu'])} | "
-        f"{mb(ikg['rss_load'])} | (same input for both) | | | |",
-        f"| **`analyse(net, top=10)`**, end to end | **{secs(ikg['analyse_s'])}** | {secs(ikg['analyse_cpu'])} | "
+        f"| **`load_network` + `analyse(net, top=10)`**, end to end (`ikg gaps`) | "
+        f"**{secs(ikg['load_s'] + ikg['analyse_s'])}** | {secs(ikg['load_cpu'] + ikg['analyse_cpu'])} | "
         f"{mb(ikg['rss'])} | | | | |",
+        f"| · load (`load_network`, SPARQL) | {secs(ikg['load_s'])} | {secs(ikg['load_cpu'])} | "
+        f"{mb(ikg['rss_load'])} | (same input for both) | | | |",
+        f"| · `analyse(net, top=10)` | {secs(ikg['analyse_s'])} | {secs(ikg['analyse_cpu'])} | {mb(ikg['rss'])} "
+        "| | | | |",
     ]
-
-    def e(key: str) -> tuple[float, bool] | None:
-        return (est[key][0], est[key][2]) if key in est else None
-
-    ikg_p = {s: Part(st[s], limit, reps=reps) for s, _ in IKG_STAGES}
-    ml = Part(nxr.get("missing"), limit, reps=reps)
-    # the per-node estimates time another networkx code path than the whole-graph call: shown, not used in ratios
-    con = Part(nxr.get("constraint"), limit, reps=reps)
-    eff = Part(nxr.get("effective_size"), limit, reps=reps)
-    for part, key in ((con, "constraint"), (eff, "effective_size")):
+    for part, key in ((x["constraint"], "constraint"), (x["effective_size"], "effective_size")):
         if key in est and not math.isnan(est[key][0]):
             part.text += f" (per-node path: est. {'>' if est[key][2] else ''}{secs(est[key][0])})"
-    bet = Part(nxr.get("betweenness"), limit, e("betweenness"), reps)
-    bet_k = Part(nxr["betweenness_k"], limit, e("betweenness_k"), reps) if "betweenness_k" in nxr else None
     m = nxr.get("missing")
-    if m and m["status"] == "ok":
-        ml.text += f" ({secs(m['s'] - m['parts']['tie graph (`actor_network`)'])} without the tie graph)"
     for stage, label in IKG_STAGES:
-        i = ikg_p[stage]
+        if stage == "load":
+            continue
+        p = i[stage]
         if stage == "betweenness":
             label += f", {st[stage].get('method', ikg['betweenness'])}"
-        if stage == "missing_links":
-            cells = (ml.text, ml.cpu, ml.mb, ratio(*combine([ml]), i.s))
-        elif stage == "constraint":
+        if stage == "ties":
+            t = x["tie_graph"]
+            cells = ("tie graph `actor_network`: " + t.text, "", "", ratio(*combine([t]), p.s))
+        elif stage == "missing_links":
+            ml = x["missing_only"]
+            cells = (
+                "projection + `adamic_adar_index`: "
+                + ml.text
+                + (" (without the tie graph)" if m and m["status"] == "ok" else ""),
+                "–",  # the child's CPU time includes the tie graph
+                x["missing"].mb,
+                ratio(*combine([ml]), p.s),
+            )
+        elif stage == "holes":
+            con, eff = x["constraint"], x["effective_size"]
             s, q = combine([con, eff])
             cells = (
-                f"constraint {con.text} + effective size {eff.text}",
+                f"`constraint` {con.text} + `effective_size` {eff.text}",
                 f"{con.cpu} + {eff.cpu}",
                 f"{con.mb} / {eff.mb}",
-                ratio(s, q, i.s),
+                ratio(s, q, p.s),
             )
         elif stage == "betweenness":
             # exact networkx against ikg's estimate is no like-for-like ratio: that is the row below
+            bet = x["betweenness"]
             like = st[stage].get("method", ikg["betweenness"]) == "exact"
-            cells = ("exact: " + bet.text, bet.cpu, bet.mb, ratio(*combine([bet]), i.s) if like else "–")
-        elif stage in ("louvain", "cut"):
-            cells = ("same (ikg calls networkx)", "", "", "")
-        elif stage == "actor_network":
-            cells = ("same (the networkx route uses it)", "", "", "")
+            cells = ("exact: " + bet.text, bet.cpu, bet.mb, ratio(*combine([bet]), p.s) if like else "–")
+        elif stage == "louvain":
+            lv = x["louvain"]
+            found = nxr.get("louvain", {}).get("communities")
+            cells = (
+                "`louvain_communities(seed=42)`: "
+                + lv.text
+                + (f" ({found:,} communities)" if found is not None else ""),
+                lv.cpu,
+                lv.mb,
+                ratio(*combine([lv]), p.s),
+            )
+        elif stage == "cut":
+            c = x["cut"]
+            same = nxr.get("cut", {}).get("same")
+            cells = (
+                "`articulation_points` + `bridges`: "
+                + c.text
+                + ("" if same is None else " (same sets)" if same else " (**sets differ**)"),
+                c.cpu,
+                c.mb,
+                ratio(*combine([c]), p.s),
+            )
+        elif stage == "igraph":
+            cells = ("– (networkx works on its tie graph)", "", "", "")
         else:
             cells = ("–", "", "", "")
-        lines.append(f"| · {label} | {i.text} | {i.cpu} | {i.mb} | {' | '.join(cells)} |")
+        lines.append(f"| · {label} | {p.text} | {p.cpu} | {p.mb} | {' | '.join(cells)} |")
+    bet_k = x["betweenness_k"]
     if bet_k is not None:
-        i = ikg_p["betweenness"]
+        p = i["betweenness"]
         lines.append(
-            f"| · betweenness like for like: networkx `k={PIVOTS}, seed=42` | {i.text} | {i.cpu} | {i.mb} | "
-            f"{bet_k.text} | {bet_k.cpu} | {bet_k.mb} | {ratio(*combine([bet_k]), i.s)} |"
+            f"| · betweenness like for like: networkx `k={PIVOTS}, seed=42` | {p.text} | {p.cpu} | {p.mb} | "
+            f"{bet_k.text} | {bet_k.cpu} | {bet_k.mb} | {ratio(*combine([bet_k]), p.s)} |"
         )
-    ikg_sum, _ = combine([ikg_p["missing_links"], ikg_p["constraint"], ikg_p["betweenness"]])
-    nx_sum, q = combine([ml, con, eff, bet_k if bet_k is not None else bet])
+    ikg_sum, nx_sum, q = parts["ikg_sum"], parts["nx_sum"], parts["nx_qual"]
     lines.append(
-        "| the parts ikg implements itself (missing links, constraint + effective size, betweenness as ikg "
-        f"computes it) | {secs(ikg_sum)} | | | {q}{secs(nx_sum) if nx_sum is not None else '–'} | | | "
-        f"{ratio(nx_sum, q, ikg_sum)} |"
+        "| **the analysis, route for route** (ikg: ties, igraph, betweenness, structural holes, Louvain, cut points "
+        "/ bridges, missing links; networkx: tie graph, missing links, constraint, effective size, betweenness like "
+        f"for like, Louvain, cut points / bridges) | **{secs(ikg_sum)}** | | | "
+        f"**{q}{secs(nx_sum) if nx_sum is not None else '–'}** | | | **{ratio(nx_sum, q, ikg_sum)}** |"
     )
-    stage_sum = sum(p.s for p in ikg_p.values() if p.s is not None)
-    lines += ["", f"The ikg stages add up to {secs(stage_sum)} of `analyse`'s {secs(ikg['analyse_s'])}."]
+    stage_sum = sum(p.s for p in i.values() if p.s is not None)
+    lines += [
+        "",
+        f"The ikg stages after load add up to {secs(stage_sum)} of `analyse`'s {secs(ikg['analyse_s'])} "
+        "(`missing_links` builds its own `actor_ties`).",
+    ]
+    if not res.get("nx_route", True):
+        lines.append("networkx route not run at this size (`--nx-route-max-actors`): ikg only.")
     if m and m["status"] == "ok":
         lines.append(
             "networkx missing links, by part: "
@@ -932,16 +1032,19 @@ def report(ctx: dict[str, Any]) -> str:
         "",
         f"Command: `{ctx['command']}` (total {ctx['total_s'] / 60:.1f} min)",
         "",
-        f"Machine: {ctx.get('machine') or machine()}",
+        f"Machine: {ctx.get('machine') or machine(PACKAGES)}",
         "",
         f"Tree: {ctx['tree']}",
         "",
         "ikg: `load_network(store, concept)` on a fresh on-disk store, then `analyse(net, top=10)` "
-        "(`ikg.graph.gaps`: sparse Adamic–Adar and constraint, batched Brandes betweenness, exact up to 2,000 "
-        "actors, 256 pivots above). networkx: the same `ConceptNetwork`; missing links as bipartite graph → "
-        "`bipartite.projected_graph` → candidates without a tie → `adamic_adar_index` → sorted; "
-        "`constraint(G, weight='weight')`, `effective_size(G)`, `betweenness_centrality(G)` on the tie graph. "
-        "Every measurement runs in its own child process (see `bench/gaps_bench.py`).",
+        "(`ikg.graph.gaps`: the sparse tie matrix `actor_ties`, sparse Adamic–Adar; betweenness, constraint, "
+        "effective size, Louvain, cut points and bridges in igraph's C core on that matrix; betweenness exact up "
+        "to 2,000 actors, 256 pivots above). networkx: the same `ConceptNetwork`; the tie graph "
+        "`actor_network`; missing links as bipartite graph → `bipartite.projected_graph` → candidates without a "
+        "tie → `adamic_adar_index` → sorted; `constraint(G, weight='weight')`, `effective_size(G)`, "
+        "`betweenness_centrality(G)`, `community.louvain_communities(G, weight='weight', seed=42)`, "
+        "`articulation_points(G)` + `bridges(G)`. Every measurement runs in its own child process (see "
+        "`bench/gaps_bench.py`).",
         "",
     ]
     for res in ctx["results"]:
@@ -949,20 +1052,6 @@ def report(ctx: dict[str, Any]) -> str:
     for note in ctx["notes"]:
         lines.append(f"Note: {note}")
     return "\n".join(lines).rstrip("\n") + "\n"
-
-
-def write_results(path: Path, section: str) -> None:
-    """Replace only this benchmark's section; the file is re-read right before writing."""
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    if HEADING in old:
-        start = old.index(HEADING)
-        nxt = old.find("\n## ", start + len(HEADING))
-        new = old[:start] + section + ("\n" + old[nxt + 1 :] if nxt != -1 else "")
-    else:
-        new = old.rstrip("\n") + "\n\n" + section
-    tmp = path.with_suffix(".md.part")
-    tmp.write_text(new, encoding="utf-8")
-    tmp.replace(path)
 
 
 # -- main -----------------------------------------------------------------------------------------
@@ -998,6 +1087,12 @@ def main() -> int:
         help=f"above this many actors networkx betweenness is only estimated from {ESTIMATE_PIVOTS} pivots (10000)",
     )
     ap.add_argument(
+        "--nx-route-max-actors",
+        type=int,
+        default=None,
+        help="above this many actors no networkx part runs at all, not even an estimate: ikg only (no limit)",
+    )
+    ap.add_argument(
         "--shacl-max-actors",
         type=int,
         default=10_000,
@@ -1022,11 +1117,11 @@ def main() -> int:
         ctx = json.loads(args.render.read_text(encoding="utf-8"))
         section = report(ctx)
         print(section)
-        write_results(args.results, section)
+        write_results(args.results, HEADING, section)
         log(f"wrote {args.results} from {args.render}")
         return 0
     t_all = time.perf_counter()
-    tree = git_tree()
+    tree = git_tree(("graph",))
     tmp = Path(tempfile.mkdtemp(prefix="ikg-gaps-bench-"))
     results = []
     try:
@@ -1035,13 +1130,20 @@ def main() -> int:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     notes = list(args.note)
-    skipped = [r["actors"] for r in results if r["nx"]["missing"]["status"] == "skipped"]
+    ikg_only = [r["actors"] for r in results if not r.get("nx_route", True)]
+    if ikg_only:
+        notes.append(
+            f"ikg only at {', '.join(f'{s:,}' for s in ikg_only)} actors (`--nx-route-max-actors "
+            f"{args.nx_route_max_actors}`): the networkx route is neither run nor estimated there."
+        )
+    results_nx = [r for r in results if r.get("nx_route", True)]
+    skipped = [r["actors"] for r in results_nx if r["nx"]["missing"]["status"] == "skipped"]
     if skipped:
         notes.append(
             f"networkx missing links not attempted at {', '.join(f'{s:,}' for s in skipped)} actors "
             f"(`--nx-max-actors {args.nx_max_actors}`)."
         )
-    skipped = [r["actors"] for r in results if r["nx"]["constraint"]["status"] == "skipped"]
+    skipped = [r["actors"] for r in results_nx if r["nx"]["constraint"]["status"] == "skipped"]
     if skipped:
         notes.append(
             f"networkx `constraint` and `effective_size` not attempted at {', '.join(f'{s:,}' for s in skipped)} "
@@ -1050,7 +1152,7 @@ def main() -> int:
             "n × n product into a dense array (8·n² bytes: 80 GB at 100,000 actors), more than this machine has; "
             f"estimated instead from its per-node path on {HOLES_SAMPLE} nodes."
         )
-    skipped = [r["actors"] for r in results if r["nx"]["betweenness"]["status"] == "skipped"]
+    skipped = [r["actors"] for r in results_nx if r["nx"]["betweenness"]["status"] == "skipped"]
     if skipped:
         notes.append(
             f"networkx betweenness not attempted at {', '.join(f'{s:,}' for s in skipped)} actors "
@@ -1061,14 +1163,15 @@ def main() -> int:
         "command": shlex.join(["python", "bench/gaps_bench.py", *sys.argv[1:]]),
         "total_s": time.perf_counter() - t_all,
         "tree": tree,
-        "machine": machine(),
+        "machine": machine(PACKAGES),
         "results": results,
         "notes": notes,
+        "summary": [size_summary(r) for r in results],
     }
     args.json.write_text(json.dumps(ctx, indent=1, default=str), encoding="utf-8")
     section = report(ctx)
     print(section)
-    write_results(args.results, section)
+    write_results(args.results, HEADING, section)
     log(f"wrote {args.results}")
     failed = [r["actors"] for r in results if r["check"]["ok"] is False]
     if failed:

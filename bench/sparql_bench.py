@@ -2,56 +2,73 @@
 
 Usage::
 
-    python bench/sparql_bench.py [--actors 10000] [--reps 3] [--quick] [--limit S] [--results PATH]
+    python bench/sparql_bench.py [--actors 10000] [--reps 3] [--quick] [--limit S]
+                                 [--endpoint-duration S] [--results PATH] [--json PATH]
+                                 [--skip-library | --skip-endpoints]
 
 One run measures, on a synthetic concept ``synthetic-N`` (``bench/generate.py``, cached under
 ``/tmp/ikg-bench-N`` and reused when present):
 
-1. **Query library.** Every ``.rq`` file of :func:`ikg.graph.library.library`, parameters bound
-   exactly as ikg binds them (``bind_values(q.text, bind_params(q, params))``; ids found with
-   SPARQL on the data), run on
+1. **Query library** (section ``## SPARQL: query library (issue 3)``). Every ``.rq`` file of
+   :func:`ikg.graph.library.library`, parameters bound exactly as ikg binds them
+   (``bind_values(q.text, bind_params(q, params))``; ids found with SPARQL on the data), run on
+   three engines, each in its own child process that opens or loads the data once:
 
-   * the ikg embedded store: a fresh on-disk :class:`ikg.graph.store.Store` in a temp dir (the
-     ontology by ``ensure_ready(store, seed=False)``, the concept's Turtle in its named graph by
-     ``store.replace_graph``); queries by ``store.query(text)``, all rows iterated; and
-   * rdflib's in-memory ``Dataset(default_union=True)`` holding the same two named graphs,
+   * **ikg**: a fresh on-disk :class:`ikg.graph.store.Store` in a temp dir (the ontology by
+     ``ensure_ready(store, seed=False)``, the concept's Turtle in its named graph by
+     ``store.replace_graph``); queries by ``store.query(text)``, all rows iterated;
+   * **raw pyoxigraph**: ``pyoxigraph.Store(DIR)`` on a byte-for-byte copy of that store
+     directory (same open mode as ikg's), ``store.query(text, use_default_graph_as_union=True)``
+     (what ikg's ``Store.query`` passes), the *same* final query text, all rows iterated: the
+     difference to ikg is ikg's own overhead;
+   * **rdflib**: the in-memory ``Dataset(default_union=True)`` holding the same two named graphs,
      ``list(dataset.query(text))``.
 
-   Each engine runs in its own child process that opens or loads the data once. Neither engine
-   can cancel a query from Python, so a query past the limit (120 s; 10 s with ``--quick``) kills
-   the child; it is recorded as ``>LIMIT s`` and a fresh child takes the next query. Median of
-   ``--reps`` runs per query (a run past the limit, failing, or over a quarter of it is not
-   repeated), the ratio rdflib / ikg, and both row counts.
+   No engine can cancel a query from Python, so a query past the limit (120 s; 10 s with
+   ``--quick``) kills the child; it is recorded as ``>LIMIT s`` and a fresh child takes the next
+   query. The engines' runs of a query are interleaved (ikg, raw, rdflib, ikg, ...), so that
+   other load on the machine hits them alike. Median of ``--reps`` runs per query and engine (a
+   query whose first run takes under 100 ms is run at least 7 times, so that timer noise does
+   not decide a ratio; a run past the limit, failing, or over a quarter of it is not
+   repeated), the ratio rdflib / ikg, the overhead ikg / raw pyoxigraph (summed; the worst
+   single query among those taking at least 10 ms on raw pyoxigraph, and over all), and the row
+   counts.
 
-2. **Endpoint latency.** ``ikg --store DIR --no-seed serve --query-timeout LIMIT`` (its
-   read-only Oxigraph worker pool, ``IKG_WORKERS``, default 2) against ``rdflib-endpoint serve``
-   (``pip install rdflib-endpoint``; a comparison target only, not a dependency of ikg), both on
-   127.0.0.1. rdflib-endpoint is given the same triples as a TriG file (ontology graph + concept
-   graph; its ``Dataset(default_union=True)`` keeps TriG's named graphs), so both servers get
-   the *same* query texts, nothing rewritten. A fixed mix of five library queries (``--mix``) is
-   sent round-robin with httpx (POST ``application/sparql-query``, Accept
-   ``application/sparql-results+json``): one unmeasured warm-up pass of the mix, then 1 client x
-   25 requests and 8 clients x 5 requests each (10 and 8 x 2 with ``--quick``); client timeout
-   LIMIT + 15 s; no new request after a wall-clock budget per load level (300 s; 60 s with
-   ``--quick``). p50/p99 are nearest-rank over the successful requests (with 25 or 40 samples
-   p99 is the maximum).
+2. **Endpoint** (section ``## SPARQL: endpoint (issue 3)``). ``ikg --store DIR --no-seed serve
+   --query-timeout LIMIT`` (its read-only Oxigraph worker pool, ``IKG_WORKERS``, default 2)
+   against ``rdflib-endpoint serve`` (``pip install rdflib-endpoint``; a comparison target only,
+   not a dependency of ikg), both on 127.0.0.1. rdflib-endpoint is given the same triples as a
+   TriG file (ontology graph + concept graph; its ``Dataset(default_union=True)`` keeps TriG's
+   named graphs), so both servers get the *same* query texts, nothing rewritten. A fixed mix of
+   five library queries (``--mix``) is sent round-robin with httpx (POST
+   ``application/sparql-query``, Accept ``application/sparql-results+json``): one unmeasured
+   warm-up pass of the mix, then 1 client x 25 requests and 8 clients x 5 requests each (10 and
+   8 x 2 with ``--quick``); client timeout LIMIT + 15 s; no new request after a wall-clock
+   budget per load level (300 s; 60 s with ``--quick``). p50/p99 are nearest-rank over the
+   successful requests (with 25 or 40 samples p99 is the maximum).
+
+   Then a **soak** against ``ikg serve`` only: 8 clients (``--soak-clients``) send requests back
+   to back for ``--endpoint-duration`` seconds (60; 10 with ``--quick``), each cycling through
+   *all* library queries from its own offset; requests, errors (anything but HTTP 200 with a
+   parsable JSON result), p50/p99, requests per second, and the resident memory of the server's
+   process group (uvicorn plus its Oxigraph workers, from ``/proc``) before and after.
 
 ``--quick`` means 1,000 actors (unless ``--actors``), one run per query, a 10 s limit and fewer
-requests: a couple of minutes. The result is printed and written to ``bench/RESULTS.md`` under
-the heading ``## SPARQL: query library and endpoint (issue 3)`` (that section is replaced, the
-rest of the file kept).
+requests: two or three minutes. The result is printed and each part's section of
+``bench/RESULTS.md`` is replaced (the rest of the file kept; the older combined section
+``## SPARQL: query library and endpoint (issue 3)`` is removed). ``--json`` saves the
+measurements and :func:`summary` for ``bench/run``.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import gc
-import importlib.metadata as md
+import json
 import math
 import multiprocessing as mp
 import os
-import platform
+import shlex
 import shutil
 import signal
 import socket
@@ -64,9 +81,25 @@ import time
 from pathlib import Path
 from typing import Any
 
-HEADING = "## SPARQL: query library and endpoint (issue 3)"
+try:
+    from bench._common import ensure_data, git_tree, group_rss_mb, log, machine, write_results
+except ImportError:  # run as a script: bench/ is sys.path[0]
+    from _common import ensure_data, git_tree, group_rss_mb, log, machine, write_results
+
+LIB_HEADING = "## SPARQL: query library (issue 3)"
+EP_HEADING = "## SPARQL: endpoint (issue 3)"
+OLD_HEADING = "## SPARQL: query library and endpoint (issue 3)"
 BENCH_DIR = Path(__file__).resolve().parent
 VENV_BIN = Path(sys.executable).parent
+PACKAGES = ("pyoxigraph", "oxigraph", "rdflib", "rdflib-endpoint", "httpx")
+ENGINES = ("ikg", "raw", "rdflib")
+ENGINE_LABEL = {"ikg": "ikg", "raw": "raw pyoxigraph", "rdflib": "rdflib"}
+FAST = 0.1  # a query whose first run is faster than this (s) is run at least FAST_RUNS times
+FAST_RUNS = 7
+# the worst-query overhead counts queries taking at least this long (s) on raw pyoxigraph: ikg's
+# Store.query adds a Python call and a try block (microseconds); below this, scheduling jitter on a
+# busy 2-core machine is of the order of the query itself (the worst over all queries is shown too)
+NOISE_FLOOR = 0.01
 
 # the endpoint mix: typical library queries
 MIX = ("action-fields", "wg-members", "goals-without-actor", "timeline", "actors-by-town-and-field")
@@ -77,48 +110,7 @@ PREFIX dcterms: <http://purl.org/dc/terms/>
 """
 
 
-def log(msg: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
-
-
 # -- data ----------------------------------------------------------------------------------------
-
-
-def write_ttl_fallback(csv_folder: Path, path: Path) -> int:
-    """Same as ``bench/generate.py``'s ``write_ttl``, with ``to_ox`` from ``ikg.graph.terms``."""
-    import pyoxigraph as ox
-
-    from ikg.graph.ingest import check_spreadsheet
-    from ikg.graph.namespaces import PREFIXES as NS
-    from ikg.graph.terms import to_ox
-
-    mapped = check_spreadsheet(csv_folder)
-    errors = [p for p in mapped.problems if p.severity == "error"]
-    assert not errors, f"{len(errors)} error problem(s), first: {errors[:3]}"
-    triples = sorted((ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in mapped.graph), key=lambda t: str(t))
-    path.write_bytes(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=NS) or b"")
-    return len(triples)
-
-
-def ensure_data(actors: int) -> Path:
-    """Return ``/tmp/ikg-bench-N`` holding ``concept.ttl``, generating it when missing."""
-    out = Path(f"/tmp/ikg-bench-{actors}")
-    ttl = out / "concept.ttl"
-    if ttl.is_file() and ttl.stat().st_size > 0:
-        log(f"reusing {ttl}")
-        return out
-    log(f"generating {out} (bench/generate.py --actors {actors})")
-    cmd = [sys.executable, str(BENCH_DIR / "generate.py"), "--actors", str(actors), "--out", str(out)]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
-    if not ttl.is_file() or ttl.stat().st_size == 0:
-        # generate.py's own Turtle writer may fail (e.g. a stale import); map the CSVs ourselves
-        if not (out / "csv").is_dir():
-            sys.exit(f"bench/generate.py failed:\n{proc.stdout}\n{proc.stderr}")
-        last = (proc.stderr.strip().splitlines() or [""])[-1]
-        log(f"generate.py wrote no Turtle ({last}); writing it with the same mapping here")
-        n = write_ttl_fallback(out / "csv", ttl)
-        log(f"wrote {ttl} ({n} triples)")
-    return out
 
 
 def write_trig(ttl: Path, trig: Path, concept_iri: str, ontology_iri: str) -> None:
@@ -141,6 +133,7 @@ def write_trig(ttl: Path, trig: Path, concept_iri: str, ontology_iri: str) -> No
 
 
 def load_ikg(store_dir: Path, ttl: Path, concept_iri: str) -> tuple[Any, dict[str, float], int]:
+    """A fresh on-disk ikg store with the ontology and the concept; timings of the steps."""
     import pyoxigraph as ox
 
     from ikg.graph.ingest import ensure_ready
@@ -217,6 +210,15 @@ def bound_texts(values: dict[str, str]) -> dict[str, tuple[str, dict[str, str]]]
 # -- each engine in a killable child process ------------------------------------------------------
 
 
+def _rows(result: Any) -> int:
+    """Consume a pyoxigraph result: the number of solutions (1 for an ASK answer)."""
+    import pyoxigraph as ox
+
+    if isinstance(result, ox.QueryBoolean):
+        return 1
+    return sum(1 for _ in result)
+
+
 def _child(conn: Any, engine: str, location: str, concept_iri: str, ontology_iri: str) -> None:
     """Load or open the data once, then run query texts until told to stop; all rows consumed."""
     import resource
@@ -228,9 +230,19 @@ def _child(conn: Any, engine: str, location: str, concept_iri: str, ontology_iri
         store = Store(location)
 
         def run(text: str) -> int:
-            return sum(1 for _ in store.query(text))
+            return _rows(store.query(text))
 
         size = len(store)
+    elif engine == "raw":
+        import pyoxigraph as ox
+
+        raw = ox.Store(location)
+
+        def run(text: str) -> int:
+            # what ikg.graph.store.Store.query hands to pyoxigraph for a text without bindings
+            return _rows(raw.query(text, use_default_graph_as_union=True))
+
+        size = len(raw)
     else:
         from rdflib import Dataset, URIRef
 
@@ -324,42 +336,89 @@ class Runner:
 # -- part 1: the query library -------------------------------------------------------------------
 
 
-def measure(runner: Runner, text: str, reps: int, limit: float) -> dict[str, Any]:
-    """Median of ``reps`` runs; a run past the limit, failing, or over a quarter of it is not repeated."""
-    times: list[float] = []
-    status, rows = "ok", None
-    for _ in range(reps):
-        status, s, n = runner.run(text, limit)
-        rows = n
-        if status != "ok":
-            break
-        times.append(s)
-        if s > limit / 4:
-            break
+def measure(runners: dict[str, Runner], text: str, reps: int, limit: float) -> dict[str, dict[str, Any]]:
+    """One query on every engine, in rounds: each round runs it once on each engine still going.
+
+    Interleaving the engines' runs exposes them to the same conditions (other load on the
+    machine, caches). An engine does ``reps`` runs, at least :data:`FAST_RUNS` when its first is
+    under :data:`FAST`; a run past the limit, failing, or over a quarter of it is its last.
+
+    Returns
+    -------
+    dict
+        Engine to ``{"status", "s" (median, None unless ok), "rows", "runs"}``.
+    """
+    times: dict[str, list[float]] = {e: [] for e in runners}
+    state: dict[str, dict[str, Any]] = {e: {"status": "ok", "rows": None, "want": reps} for e in runners}
+    going = list(runners)
+    while going:
+        for engine in list(going):
+            st = state[engine]
+            status, s, n = runners[engine].run(text, limit)
+            st["status"], st["rows"] = status, n
+            if status != "ok":
+                going.remove(engine)
+                continue
+            times[engine].append(s)
+            if len(times[engine]) == 1 and s < FAST:
+                st["want"] = max(reps, FAST_RUNS)
+            if s > limit / 4 or len(times[engine]) >= st["want"]:
+                going.remove(engine)
     return {
-        "status": status,
-        "s": statistics.median(times) if status == "ok" else None,
-        "rows": rows,
-        "runs": len(times),
+        e: {
+            "status": state[e]["status"],
+            "s": statistics.median(times[e]) if state[e]["status"] == "ok" else None,
+            "rows": state[e]["rows"],
+            "runs": len(times[e]),
+        }
+        for e in runners
     }
 
 
 def bench_library(
-    ikg: Runner, rdf: Runner, texts: dict[str, tuple[str, dict[str, str]]], reps: int, limit: float
+    runners: dict[str, Runner], texts: dict[str, tuple[str, dict[str, str]]], reps: int, limit: float
 ) -> list[dict[str, Any]]:
+    """Every query on every engine: ``{"name": ..., "ikg": m, "raw": m, "rdflib": m}`` (see :func:`measure`)."""
     out = []
+
+    def shown(m: dict[str, Any]) -> str:
+        return (
+            f"{m['s'] * 1000:.1f} ms ({m['rows']} rows)" if m["status"] == "ok" else f"{m['status']} {m['rows'] or ''}"
+        )
+
     for name, (text, _raw) in texts.items():
-        row = {"name": name, "ikg": measure(ikg, text, reps, limit), "rdf": measure(rdf, text, reps, limit)}
+        row: dict[str, Any] = {"name": name, **measure(runners, text, reps, limit)}
         out.append(row)
+        log(f"{name}: " + ", ".join(f"{e} {shown(row[e])}" for e in runners))
+    return out
 
-        def shown(m: dict[str, Any]) -> str:
-            return (
-                f"{m['s'] * 1000:.1f} ms ({m['rows']} rows)"
-                if m["status"] == "ok"
-                else f"{m['status']} {m['rows'] or ''}"
-            )
 
-        log(f"{name}: ikg {shown(row['ikg'])}, rdflib {shown(row['rdf'])}")
+def library_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Sums and ratios of the library table (the numbers ``bench/run`` checks against targets).
+
+    ``ratio`` is rdflib / ikg over the queries both finished; ``overhead_sum`` ikg / raw
+    pyoxigraph over the queries both finished; ``overhead_worst`` the largest per-query ikg / raw
+    among queries taking at least :data:`NOISE_FLOOR` on raw pyoxigraph (``overhead_worst_all``:
+    over all queries).
+    """
+    out: dict[str, Any] = {"queries": len(rows)}
+    both = [r for r in rows if r["ikg"]["status"] == "ok" and r.get("rdflib", {}).get("status") == "ok"]
+    out["both"] = len(both)
+    out["ikg_sum"] = sum(r["ikg"]["s"] for r in both)
+    out["rdflib_sum"] = sum(r["rdflib"]["s"] for r in both)
+    out["ratio"] = out["rdflib_sum"] / out["ikg_sum"] if out["ikg_sum"] else None
+    out["rdflib_timeouts"] = sum(1 for r in rows if r.get("rdflib", {}).get("status") == "timeout")
+    raw = [r for r in rows if r["ikg"]["status"] == "ok" and r.get("raw", {}).get("status") == "ok"]
+    out["raw_both"] = len(raw)
+    out["raw_sum"] = sum(r["raw"]["s"] for r in raw)
+    out["ikg_raw_sum"] = sum(r["ikg"]["s"] for r in raw)
+    out["overhead_sum"] = out["ikg_raw_sum"] / out["raw_sum"] if out["raw_sum"] else None
+    timed = [r for r in raw if r["raw"]["s"] > 0]
+    per = [(r["ikg"]["s"] / r["raw"]["s"], r["name"]) for r in timed]
+    counted = [(r["ikg"]["s"] / r["raw"]["s"], r["name"]) for r in timed if r["raw"]["s"] >= NOISE_FLOOR]
+    out["overhead_worst"], out["overhead_worst_query"] = max(counted) if counted else (None, None)
+    out["overhead_worst_all"], out["overhead_worst_all_query"] = max(per) if per else (None, None)
+    out["overhead_counted"] = len(counted)
     return out
 
 
@@ -413,6 +472,10 @@ class Server:
         self.stop()
         raise SystemExit(f"{self.label} did not answer within {limit:.0f} s; see {self.logfile}")
 
+    def rss_mb(self) -> float | None:
+        """Resident memory of the server's process group now (the server and its workers), MB."""
+        return group_rss_mb(self.proc.pid) if self.proc is not None else None
+
     def stop(self) -> None:
         if self.proc is None:
             return
@@ -432,10 +495,26 @@ class Server:
 
 
 def pct(values: list[float], q: float) -> float | None:
+    """Nearest-rank percentile (``None`` for no values)."""
     if not values:
         return None
     s = sorted(values)
     return s[max(0, math.ceil(q * len(s)) - 1)]
+
+
+HEADERS = {"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"}
+
+
+def _post(http: Any, url: str, text: str) -> str | None:
+    """One request; ``None`` when it answered 200 with a JSON result, else what went wrong."""
+    try:
+        r = http.post(url, content=text.encode("utf-8"), headers=HEADERS)
+        if r.status_code != 200:
+            return f"HTTP {r.status_code}: {r.text[:120]}"
+        r.json()["results"]["bindings"]
+        return None
+    except Exception as exc:
+        return f"{type(exc).__name__}: {str(exc)[:120]}"
 
 
 def load_level(
@@ -451,7 +530,6 @@ def load_level(
     lock = threading.Lock()
     t_start = time.perf_counter()
     stop_at = t_start + budget
-    headers = {"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"}
 
     def client(k: int) -> None:
         with httpx.Client(timeout=timeout) as http:
@@ -461,22 +539,14 @@ def load_level(
                         skipped[0] += per_client - i
                     return
                 j = (k + i) % len(texts)
-                text = texts[j]
                 t0 = time.perf_counter()
-                try:
-                    r = http.post(url, content=text.encode("utf-8"), headers=headers)
-                    ok = r.status_code == 200
-                    err = None if ok else f"HTTP {r.status_code}: {r.text[:120]}"
-                    if ok:
-                        r.json()["results"]["bindings"]
-                except Exception as exc:
-                    ok, err = False, f"{type(exc).__name__}: {str(exc)[:120]}"
+                err = _post(http, url, texts[j])
                 with lock:
-                    if ok:
+                    if err is None:
                         lat.append(time.perf_counter() - t0)
                         by_query[names[j]].append(lat[-1])
                     else:
-                        errors.append(err or "?")
+                        errors.append(err)
 
     threads = [threading.Thread(target=client, args=(k,), daemon=True) for k in range(clients)]
     for t in threads:
@@ -497,14 +567,65 @@ def load_level(
     }
 
 
+def soak(server: Server, texts: list[str], clients: int, duration: float, timeout: float) -> dict[str, Any]:
+    """``clients`` threads sending requests back to back for ``duration`` s, each from its own offset.
+
+    A request started before the deadline is waited for; the server's memory is read before and after.
+    """
+    import httpx
+
+    lat: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    rss_before = server.rss_mb()
+    t_start = time.perf_counter()
+    stop_at = t_start + duration
+
+    def client(k: int) -> None:
+        i = k * max(1, len(texts) // clients)
+        with httpx.Client(timeout=timeout) as http:
+            while time.perf_counter() < stop_at:
+                t0 = time.perf_counter()
+                err = _post(http, server.url, texts[i % len(texts)])
+                i += 1
+                with lock:
+                    if err is None:
+                        lat.append(time.perf_counter() - t0)
+                    else:
+                        errors.append(err)
+
+    threads = [threading.Thread(target=client, args=(k,), daemon=True) for k in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=duration + timeout + 60)
+    wall = time.perf_counter() - t_start
+    return {
+        "clients": clients,
+        "duration": duration,
+        "wall": wall,
+        "requests": len(lat) + len(errors),
+        "ok": len(lat),
+        "errors": errors,
+        "p50": pct(lat, 0.50),
+        "p99": pct(lat, 0.99),
+        "rps": len(lat) / wall if wall else 0.0,
+        "rss_before": rss_before,
+        "rss_after": server.rss_mb(),
+        "queries": len(texts),
+    }
+
+
 def bench_endpoints(
     store_dir: Path, trig: Path, texts: dict[str, tuple[str, dict[str, str]]], args: argparse.Namespace
-) -> tuple[list[dict], dict[str, float], int]:
+) -> tuple[list[dict], dict[str, float], int, dict[str, Any] | None]:
+    """Latency of both servers at 1 and 8 clients, then the soak of ``ikg serve``."""
     mix = [texts[n][0] for n in args.mix]
     levels = [(1, args.requests_1), (8, args.requests_8)]
     workers = os.environ.get("IKG_WORKERS", "2") or "2"
     out: list[dict] = []
     startup: dict[str, float] = {}
+    soaked: dict[str, Any] | None = None
     tmp = Path(tempfile.mkdtemp(prefix="ikg-bench-logs-"))
     p1, p2 = free_port(), free_port()
     servers = [
@@ -537,6 +658,7 @@ def bench_endpoints(
         try:
             server.start(limit=args.load_limit)
             startup[server.label] = server.startup_s
+            rss_start = server.rss_mb()
             warm = load_level(server.url, mix, 1, len(mix), args.timeout, args.budget, args.mix)
             log(f"{server.label} warm-up: {warm['ok']} ok, {len(warm['errors'])} errors, {warm['wall']:.1f} s")
             for e in warm["errors"][:3]:
@@ -544,6 +666,7 @@ def bench_endpoints(
             for clients, per in levels:
                 res = load_level(server.url, mix, clients, per, args.timeout, args.budget, args.mix)
                 res["server"] = server.label
+                res["rss_start"] = rss_start
                 out.append(res)
                 p50 = f"{res['p50'] * 1000:.0f}" if res["p50"] is not None else "-"
                 p99 = f"{res['p99'] * 1000:.0f}" if res["p99"] is not None else "-"
@@ -553,10 +676,61 @@ def bench_endpoints(
                 )
                 for e in sorted(set(res["errors"]))[:3]:
                     log(f"  error: {e}")
+            if server.label == "ikg serve" and args.endpoint_duration > 0:
+                log(
+                    f"soak: {args.soak_clients} clients x {args.endpoint_duration:g} s on {server.label}, "
+                    f"all {len(texts)} library queries"
+                )
+                soaked = soak(
+                    server, [t for t, _ in texts.values()], args.soak_clients, args.endpoint_duration, args.timeout
+                )
+                soaked["rss_start"] = rss_start
+                log(
+                    f"soak: {soaked['ok']}/{soaked['requests']} ok, {len(soaked['errors'])} errors, "
+                    f"p50 {soaked['p50'] or 0:.3f} s, p99 {soaked['p99'] or 0:.3f} s, RSS "
+                    f"{soaked['rss_before'] or 0:,.0f} -> {soaked['rss_after'] or 0:,.0f} MB"
+                )
+                for e in sorted(set(soaked["errors"]))[:3]:
+                    log(f"  soak error: {e}")
         finally:
             server.stop()
     shutil.rmtree(tmp, ignore_errors=True)
-    return out, startup, int(workers)
+    return out, startup, int(workers), soaked
+
+
+def endpoint_summary(levels: list[dict[str, Any]], soaked: dict[str, Any] | None) -> dict[str, Any]:
+    """p50 of both servers per client count and their ratio; the soak's requests and errors.
+
+    ``ratio[clients]`` is rdflib-endpoint p50 / ikg p50; when rdflib-endpoint answered nothing at
+    a level and a request of it ran into the client timeout, its p50 is taken as at least that
+    timeout and ``lower_bound`` is set (else the ratio is ``None``).
+    """
+    out: dict[str, Any] = {"levels": {}}
+    for clients in sorted({r["clients"] for r in levels}):
+        by = {r["server"]: r for r in levels if r["clients"] == clients}
+        ikg, rdf = by.get("ikg serve"), by.get("rdflib-endpoint")
+        entry: dict[str, Any] = {
+            "ikg_p50": ikg and ikg["p50"],
+            "rdflib_p50": rdf and rdf["p50"],
+            "ikg_errors": len(ikg["errors"]) if ikg else None,
+            "rdflib_errors": len(rdf["errors"]) if rdf else None,
+            "ratio": None,
+            "lower_bound": False,
+        }
+        if ikg and ikg["p50"] and rdf:
+            if rdf["p50"] is not None:
+                entry["ratio"] = rdf["p50"] / ikg["p50"]
+            elif rdf.get("timeout") and any("Timeout" in e for e in rdf["errors"]):
+                # nothing answered, and at least one request ran into the client timeout
+                entry["ratio"], entry["lower_bound"] = rdf["timeout"] / ikg["p50"], True
+        out["levels"][str(clients)] = entry
+    if soaked is not None:
+        out["soak"] = {k: soaked[k] for k in ("clients", "duration", "wall", "requests", "ok", "p50", "p99", "rps")} | {
+            "errors": len(soaked["errors"]),
+            "rss_before": soaked["rss_before"],
+            "rss_after": soaked["rss_after"],
+        }
+    return out
 
 
 # -- report --------------------------------------------------------------------------------------
@@ -569,58 +743,14 @@ def ms(seconds: float | None) -> str:
     return f"{v:,.0f}" if v >= 100 else f"{v:.1f}" if v >= 1 else f"{v:.2f}"
 
 
-def machine() -> str:
-    mem = "?"
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                mem = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
-    except OSError:
-        pass
-
-    def ver(pkg: str) -> str:
-        try:
-            return md.version(pkg)
-        except md.PackageNotFoundError:
-            return "?"
-
-    return (
-        f"{os.cpu_count()} CPUs (nproc), {mem} RAM, Python {platform.python_version()}, "
-        f"pyoxigraph {ver('pyoxigraph')}, oxigraph server {ver('oxigraph')}, rdflib {ver('rdflib')}, "
-        f"rdflib-endpoint {ver('rdflib-endpoint')}, {platform.system()} {platform.machine()}; "
-        f"{dt.datetime.now(dt.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}"
-    )
-
-
-def git_tree() -> str:
-    """The commit of the project tree and whether queries/ or the code differ from it."""
-    root = BENCH_DIR.parent
-    git = shutil.which("git")
-    if git is None:
-        return "?"
-    try:
-        head = subprocess.run(
-            [git, "-C", str(root), "log", "-1", "--format=%h %s"], capture_output=True, text=True, timeout=10
-        ).stdout.strip()
-        dirty = subprocess.run(
-            [git, "-C", str(root), "status", "--porcelain", "--", "queries", "graph", "api", "ontology"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return "?"
-    return f"`{head}`" + (" (queries/ or code modified)" if dirty else " (queries/ and code as committed)")
-
-
-def report(ctx: dict[str, Any]) -> str:
+def _head(ctx: dict[str, Any], heading: str) -> list[str]:
     a = ctx["args"]
-    lines = [
-        HEADING,
+    return [
+        heading,
         "",
         f"Command: `{ctx['command']}` (total {ctx['total_s'] / 60:.1f} min)",
         "",
-        f"Machine: {machine()}",
+        f"Machine: {ctx['machine']}",
         "",
         f"Tree: {ctx['tree']}",
         "",
@@ -629,72 +759,99 @@ def report(ctx: dict[str, Any]) -> str:
         + ", ".join(f"{k}=`{v}`" for k, v in ctx["values"].items() if k not in ("old", "new", "actor_id"))
         + "; `concept-diff` compares the concept with itself, `actor-involvement` uses actor_a.",
         "",
+    ]
+
+
+def report_library(ctx: dict[str, Any]) -> str:
+    a = ctx["args"]
+    lines = _head(ctx, LIB_HEADING)
+    lines += [
         "Load:",
         "",
         f"- ikg embedded store (on disk, fresh): {ctx['ikg_load']['total']:.1f} s "
         f"(ontology {ctx['ikg_load']['ontology']:.1f} s, pyoxigraph Turtle parse {ctx['ikg_load']['parse']:.1f} s, "
-        f"`replace_graph` + flush {ctx['ikg_load']['write']:.1f} s)",
-        (
-            f"- rdflib `Dataset(default_union=True)` in memory: {ctx['rdf_load'][0]:.1f} s"
-            + (
-                f" (reloaded {len(ctx['rdf_load']) - 1}x after kills, median {statistics.median(ctx['rdf_load']):.1f} s)"
-                if len(ctx["rdf_load"]) > 1
-                else ""
-            )
-            + f", peak RSS of the rdflib process {ctx['rdf_rss']:,.0f} MB"
-            if ctx["rdf_load"]
-            else "- rdflib: not loaded here (--skip-library)"
-        ),
+        f"`replace_graph` + flush {ctx['ikg_load']['write']:.1f} s); raw pyoxigraph opens a copy of that directory",
+        f"- rdflib `Dataset(default_union=True)` in memory: {ctx['rdf_load'][0]:.1f} s"
+        + (
+            f" (reloaded {len(ctx['rdf_load']) - 1}x after kills, median {statistics.median(ctx['rdf_load']):.1f} s)"
+            if len(ctx["rdf_load"]) > 1
+            else ""
+        )
+        + f", peak RSS of the rdflib process {ctx['rdf_rss']:,.0f} MB",
         "",
         f"### Query library: median of {a.reps} run(s), ms",
         "",
-        f"Each engine runs in its own child process (ikg: `Store(DIR).query(text)` on the on-disk store, rows "
-        f"iterated; rdflib: `list(dataset.query(text))`); a query past {a.limit:g} s is killed with its process, "
-        f"shown as `>{a.limit:g} s` and not repeated (kills: ikg {ctx['kills']['ikg']}, rdflib "
-        f"{ctx['kills']['rdflib']}); a run over {a.limit / 4:g} s is not repeated either (marked `(1 run)`). "
-        "Ratio > 1: ikg faster.",
+        f"Each engine runs in its own child process: ikg `Store(DIR).query(text)` on the on-disk store; raw "
+        f"pyoxigraph `pyoxigraph.Store(COPY).query(text, use_default_graph_as_union=True)` on a copy of the same "
+        f"directory with the *same* text; rdflib `list(dataset.query(text))`; all rows consumed. Runs of a query are "
+        f"interleaved across the engines. A query under {FAST * 1000:.0f} ms is run at least {FAST_RUNS} times. A query past {a.limit:g} s is killed with "
+        f"its process, shown as `>{a.limit:g} s` and not repeated (kills: "
+        + ", ".join(f"{ENGINE_LABEL[e]} {ctx['kills'][e]}" for e in ENGINES)
+        + f"); a run over {a.limit / 4:g} s is not repeated either (marked `(1 run)`). rdflib / ikg > 1: ikg "
+        "faster; ikg / raw: ikg's overhead over pyoxigraph (1.00 = none).",
         "",
-        "| query | rows ikg | rows rdflib | ikg ms | rdflib ms | rdflib / ikg |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| query | rows ikg | rows raw | rows rdflib | ikg ms | raw pyoxigraph ms | rdflib ms | rdflib / ikg | ikg / raw |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    both = 0
-    ikg_sum = rdf_sum = 0.0
+
+    def cell(m: dict[str, Any]) -> str:
+        if m["status"] == "ok":
+            return ms(m["s"]) + (" (1 run)" if m["runs"] == 1 and a.reps > 1 else "")
+        return f">{a.limit:g} s" if m["status"] == "timeout" else "error"
+
+    def rows(m: dict[str, Any]) -> str:
+        return str(m["rows"]) if m["status"] == "ok" else "-"
+
     for r in ctx["library"]:
-        i, d = r["ikg"], r["rdf"]
-
-        def cell(m: dict[str, Any]) -> str:
-            if m["status"] == "ok":
-                return ms(m["s"]) + (f" ({m['runs']} run)" if m["runs"] < a.reps else "")
-            return f">{a.limit:g} s" if m["status"] == "timeout" else "error"
-
-        def rows(m: dict[str, Any]) -> str:
-            return str(m["rows"]) if m["status"] == "ok" else "-"
-
+        i, w, d = r["ikg"], r["raw"], r["rdflib"]
         if i["status"] == "ok" and d["status"] == "ok":
             ratio = f"{d['s'] / i['s']:,.1f}x"
-            both += 1
-            ikg_sum += i["s"]
-            rdf_sum += d["s"]
         elif i["status"] == "ok" and d["status"] == "timeout":
             ratio = f">{a.limit / i['s']:,.0f}x"
         elif i["status"] == "timeout" and d["status"] == "ok":
             ratio = f"<{d['s'] / a.limit:,.2f}x"
         else:
             ratio = "-"
-        flag = " (differs)" if i["status"] == d["status"] == "ok" and i["rows"] != d["rows"] else ""
-        lines.append(f"| {r['name']} | {rows(i)} | {rows(d)}{flag} | {cell(i)} | {cell(d)} | {ratio} |")
-    lines.append("")
-    if both:
+        over = f"{i['s'] / w['s']:.2f}" if i["status"] == w["status"] == "ok" and w["s"] > 0 else "-"
+        oks = [m for m in (i, w, d) if m["status"] == "ok"]
+        flag = " (differs)" if len({m["rows"] for m in oks}) > 1 else ""
         lines.append(
-            f"Sum over the {both} queries both engines finished: ikg {ms(ikg_sum)} ms, rdflib {ms(rdf_sum)} ms "
-            f"({rdf_sum / ikg_sum:,.1f}x)."
+            f"| {r['name']} | {rows(i)} | {rows(w)} | {rows(d)}{flag} | {cell(i)} | {cell(w)} | {cell(d)} | "
+            f"{ratio} | {over} |"
+        )
+    lines.append("")
+    s = ctx["library_summary"]
+    if s["both"]:
+        lines.append(
+            f"Sum over the {s['both']} queries ikg and rdflib both finished: ikg {ms(s['ikg_sum'])} ms, rdflib "
+            f"{ms(s['rdflib_sum'])} ms (**{s['ratio']:,.1f}x**)."
+        )
+    if s["raw_both"]:
+        lines.append(
+            f"Sum over the {s['raw_both']} queries ikg and raw pyoxigraph both finished: ikg {ms(s['ikg_raw_sum'])} ms, "
+            f"raw {ms(s['raw_sum'])} ms (overhead **{s['overhead_sum']:.2f}x**); worst single query "
+            + (
+                f"{s['overhead_worst']:.2f}x ({s['overhead_worst_query']}) among the {s['overhead_counted']} taking "
+                f"at least {NOISE_FLOOR * 1000:g} ms on raw pyoxigraph"
+                if s["overhead_worst"] is not None
+                else f"– (no query takes {NOISE_FLOOR * 1000:g} ms on raw pyoxigraph)"
+            )
+            + f", {s['overhead_worst_all']:.2f}x ({s['overhead_worst_all_query']}) over all (ikg adds a Python "
+            "call and a try block per query; on queries of a few milliseconds the ratio is scheduling noise)."
         )
     for r in ctx["library"]:
-        for engine, m in (("ikg", r["ikg"]), ("rdflib", r["rdf"])):
-            if m["status"] == "error":
-                lines.append(f"\n{engine} error on {r['name']}: `{m['rows']}`")
+        for engine in ENGINES:
+            if r[engine]["status"] == "error":
+                lines.append(f"\n{ENGINE_LABEL[engine]} error on {r['name']}: `{r[engine]['rows']}`")
+    if ctx.get("notes"):
+        lines += [""] + [f"Note: {n}" for n in ctx["notes"]]
+    return "\n".join(lines) + "\n"
+
+
+def report_endpoint(ctx: dict[str, Any]) -> str:
+    a = ctx["args"]
+    lines = _head(ctx, EP_HEADING)
     lines += [
-        "",
         f"### /sparql latency, ms (mix: {', '.join(a.mix)}; round-robin)",
         "",
         f"ikg: `ikg --store DIR --no-seed serve --query-timeout {a.limit:g}` ({ctx['workers']} Oxigraph worker "
@@ -717,6 +874,12 @@ def report(ctx: dict[str, Any]) -> str:
             f"{ms(r['p50'])} | {ms(r['p99'])} | {r['wall']:.1f} | {rps:.2f} |"
         )
     lines.append("")
+    for clients, e in ctx["endpoint_summary"]["levels"].items():
+        if e["ratio"] is not None:
+            lines.append(
+                f"- p50 rdflib-endpoint / ikg at {clients} client(s): {'>' if e['lower_bound'] else ''}"
+                f"{e['ratio']:,.1f}x"
+            )
     for r in ctx["endpoints"]:
         if r["clients"] == 1:
             lines.append(
@@ -726,20 +889,42 @@ def report(ctx: dict[str, Any]) -> str:
     for r in ctx["endpoints"]:
         for e in sorted(set(r["errors"]))[:3]:
             lines.append(f"\n{r['server']}, {r['clients']} client(s), error: `{e}`")
+    sk = ctx.get("soak")
+    if sk is not None:
+        rss = (
+            f"{sk['rss_start']:,.0f} MB after start, {sk['rss_before']:,.0f} MB before, {sk['rss_after']:,.0f} MB after"
+            if None not in (sk["rss_start"], sk["rss_before"], sk["rss_after"])
+            else "?"
+        )
+        lines += [
+            "",
+            f"### Soak: `ikg serve`, {sk['clients']} clients for {sk['duration']:g} s",
+            "",
+            f"{sk['clients']} client threads send requests back to back, each cycling through all "
+            f"{sk['queries']} library queries from its own offset (same texts and headers as above); requests "
+            "started before the end are waited for. Errors: anything but HTTP 200 with a parsable JSON result. "
+            "Server memory: resident set of its process group (uvicorn and the Oxigraph workers), from `/proc`.",
+            "",
+            "| requests | ok | errors | p50 ms | p99 ms | req/s | wall s | server RSS |",
+            "|---:|---:|---:|---:|---:|---:|---:|---|",
+            f"| {sk['requests']:,} | {sk['ok']:,} | {len(sk['errors'])} | {ms(sk['p50'])} | {ms(sk['p99'])} | "
+            f"{sk['rps']:.1f} | {sk['wall']:.1f} | {rss} |",
+        ]
+        for e in sorted(set(sk["errors"]))[:3]:
+            lines.append(f"\nsoak error: `{e}`")
     if ctx.get("notes"):
         lines += [""] + [f"Note: {n}" for n in ctx["notes"]]
     return "\n".join(lines) + "\n"
 
 
-def write_results(path: Path, section: str) -> None:
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    if HEADING in old:
-        start = old.index(HEADING)
-        nxt = old.find("\n## ", start + len(HEADING))
-        new = old[:start] + section + ("\n" + old[nxt + 1 :] if nxt != -1 else "")
-    else:
-        new = old.rstrip("\n") + "\n\n" + section
-    path.write_text(new, encoding="utf-8")
+def summary(ctx: dict[str, Any]) -> dict[str, Any]:
+    """What ``bench/run`` reads: data size, the library and the endpoint summaries."""
+    return {
+        "actors": ctx["args"].actors,
+        "reps": ctx["args"].reps,
+        "library": ctx.get("library_summary"),
+        "endpoint": ctx.get("endpoint_summary"),
+    }
 
 
 # -- main ----------------------------------------------------------------------------------------
@@ -759,9 +944,17 @@ def main() -> int:
         help="limit per query and engine, and ikg's deadline, s (120; 10 with --quick)",
     )
     ap.add_argument("--mix", default=",".join(MIX), help="comma-separated library queries for the endpoint load")
+    ap.add_argument(
+        "--endpoint-duration",
+        type=float,
+        default=None,
+        help="soak of ikg serve, s (60; 10 with --quick; 0: no soak)",
+    )
+    ap.add_argument("--soak-clients", type=int, default=8, help="concurrent clients of the soak (8)")
     ap.add_argument("--results", type=Path, default=BENCH_DIR / "RESULTS.md")
+    ap.add_argument("--json", type=Path, default=None, help="also save the measurements and summary here")
     ap.add_argument("--skip-endpoints", action="store_true", help="only the query library")
-    ap.add_argument("--skip-library", action="store_true", help="only the endpoint latency")
+    ap.add_argument("--skip-library", action="store_true", help="only the endpoint latency and soak")
     ap.add_argument("--note", default="", help="a sentence added to the report")
     args = ap.parse_args()
     # on SIGTERM unwind through the finally blocks, which stop the servers and child processes
@@ -769,6 +962,8 @@ def main() -> int:
     args.actors = args.actors or (1000 if args.quick else 10000)
     args.reps = args.reps or (1 if args.quick else 3)
     args.limit = args.limit or (10.0 if args.quick else 120.0)
+    if args.endpoint_duration is None:
+        args.endpoint_duration = 10.0 if args.quick else 60.0
     args.timeout = args.limit + 15  # the client waits past the server's deadline, to see its answer
     args.mix = [m.strip() for m in args.mix.split(",") if m.strip()]
     args.requests_1 = 10 if args.quick else 25
@@ -782,16 +977,26 @@ def main() -> int:
 
     concept_id = f"synthetic-{args.actors}"
     concept_iri = str(concept_graph(concept_id))
-    data = ensure_data(args.actors)
+    data = ensure_data(args.actors, ("ttl",))
     ttl = data / "concept.ttl"
     trig = data / "dataset.trig"
-    if not trig.is_file():
+    if not args.skip_endpoints and not trig.is_file():
         write_trig(ttl, trig, concept_iri, str(ONTOLOGY_GRAPH))
 
     work = Path(tempfile.mkdtemp(prefix="ikg-bench-store-"))
     store_dir = work / "store"
-    ikg = Runner("ikg", store_dir, concept_iri, str(ONTOLOGY_GRAPH), args.load_limit)
-    rdf = Runner("rdflib", ttl, concept_iri, str(ONTOLOGY_GRAPH), args.load_limit)
+    raw_dir = work / "raw"
+    ontology = str(ONTOLOGY_GRAPH)
+    runners = {
+        "ikg": Runner("ikg", store_dir, concept_iri, ontology, args.load_limit),
+        "raw": Runner("raw", raw_dir, concept_iri, ontology, args.load_limit),
+        "rdflib": Runner("rdflib", ttl, concept_iri, ontology, args.load_limit),
+    }
+    library_rows: list = []
+    endpoints: list[dict] = []
+    startup: dict[str, float] = {}
+    workers = 0
+    soaked = None
     try:
         log("loading the ikg store")
         store, ikg_load, triples = load_ikg(store_dir, ttl, concept_iri)
@@ -801,50 +1006,64 @@ def main() -> int:
         del store  # one process at a time opens the store: the ikg child, later `ikg serve`
         gc.collect()
         texts = bound_texts(values)
-        library_rows: list = []
         if not args.skip_library:
+            shutil.copytree(store_dir, raw_dir)  # closed above: a consistent copy
             try:
-                rdf.start()
-                ikg.start()
-                library_rows = bench_library(ikg, rdf, texts, args.reps, args.limit)
+                for runner in runners.values():
+                    runner.start()
+                library_rows = bench_library(runners, texts, args.reps, args.limit)
             finally:
-                ikg.stop()
-                rdf.stop()
-        endpoints: list[dict] = []
-        startup: dict[str, float] = {}
-        workers = 0
+                for runner in runners.values():
+                    runner.stop()
+            shutil.rmtree(raw_dir, ignore_errors=True)
         if not args.skip_endpoints:
-            endpoints, startup, workers = bench_endpoints(store_dir, trig, texts, args)
+            endpoints, startup, workers, soaked = bench_endpoints(store_dir, trig, texts, args)
+            for r in endpoints:
+                r["timeout"] = args.timeout
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
     notes = []
     if args.reps == 1:
-        notes.append("one run per query (--reps 1), no median.")
+        notes.append("one run per query (--reps 1; queries under 100 ms still 7 runs), no median of slow ones.")
     if args.note:
         notes.append(args.note)
-    ctx = {
+    command = shlex.join(["python", "bench/sparql_bench.py", *sys.argv[1:]])
+    ctx: dict[str, Any] = {
         "args": args,
-        "command": "python bench/sparql_bench.py " + " ".join(sys.argv[1:]),
+        "command": command,
         "total_s": time.perf_counter() - t_all,
+        "machine": machine(PACKAGES),
         "data_dir": data,
         "tree": tree,
         "triples": triples,
         "values": values,
         "ikg_load": ikg_load,
-        "rdf_load": rdf.loads,
-        "rdf_rss": rdf.rss_mb,
-        "kills": {"ikg": ikg.kills, "rdflib": rdf.kills},
+        "rdf_load": runners["rdflib"].loads,
+        "rdf_rss": runners["rdflib"].rss_mb,
+        "kills": {e: r.kills for e, r in runners.items()},
         "library": library_rows,
+        "library_summary": library_summary(library_rows) if library_rows else None,
         "endpoints": endpoints,
+        "endpoint_summary": endpoint_summary(endpoints, soaked) if endpoints else None,
+        "soak": soaked,
         "startup": startup,
         "workers": workers,
         "notes": notes,
     }
-    section = report(ctx)
-    print(section)
-    write_results(args.results, section)
+    if library_rows:
+        section = report_library(ctx)
+        print(section)
+        write_results(args.results, LIB_HEADING, section, drop=[OLD_HEADING])
+    if endpoints:
+        section = report_endpoint(ctx)
+        print(section)
+        write_results(args.results, EP_HEADING, section, drop=[OLD_HEADING])
     log(f"wrote {args.results}")
+    if args.json:
+        saved = {k: v for k, v in ctx.items() if k != "args"} | {"args": vars(args), "summary": summary(ctx)}
+        args.json.write_text(json.dumps(saved, indent=1, default=str), encoding="utf-8")
+        log(f"wrote {args.json}")
     return 0
 
 

@@ -2,22 +2,26 @@
 
 Usage::
 
-    python bench/viz_bench.py            # 100, 1,000 and 5,000 nodes
-    python bench/viz_bench.py --quick    # 100 and 1,000 nodes
+    python bench/viz_bench.py                    # 100, 1,000 and 5,000 nodes
+    python bench/viz_bench.py --quick            # 100 and 1,000 nodes
+    python bench/viz_bench.py --sizes 1000,5000  # these node counts
 
 The graphs are random but seeded and carry the attributes the views read (kinds, labels, titles,
 subkinds, size values, weights, a few suggested links). Drawing is timed in the page itself: from
 the start of navigation (``performance.now()`` counts from there) until vis-network fires its
 first ``afterDrawing`` event with all nodes in its data set; the median of three loads. Needs
 ``/usr/bin/chromium`` (Debian ``chromium``) and the Python package ``playwright``. Prints a
-Markdown table.
+Markdown table and replaces the section ``## Views (issue 5)`` of ``bench/RESULTS.md``;
+``--json`` saves the rows for ``bench/run``.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
+import shlex
 import statistics
 import sys
 import tempfile
@@ -25,6 +29,11 @@ import time
 from pathlib import Path
 
 import networkx as nx
+
+try:
+    from bench._common import write_results
+except ImportError:  # run as a script: bench/ is sys.path[0]
+    from _common import write_results
 
 ACTOR_TYPES = ["school", "club", "migrant_organisation", "administration", "welfare", "jobcenter", "police"]
 TOWNS = ["Velbert", "Ratingen", "Hilden", "Mettmann", "Erkrath", "Haan", "Langenfeld", "Monheim"]
@@ -110,11 +119,13 @@ def _draw_ms(browser, path: Path, expected: int) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--quick", action="store_true", help="100 and 1,000 nodes only")
+    parser.add_argument("--sizes", default=None, help="comma-separated node counts (100,1000,5000)")
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     parser.add_argument(
         "--results", type=Path, default=Path(__file__).resolve().parent / "RESULTS.md", help="Markdown file to update"
     )
     parser.add_argument("--no-results", action="store_true", help="print only")
+    parser.add_argument("--json", type=Path, default=None, help="also save the rows here")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     from playwright.sync_api import sync_playwright
@@ -122,7 +133,10 @@ def main(argv: list[str] | None = None) -> int:
     from ikg.viz.html import to_html
     from ikg.viz.static import to_png, to_svg
 
-    sizes = [100, 1000] if args.quick else [100, 1000, 5000]
+    if args.sizes:
+        sizes = [int(n) for n in args.sizes.split(",") if n.strip()]
+    else:
+        sizes = [100, 1000] if args.quick else [100, 1000, 5000]
     rows = []
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=args.chromium, args=["--no-sandbox"])
@@ -169,6 +183,10 @@ def main(argv: list[str] | None = None) -> int:
             f"| {png_s:.2f} s / {png_b / 1024:,.0f} KiB |"
         )
     print("\n".join(lines))
+    if args.json:
+        keys = ("nodes", "edges", "html_s", "html_bytes", "draw_ms", "draw_min_ms", "draw_max_ms")
+        keys += ("svg_s", "svg_bytes", "png_s", "png_bytes")
+        args.json.write_text(json.dumps({"rows": [dict(zip(keys, r, strict=True)) for r in rows]}, indent=1))
     if not args.no_results:
         import platform
 
@@ -179,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
             [
                 HEADING,
                 "",
-                f"Command: `python bench/viz_bench.py{' --quick' if args.quick else ''}` "
+                f"Command: `{shlex.join(['python', 'bench/viz_bench.py', *(sys.argv[1:] if argv is None else argv)])}` "
                 f"(total {time.perf_counter() - started:.0f} s)",
                 "",
                 f"Machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, networkx {networkx.__version__}, "
@@ -194,23 +212,11 @@ def main(argv: list[str] | None = None) -> int:
                 "",
             ]
         )
-        _write_section(args.results, section)
+        write_results(args.results, HEADING, section)
     return 0
 
 
 HEADING = "## Views (issue 5)"
-
-
-def _write_section(path: Path, section: str) -> None:
-    """Replace this benchmark's section of ``path`` (or append it), keeping the others."""
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    if HEADING in old:
-        start = old.index(HEADING)
-        nxt = old.find("\n## ", start + len(HEADING))
-        new = old[:start] + section + ("\n" + old[nxt + 1 :] if nxt != -1 else "")
-    else:
-        new = old.rstrip("\n") + "\n\n" + section
-    path.write_text(new, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,330 @@
+"""Benchmark the import: ``ikg import`` (the CLI) against rdflib and raw pyoxigraph on the same data.
+
+Usage::
+
+    python bench/import_bench.py [--actors 10000] [--reps 3] [--quick] [--limit S]
+                                 [--big-actors 100000] [--big-limit S] [--results PATH] [--json PATH]
+
+On the synthetic concept ``synthetic-N`` (``bench/generate.py``: ``concept.xlsx`` and
+``concept.ttl`` under ``/tmp/ikg-bench-N``, generated when missing), each repetition runs, one
+after the other, each as its own process with a fresh store directory:
+
+* **ikg import, spreadsheet**: ``ikg --store DIR --no-seed import concept.xlsx``: read the
+  workbook, map it, validate it with SHACL, write the concept's named graph, flush;
+* **ikg import, Turtle**: ``ikg --store DIR --no-seed import concept.ttl --graph IRI`` (the RDF
+  route of the CLI: parse, SHACL, write); the same triples as the spreadsheet gives;
+* **rdflib**: ``rdflib.Graph().parse("concept.ttl", format="turtle")`` in a fresh Python;
+* **raw pyoxigraph** (reference): ``pyoxigraph.Store(DIR).bulk_load(path="concept.ttl",
+  format=RdfFormat.TURTLE, to_graph=IRI)`` and ``flush()`` in a fresh Python.
+
+Each is timed from process start to exit (wall time, what a user waits for; Python start-up and
+imports included for all four) with its peak RSS from ``wait4`` (``ru_maxrss``); the in-process
+time (ikg's own "in X s", which leaves out opening the store; the parse or load call for the
+others) is shown beside it. Median of ``--reps`` repetitions (3; 1 with ``--quick``); the
+routes of one repetition run back to back, so that other load on the machine hits them alike.
+Ratios: rdflib / ikg wall time (> 1: ikg faster).
+
+With ``--big-actors N`` (``bench/run`` passes 100000 in a full run) the spreadsheet import of
+``synthetic-N`` is timed once more, with its own limit ``--big-limit`` (1,200 s); past it the
+process is killed and the result is ``>LIMIT``.
+
+A route past ``--limit`` (600 s; 120 s with ``--quick``) is killed and shown as ``>LIMIT``.
+The section ``## Import`` of ``bench/RESULTS.md`` is replaced; ``--json`` saves the
+measurements and :func:`summary` for ``bench/run``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shlex
+import shutil
+import signal
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+try:
+    from bench._common import ensure_data, git_tree, log, machine, run_measured, secs, write_results
+except ImportError:  # run as a script: bench/ is sys.path[0]
+    from _common import ensure_data, git_tree, log, machine, run_measured, secs, write_results
+
+HEADING = "## Import"
+BENCH_DIR = Path(__file__).resolve().parent
+PACKAGES = ("pyoxigraph", "rdflib", "pyshacl", "openpyxl")
+ROUTES: tuple[tuple[str, str], ...] = (
+    ("ikg_xlsx", "ikg import, spreadsheet"),
+    ("ikg_ttl", "ikg import, Turtle"),
+    ("rdflib", "rdflib parse"),
+    ("pyoxigraph", "raw pyoxigraph bulk_load"),
+)
+OWN_TIME = re.compile(r"imported .*: (\d+) triples .* in ([0-9.]+) s")
+
+
+def ikg_command() -> list[str]:
+    """The ``ikg`` console script beside this Python (or on PATH)."""
+    beside = Path(sys.executable).parent / "ikg"
+    return [str(beside)] if beside.is_file() else [shutil.which("ikg") or "ikg"]
+
+
+# -- the children: `python bench/import_bench.py --child rdflib|pyoxigraph ...` --------------------
+
+
+def child(kind: str, ttl: str, store: str, graph: str) -> int:
+    """Parse or bulk-load ``ttl`` in this process; print ``{"s": ..., "triples": ...}`` as JSON."""
+    t0 = time.perf_counter()
+    if kind == "rdflib":
+        import rdflib
+
+        g = rdflib.Graph().parse(ttl, format="turtle")
+        n = len(g)
+    elif kind == "pyoxigraph":
+        import pyoxigraph as ox
+
+        st = ox.Store(store)
+        st.bulk_load(path=ttl, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(graph))
+        st.flush()
+        n = len(st)
+    else:
+        raise SystemExit(f"unknown child {kind}")
+    print(json.dumps({"s": time.perf_counter() - t0, "triples": n}))
+    return 0
+
+
+# -- one run of one route ---------------------------------------------------------------------------
+
+
+def run_route(route: str, data: Path, graph: str, limit: float, work: Path) -> dict[str, Any]:
+    """One timed run of ``route`` with a fresh store directory under ``work`` (removed afterwards)."""
+    store = Path(tempfile.mkdtemp(prefix="store-", dir=work))
+    shutil.rmtree(store)  # ikg creates it; a fresh path every time
+    ttl = data / "concept.ttl"
+    if route == "ikg_xlsx":
+        cmd = [*ikg_command(), "--store", str(store), "--no-seed", "import", str(data / "concept.xlsx")]
+    elif route == "ikg_ttl":
+        cmd = [*ikg_command(), "--store", str(store), "--no-seed", "import", str(ttl), "--graph", graph]
+    else:
+        cmd = [sys.executable, str(Path(__file__).resolve()), "--child", route, str(ttl), str(store), graph]
+    try:
+        r = run_measured(cmd, limit)
+    finally:
+        shutil.rmtree(store, ignore_errors=True)
+    r["own_s"], r["triples"] = None, None
+    if r["status"] == "ok":
+        if route.startswith("ikg"):
+            m = OWN_TIME.search(r["stdout"])
+            if m:
+                r["triples"], r["own_s"] = int(m.group(1)), float(m.group(2))
+        else:
+            try:
+                got = json.loads(r["stdout"].strip().splitlines()[-1])
+                r["own_s"], r["triples"] = got["s"], got["triples"]
+            except (ValueError, IndexError, KeyError):
+                pass
+    r["error"] = "" if r["status"] == "ok" else (r["stderr"].strip().splitlines() or [""])[-1][:200]
+    del r["stdout"], r["stderr"]
+    return r
+
+
+def combine(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Median wall and in-process time, largest peak RSS; the first failure if any run failed."""
+    bad = [r for r in runs if r["status"] != "ok"]
+    if bad:
+        return dict(bad[0]) | {"runs": len(runs) - len(bad)}
+    own = [r["own_s"] for r in runs if r["own_s"] is not None]
+    return {
+        "status": "ok",
+        "wall": statistics.median(r["wall"] for r in runs),
+        "own_s": statistics.median(own) if own else None,
+        "rss": max(r["rss"] for r in runs),
+        "triples": runs[-1]["triples"],
+        "runs": len(runs),
+        "walls": [r["wall"] for r in runs],
+    }
+
+
+def bench(args: argparse.Namespace) -> dict[str, Any]:
+    from ikg.graph.namespaces import concept_graph
+
+    data = ensure_data(args.actors, ("xlsx", "ttl"))
+    graph = str(concept_graph(f"synthetic-{args.actors}"))
+    work = Path(tempfile.mkdtemp(prefix="ikg-import-bench-"))
+    runs: dict[str, list[dict[str, Any]]] = {r: [] for r, _ in ROUTES}
+    out: dict[str, Any] = {"actors": args.actors, "data": str(data), "graph": graph}
+    try:
+        for rep in range(args.reps):
+            for route, label in ROUTES:
+                if runs[route] and runs[route][-1]["status"] != "ok":
+                    continue  # failed or killed once: not repeated
+                r = run_route(route, data, graph, args.limit, work)
+                runs[route].append(r)
+                log(
+                    f"run {rep + 1}/{args.reps} {label}: {r['status']} {r['wall']:.2f} s"
+                    + (f", peak {r['rss']:,.0f} MB" if r["rss"] is not None else "")
+                    + (f" ({r['error']})" if r["error"] else "")
+                )
+        out["routes"] = {route: combine(rs) for route, rs in runs.items()}
+        if args.big_actors:
+            big = ensure_data(args.big_actors, ("xlsx",))
+            log(f"ikg import of {args.big_actors:,} actors (limit {args.big_limit:g} s)")
+            r = run_route("ikg_xlsx", big, "", args.big_limit, work)
+            log(
+                f"{args.big_actors:,} actors: {r['status']} {r['wall']:.1f} s"
+                + (f" ({r['error']})" if r["error"] else "")
+            )
+            out["big"] = r | {"actors": args.big_actors, "limit": args.big_limit}
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return out
+
+
+# -- report -----------------------------------------------------------------------------------------
+
+
+def summary(res: dict[str, Any]) -> dict[str, Any]:
+    """What ``bench/run`` reads: medians per route, rdflib / ikg ratios, the big import.
+
+    ``ratio`` is rdflib's wall time over ``ikg import concept.xlsx``'s, ``ratio_ttl`` over
+    ``ikg import concept.ttl``'s (``None`` where a side failed).
+    """
+    routes = res["routes"]
+
+    def wall(route: str) -> float | None:
+        r = routes.get(route)
+        return r["wall"] if r and r["status"] == "ok" else None
+
+    rdf, xlsx, ttl = wall("rdflib"), wall("ikg_xlsx"), wall("ikg_ttl")
+    out: dict[str, Any] = {
+        "actors": res["actors"],
+        "walls": {r: wall(r) for r, _ in ROUTES},
+        "rss": {r: routes[r].get("rss") for r, _ in ROUTES},
+        "ratio": rdf / xlsx if rdf and xlsx else None,
+        "ratio_ttl": rdf / ttl if rdf and ttl else None,
+    }
+    big = res.get("big")
+    if big:
+        out["big"] = {k: big[k] for k in ("actors", "status", "wall", "rss", "limit", "error")}
+    return out
+
+
+def report(ctx: dict[str, Any]) -> str:
+    res, a = ctx["result"], ctx["args"]
+    routes = res["routes"]
+    rdf = routes["rdflib"]
+    commands = {
+        "ikg_xlsx": "`ikg --store DIR --no-seed import concept.xlsx`",
+        "ikg_ttl": "`ikg --store DIR --no-seed import concept.ttl --graph IRI`",
+        "rdflib": '`rdflib.Graph().parse("concept.ttl", format="turtle")`',
+        "pyoxigraph": "`pyoxigraph.Store(DIR).bulk_load(path=concept.ttl, format=TURTLE, to_graph=IRI)` + `flush()`",
+    }
+    lines = [
+        HEADING,
+        "",
+        f"Command: `{ctx['command']}` (total {ctx['total_s'] / 60:.1f} min)",
+        "",
+        f"Machine: {ctx['machine']}",
+        "",
+        f"Tree: {ctx['tree']}",
+        "",
+        f"Data: `synthetic-{res['actors']}` from `bench/generate.py --actors {res['actors']}` (`concept.xlsx` and "
+        f"`concept.ttl`, the same concept), cached in `{res['data']}`.",
+        "",
+        f"Each route runs as its own process with a fresh store directory; wall time from process start to exit "
+        f"(Python start-up and imports included for all), peak RSS from `wait4`. In-process: ikg's own "
+        f"`in X s` (the import after opening the store), the parse or bulk-load call for the others. Median of "
+        f"{a.reps} run(s), the routes of a run back to back; a route past {secs(a.limit)} is killed. rdflib / "
+        "route > 1: the route is faster than rdflib.",
+        "",
+        "| route | command | wall | in-process | peak RSS MB | triples | rdflib / route |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for route, label in ROUTES:
+        r = routes[route]
+        if r["status"] == "ok":
+            wall = secs(r["wall"]) + (" (1 run)" if r["runs"] == 1 and a.reps > 1 else "")
+            own, rss = secs(r["own_s"]), f"{r['rss']:,.0f}"
+            trip = f"{r['triples']:,}" if r["triples"] is not None else "?"
+            ratio = f"{rdf['wall'] / r['wall']:,.2f}x" if rdf["status"] == "ok" else "–"
+        else:
+            wall = f">{secs(a.limit)} (killed)" if r["status"] == "timeout" else f"{r['status']}"
+            own = rss = trip = ratio = "–"
+        lines.append(f"| {label} | {commands[route]} | {wall} | {own} | {rss} | {trip} | {ratio} |")
+    for route, label in ROUTES:
+        r = routes[route]
+        if r["status"] not in ("ok", "timeout"):
+            lines += ["", f"{label} failed (exit {r['returncode']}): `{r['error']}`"]
+    big = res.get("big")
+    if big:
+        lines.append("")
+        if big["status"] == "ok":
+            lines.append(
+                f"**{big['actors']:,} actors**, `ikg --store DIR --no-seed import concept.xlsx` once: "
+                f"**{secs(big['wall'])}** wall (ikg's own timer {secs(big['own_s'])}), peak RSS "
+                f"{big['rss']:,.0f} MB, {big['triples'] or 0:,} triples."
+            )
+        elif big["status"] == "timeout":
+            lines.append(
+                f"**{big['actors']:,} actors**, `ikg --store DIR --no-seed import concept.xlsx` once: "
+                f"**>{secs(big['limit'])}** (killed at the limit)."
+            )
+        else:
+            lines.append(
+                f"**{big['actors']:,} actors**, `ikg import concept.xlsx` once: {big['status']} after "
+                f"{secs(big['wall'])} (exit {big['returncode']}): `{big['error']}`"
+            )
+    for note in ctx["notes"]:
+        lines.append(f"\nNote: {note}")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+# -- main -------------------------------------------------------------------------------------------
+
+
+def main() -> int:
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        return child(*sys.argv[2:6])
+    ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    ap.add_argument(
+        "--actors", type=int, default=None, help="actors in the synthetic concept (10000; 1000 with --quick)"
+    )
+    ap.add_argument("--reps", type=int, default=None, help="repetitions, median (3; 1 with --quick)")
+    ap.add_argument("--quick", action="store_true", help="1,000 actors, one run, 120 s limit")
+    ap.add_argument("--limit", type=float, default=None, help="limit per run, s (600; 120 with --quick)")
+    ap.add_argument("--big-actors", type=int, default=0, help="also import this size once (0: no)")
+    ap.add_argument("--big-limit", type=float, default=1200.0, help="limit of that import, s (1200)")
+    ap.add_argument("--results", type=Path, default=BENCH_DIR / "RESULTS.md")
+    ap.add_argument("--json", type=Path, default=None, help="also save the measurements and summary here")
+    ap.add_argument("--note", action="append", default=[], help="a sentence added to the report")
+    args = ap.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    args.actors = args.actors or (1000 if args.quick else 10000)
+    args.reps = args.reps or (1 if args.quick else 3)
+    args.limit = args.limit or (120.0 if args.quick else 600.0)
+    t0 = time.perf_counter()
+    tree = git_tree()
+    result = bench(args)
+    ctx = {
+        "command": shlex.join(["python", "bench/import_bench.py", *sys.argv[1:]]),
+        "total_s": time.perf_counter() - t0,
+        "machine": machine(PACKAGES),
+        "tree": tree,
+        "args": args,
+        "result": result,
+        "notes": list(args.note),
+    }
+    section = report(ctx)
+    print(section)
+    write_results(args.results, HEADING, section)
+    log(f"wrote {args.results}")
+    if args.json:
+        saved = {k: v for k, v in ctx.items() if k != "args"} | {"args": vars(args), "summary": summary(result)}
+        args.json.write_text(json.dumps(saved, indent=1, default=str), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
