@@ -95,17 +95,25 @@ def plan_replace(graphs: Mapping[str, Iterable[ox.Quad]], current: Callable[[str
     ReplacePlan
         Blank nodes cannot be deleted by value: graphs holding any are dropped and inserted whole.
     """
+    old = {ox.NamedNode(name): current(name) for name in graphs}
+    if not any(old.values()):  # all graphs empty: nothing to delete, no sets to compare
+        fresh: dict[ox.NamedNode, list[ox.Quad]] = {}
+        for name, quads in graphs.items():
+            g = ox.NamedNode(name)
+            named = (q if q.graph_name == g else ox.Quad(q.subject, q.predicate, q.object, g) for q in quads)
+            fresh[g] = list(dict.fromkeys(named))  # distinct, in order
+        inserts = [q for qs in fresh.values() for q in qs]
+        return ReplacePlan(Change(len(inserts), 0), inserts, "", True)
     new: dict[ox.NamedNode, set[ox.Quad]] = {}
     for name, quads in graphs.items():
         g = ox.NamedNode(name)
         new[g] = {q if q.graph_name == g else ox.Quad(q.subject, q.predicate, q.object, g) for q in quads}
-    old = {g: current(g.value) for g in new}
     if any(_has_bnode(q) for q in old.values()) or any(_has_bnode(q) for q in new.values()):
         drops = " ; ".join("DROP SILENT GRAPH " + str(g) for g in new)
         change = Change(sum(len(q) for q in new.values()), sum(len(q) for q in old.values()))
         return ReplacePlan(change, [], drops + " ; INSERT DATA { " + _graph_blocks(new) + " }")
     removed = {g: old[g] - new[g] for g in new}
-    added = {g: new[g] - old[g] if old[g] else new[g] for g in new}  # no copy for a fresh graph
+    added = {g: new[g] - old[g] for g in new}
     change = Change(sum(len(q) for q in added.values()), sum(len(q) for q in removed.values()))
     if not change.removed:
         fresh = not any(old.values())
