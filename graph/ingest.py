@@ -171,6 +171,24 @@ def import_spreadsheet(store: Store, path: str | os.PathLike[str], progress: Pro
     return ImportResult([graph], mapped.concept_id, triples, change, mapped.counts, warnings)
 
 
+def _has_doctype(data: bytes) -> bool:
+    """Whether an XML document declares a DOCTYPE or entities (in UTF-8, UTF-16 or UTF-32).
+
+    Oxigraph's RDF/XML parser expands internal entities: 594 bytes of nested ``<!ENTITY>``
+    declarations became a 12 MB literal, nine levels would be 12 GB. No RDF/XML ikg needs has a
+    DOCTYPE, so any is refused before parsing.
+
+    Examples
+    --------
+    >>> _has_doctype(b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "x">]><r/>')
+    True
+    >>> _has_doctype('<!DOCTYPE r><r/>'.encode("utf-16")), _has_doctype(b"<rdf:RDF/>")
+    (True, False)
+    """
+    encodings = ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
+    return any(word.encode(enc) in data for enc in encodings for word in ("<!DOCTYPE", "<!ENTITY"))
+
+
 def import_rdf(
     store: Store, path: str | os.PathLike[str], graph: str | None = None, progress: Progress = _noop
 ) -> ImportResult:
@@ -207,9 +225,16 @@ def import_rdf(
     if graph is not None and not graph.startswith(("http://", "https://", "urn:")):
         raise InputError(f"--graph {graph!r}: a graph name must be an absolute IRI (http://, https:// or urn:)")
     progress("read", 0.0)
+    if fmt == ox.RdfFormat.RDF_XML and _has_doctype(p.read_bytes()):
+        raise InputError(f"{p.name}: RDF/XML with a DOCTYPE, nothing was imported", [Problem("xml_doctype", p.name)])
     try:
         quads = list(ox.parse(path=str(p), format=fmt, base_iri=p.resolve().as_uri()))
     except (SyntaxError, ValueError, OSError) as exc:
+        if "LoadDocumentCallback" in str(exc) or "remote context" in str(exc):
+            raise InputError(
+                f"{p.name}: JSON-LD with a remote @context, nothing was imported",
+                [Problem("jsonld_remote_context", p.name)],
+            ) from exc
         raise InputError(
             f"{p.name}: RDF syntax error, nothing was imported",
             [Problem("rdf_syntax", p.name, args={"detail": str(exc)})],

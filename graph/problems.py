@@ -95,6 +95,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "RDF-Syntaxfehler: {detail}",
         "RDF syntax error: {detail}",
     ),
+    "xml_doctype": (
+        "RDF/XML mit <!DOCTYPE> oder <!ENTITY> wird nicht gelesen: Entitäten können aus wenigen Bytes "
+        "Gigabytes machen oder Dateien des Servers einlesen. Bitte ohne DOCTYPE speichern "
+        "(z. B. als Turtle).",
+        "RDF/XML with <!DOCTYPE> or <!ENTITY> is not read: entities can turn a few bytes into "
+        "gigabytes or pull in files of the server. Save it without a DOCTYPE (e.g. as Turtle).",
+    ),
+    "jsonld_remote_context": (
+        "JSON-LD mit einem entfernten @context (einer URL) wird nicht geladen: ikg ruft beim Import "
+        "keine Adressen ab. Bitte den Kontext in die Datei einbetten.",
+        "JSON-LD with a remote @context (a URL) is not loaded: ikg fetches no address during an "
+        "import. Embed the context in the file.",
+    ),
 }
 
 
