@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-__all__ = ["FORMATS", "render_rows"]
+__all__ = ["FORMATS", "render_rows", "spreadsheet_safe"]
 
 FORMATS = ("table", "csv", "tsv", "json", "md")
 
@@ -35,6 +35,34 @@ def _json_term(term: Node) -> dict[str, str]:
     return out
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """Neutralise a cell a spreadsheet program would run as a formula (CSV injection).
+
+    Excel and LibreOffice evaluate a CSV cell that starts with ``=``, ``+``, ``-`` or ``@`` (and
+    some that start with a tab or carriage return): ``=HYPERLINK(...)`` or ``=cmd|...`` typed into
+    a concept's spreadsheet would run on the machine of whoever opens ikg's CSV output. Such a
+    cell gets a leading apostrophe, which the programs show as text (OWASP's advice). Numbers such
+    as ``-0.5`` stay as they are.
+
+    Examples
+    --------
+    >>> print(spreadsheet_safe('=HYPERLINK("http://x","klick")'))
+    '=HYPERLINK("http://x","klick")
+    >>> spreadsheet_safe("-0.5"), spreadsheet_safe("AG Sprache"), spreadsheet_safe("@SUM(A1)")
+    ('-0.5', 'AG Sprache', "'@SUM(A1)")
+    """
+    if not text.startswith(_FORMULA_START):
+        return text
+    try:
+        float(text)
+    except ValueError:
+        return "'" + text
+    return text
+
+
 def render_rows(names: Sequence[str], rows: Sequence[Sequence[Node | None]], fmt: str = "table") -> str:
     """Render SELECT results.
 
@@ -45,8 +73,9 @@ def render_rows(names: Sequence[str], rows: Sequence[Sequence[Node | None]], fmt
     rows : sequence of sequences
         One tuple of terms (or ``None`` for unbound) per solution.
     fmt : str
-        ``table`` (aligned text), ``csv`` / ``tsv`` (plain values), ``json`` (SPARQL 1.1 Query
-        Results JSON) or ``md`` (Markdown table).
+        ``table`` (aligned text), ``csv`` / ``tsv`` (plain values, made safe for spreadsheets
+        by :func:`spreadsheet_safe`), ``json`` (SPARQL 1.1 Query Results JSON) or ``md``
+        (Markdown table).
 
     Returns
     -------
@@ -69,7 +98,7 @@ def render_rows(names: Sequence[str], rows: Sequence[Sequence[Node | None]], fmt
         writer = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
         writer.writerow(names)
         for row in rows:
-            writer.writerow([_plain(t) for t in row])
+            writer.writerow([spreadsheet_safe(_plain(t)) for t in row])
         return buf.getvalue().rstrip("\n")
     if fmt == "md":
 

