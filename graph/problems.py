@@ -75,6 +75,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "unzulässige Zeichen im Text ({detail})",
         "text contains characters that are not allowed ({detail})",
     ),
+    "xlsx_doctype": (
+        "Die Arbeitsmappe enthält XML mit <!DOCTYPE> oder <!ENTITY> ({part}): so etwas schreibt kein "
+        "Tabellenprogramm, aber es kann aus wenigen Bytes Gigabytes machen. Bitte neu speichern.",
+        "the workbook holds XML with <!DOCTYPE> or <!ENTITY> ({part}): no spreadsheet program writes "
+        "that, but it can turn a few bytes into gigabytes. Save the workbook again.",
+    ),
+    "cell_too_long": (
+        "Zelle hat {length} Zeichen, höchstens {limit} sind erlaubt (so viele fasst eine Excel-Zelle)",
+        "cell holds {length} characters, at most {limit} are allowed (what an Excel cell holds)",
+    ),
     "too_large": (
         "Eingabe ist {size} groß, erlaubt sind höchstens {limit} (IKG_MAX_INPUT_MB)",
         "input is {size}, at most {limit} is allowed (IKG_MAX_INPUT_MB)",

@@ -11,7 +11,9 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,8 @@ from .schema import SHEETS, Sheet, normalise_name, sheet_for_name
 __all__ = ["RawTable", "max_input_bytes", "read_csv_text", "read_tables"]
 
 _DEFAULT_MAX_MB = 100
+#: the most characters one cell may hold: Excel's own limit
+MAX_CELL_CHARS = 32_767
 
 
 def max_input_bytes() -> int:
@@ -137,6 +141,11 @@ def _table_from_rows(sheet: Sheet, source: str, rows: Any, problems: list[Proble
                 value = value.strip()
                 if not value:
                     continue
+                if len(value) > MAX_CELL_CHARS:
+                    problems.append(
+                        Problem("cell_too_long", source, number, col, {"length": len(value), "limit": MAX_CELL_CHARS})
+                    )
+                    continue
             cells[col] = value
         if cells:
             table.rows.append((number, cells))
@@ -147,7 +156,14 @@ def read_csv_text(sheet: Sheet, source: str, text: str, problems: list[Problem])
     """Read one CSV text (already decoded) into a :class:`RawTable`."""
     delimiter = _detect_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return _table_from_rows(sheet, source, reader, problems)
+
+    def rows() -> Iterator[list[str]]:
+        try:
+            yield from reader
+        except csv.Error as exc:  # e.g. a field past the csv module's limit: say where
+            raise csv.Error(f"row {reader.line_num}: {exc}") from exc
+
+    return _table_from_rows(sheet, source, rows(), problems)
 
 
 def _read_folder(path: Path, problems: list[Problem]) -> dict[str, RawTable]:
@@ -198,7 +214,34 @@ def _check_zip(path: Path, problems: list[Problem]) -> bool:
             Problem("too_large", path.name, args={"size": _fmt_size(unpacked), "limit": _fmt_size(10 * limit)})
         )
         return False
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for info in infos:
+                if info.filename.endswith((".xml", ".rels")) and _prolog_declares_entities(zf, info):
+                    problems.append(Problem("xlsx_doctype", path.name, args={"part": info.filename}))
+                    return False
+    except (zipfile.BadZipFile, OSError, RuntimeError) as exc:
+        problems.append(Problem("unreadable", path.name, args={"detail": f"not an XLSX workbook ({exc})"}))
+        return False
     return True
+
+
+def _prolog_declares_entities(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """Whether an XML part has ``<!DOCTYPE``/``<!ENTITY`` before its root element.
+
+    Only the prolog (everything before the first start tag) can declare entities, so the part is
+    read in chunks up to its root element, never inflated whole.
+    """
+    head = b""
+    with zf.open(info) as fh:
+        while True:
+            chunk = fh.read(65536)
+            head += chunk
+            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                return True
+            if not chunk or re.search(rb"<[A-Za-z_]", head):
+                return False
+            head = head[-16:]  # keep a tail so that a marker split across chunks is still found
 
 
 def _read_workbook(path: Path, problems: list[Problem]) -> dict[str, RawTable]:

@@ -168,3 +168,98 @@ def test_formulas_are_data_and_neutralised_in_csv_output(tmp_path: Path, run_ikg
     assert not any(cell.startswith(("=", "@")) for r in rows for cell in r)
     plain = run_ikg("--no-seed", "metrics", "--format", "json", check=True).stdout
     assert json.loads(plain)["actors"] and FORMULAS[0] in {a["label"] for a in json.loads(plain)["actors"]}
+
+
+def _small_with(tmp_path: Path, extra_actor: list[str], name: str = "set") -> Path:
+    from .conftest import SMALL, write_csv_set
+
+    tables = {**SMALL, "akteure": [*SMALL["akteure"], extra_actor]}
+    return write_csv_set(tmp_path / name, tables, encodings=dict.fromkeys(SMALL, "utf-8"))
+
+
+def test_a_cell_longer_than_excel_allows_is_named(store: Store, tmp_path: Path) -> None:
+    from ikg.graph.ingest import import_spreadsheet
+
+    folder = _small_with(tmp_path, ["lang", "L" * 40_000, "verein", "", "", ""])
+    with pytest.raises(InputError) as info:
+        import_spreadsheet(store, folder)
+    (problem,) = [p for p in info.value.problems if p.code == "cell_too_long"]
+    assert (problem.source, problem.row, problem.column) == ("akteure.csv", 7, "name")
+    assert "40000" in problem.message("en") and "32767" in problem.message("en")
+
+
+def test_a_field_past_the_csv_limit_names_its_row(store: Store, tmp_path: Path) -> None:
+    from ikg.graph.ingest import import_spreadsheet
+
+    folder = _small_with(tmp_path, ["riesig", "R" * 300_000, "verein", "", "", ""])
+    before = len(store._ox)
+    with pytest.raises(InputError) as info:
+        import_spreadsheet(store, folder)
+    (problem,) = [p for p in info.value.problems if p.code == "unreadable"]
+    assert problem.source == "akteure.csv"
+    assert "row 7" in problem.message("en") and "field larger than field limit" in problem.message("en")
+    assert len(store._ox) == before
+
+
+def test_a_million_rows_above_the_cap_are_refused_before_reading(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ikg.graph.ingest import import_spreadsheet
+
+    from .conftest import SMALL, write_csv_set
+
+    folder = write_csv_set(tmp_path / "gross", SMALL)
+    with (folder / "akteure.csv").open("a", encoding="cp1252") as fh:
+        fh.writelines(f"a{i};Akteur {i};verein;;;\r\n" for i in range(1_000_000))
+    size = sum(f.stat().st_size for f in folder.iterdir())
+    assert size > 25 * 1024 * 1024
+    monkeypatch.setenv("IKG_MAX_INPUT_MB", "20")
+    started = time.perf_counter()
+    with pytest.raises(InputError) as info:
+        import_spreadsheet(store, folder)
+    assert time.perf_counter() - started < 1.0  # refused by size, not after parsing a million rows
+    (problem,) = info.value.problems
+    assert problem.code == "too_large" and "20.0 MB" in problem.message("en")
+
+
+def test_an_xml_bomb_inside_a_workbook_is_refused(store: Store, tmp_path: Path) -> None:
+    """Entity declarations in any XML part of a workbook are refused before openpyxl parses it
+    (openpyxl would refuse them too, through defusedxml, but with a message nobody understands)."""
+    import zipfile
+
+    from ikg.graph.ingest import import_spreadsheet
+
+    good = _workbook_with_formulas(tmp_path / "gut.xlsx")
+    bad = tmp_path / "bombe.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                text = data.decode()
+                laughs = _laughs(9).split("]>", 1)[0].split("[", 1)[1]
+                text = f'<?xml version="1.0"?><!DOCTYPE worksheet [{laughs}]>' + text.split("?>", 1)[-1]
+                data = text.replace("<sheetData>", "<sheetData><row r='999'><c r='A999' t='inlineStr'><is><t>&l9;</t></is></c></row>", 1).encode()
+            dst.writestr(info, data)
+    started = time.perf_counter()
+    with pytest.raises(InputError) as info:
+        import_spreadsheet(store, bad)
+    assert time.perf_counter() - started < 5
+    (problem,) = [p for p in info.value.problems if p.code == "xlsx_doctype"]
+    assert problem.source == "bombe.xlsx" and "xl/worksheets/sheet" in problem.message("en")
+    assert "Gigabytes" in problem.message("de")
+
+
+def test_mixed_encodings_in_one_folder(store: Store, tmp_path: Path) -> None:
+    """German Excel writes cp1252, other tools UTF-8 with or without a BOM: per file, all readable."""
+    from ikg.graph.ingest import import_spreadsheet
+
+    from .conftest import SMALL, write_csv_set
+
+    names = sorted(SMALL)
+    encodings = {n: ("utf-8-sig", "utf-8", "cp1252")[i % 3] for i, n in enumerate(names)}
+    tables = {**SMALL, "akteure": [*SMALL["akteure"], ["umlaut", "Bürgerverein Größe", "verein", "", "", ""]]}
+    folder = write_csv_set(tmp_path / "gemischt", tables, encodings=encodings)
+    import_spreadsheet(store, folder)
+    assert store.ask(
+        'PREFIX skos: <http://www.w3.org/2004/02/skos/core#> ASK { GRAPH ?g { ?a skos:prefLabel "Bürgerverein Größe"@de } }'
+    )
