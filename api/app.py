@@ -6,8 +6,12 @@ server. OpenAPI docs are at ``/docs``.
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from typing import Any
+
+from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from ikg.graph.inventory import list_concepts
 from ikg.viz.views import VIEWS
@@ -16,6 +20,20 @@ from . import gaps, queries, sparql, views
 from .settings import Settings
 
 __all__ = ["create_app"]
+
+
+def _allowed_methods(routes: list[Any], request: Request) -> set[str]:
+    """The methods of every route whose path matches the request (included routers searched too)."""
+    allowed: set[str] = set()
+    for route in routes:
+        inner = getattr(route, "original_router", None)  # FastAPI keeps included routers whole
+        if inner is not None:
+            allowed |= _allowed_methods(inner.routes, request)
+        elif getattr(route, "methods", None):
+            match, _ = route.matches(request.scope)
+            if match != Match.NONE:
+                allowed |= set(route.methods)
+    return allowed
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -33,6 +51,18 @@ def create_app(settings: Settings) -> FastAPI:
         version="0.1.0",
     )
     app.state.settings = settings
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # Starlette's 405 names only the methods of the first route on the path; /sparql has a
+        # GET and a POST route, so list what all routes on the path allow (RFC 9110, 15.5.6)
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            allowed = _allowed_methods(app.router.routes, request)
+            if allowed:
+                headers["Allow"] = ", ".join(sorted(allowed))
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=headers)
+
     app.include_router(sparql.router)
     app.include_router(queries.router)
     app.include_router(gaps.router)

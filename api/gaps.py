@@ -13,14 +13,17 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from ikg.graph.errors import NotFoundError
-from ikg.graph.gaps import KINDS, analyse_store
+from ikg.graph.errors import InputError, NotFoundError
+from ikg.graph.gaps import KINDS, actor_type_notations, analyse_store
 from ikg.graph.netexport import export_network
 
 from .gapsout import render_gaps, render_metrics
 from .negotiation import choose
 
 __all__ = ["router"]
+
+#: the actor types of the ontology, so that the schema names the values ``require`` accepts
+ActorType = StrEnum("ActorType", {t: t for t in sorted(actor_type_notations())})  # type: ignore[misc]
 
 router = APIRouter(tags=["gaps"])
 
@@ -43,7 +46,23 @@ _TABLE_TYPES = {"application/json": "json", "text/csv": "csv", "text/markdown": 
 _NETWORK_TYPES = {"application/graphml+xml": "graphml", "application/gexf+xml": "gexf"}
 ConceptParam = Annotated[str | None, Query(description="A concept id (default: each concept).", max_length=200)]
 LangParam = Annotated[Lang, Query(description="Language of labels and reasons.")]
-FormatParam = Annotated[str | None, Query(description="json, csv or md (wins over Accept).", max_length=40)]
+class TableFormat(StrEnum):
+    """Formats of findings and metrics (``format`` wins over ``Accept``)."""
+
+    json = "json"
+    csv = "csv"
+    md = "md"
+
+
+class NetworkFormat(StrEnum):
+    """Formats of the network (``format`` wins over ``Accept``)."""
+
+    graphml = "graphml"
+    gexf = "gexf"
+
+
+FormatParam = Annotated[TableFormat | None, Query(description="json, csv or md (wins over Accept).")]
+NetworkFormatParam = Annotated[NetworkFormat | None, Query(description="graphml or gexf (wins over Accept).")]
 
 
 def _not_acceptable(offered: dict[str, str]) -> Response:
@@ -58,6 +77,7 @@ def _not_acceptable(offered: dict[str, str]) -> Response:
     response_class=Response,
     responses={
         200: {"description": "Findings as JSON (kind, concept, subjects, score, reasons, evidence), CSV or Markdown"},
+        400: {"description": "Unknown actor type in require (the message lists the known ones)"},
         404: {"description": "No such concept"},
         406: {"description": "No acceptable format"},
     },
@@ -69,22 +89,25 @@ async def get_gaps(
     top: Annotated[int, Query(ge=0, le=10_000, description="At most this many findings per kind (0: all).")] = 10,
     lang: LangParam = Lang.en,
     require: Annotated[
-        list[str] | None,
+        list[ActorType] | None,
         Query(description="Actor type every working group should include (repeatable).", max_length=100),
     ] = None,
     format: FormatParam = None,
 ) -> Response:
     """Missing links, coverage gaps, brokers, silos and isolated actors, each with its reasons."""
-    media = choose(request.headers.get("accept"), list(_TABLE_TYPES), format)
+    media = choose(request.headers.get("accept"), list(_TABLE_TYPES), format.value if format else None)
     if media is None:
         return _not_acceptable(_TABLE_TYPES)
     chosen = [k.value for k in kind or [Kind.all]]
     kinds = KINDS if "all" in chosen else tuple(k for k in KINDS if k in chosen)
     store = request.app.state.settings.backend.store
     try:
-        analyses = await run_in_threadpool(analyse_store, store, concept, kinds, top or None, require or None)
+        required = [t.value for t in require] if require else None
+        analyses = await run_in_threadpool(analyse_store, store, concept, kinds, top or None, required)
     except NotFoundError as exc:
         return Response(str(exc) + "\n", status_code=404, media_type="text/plain")
+    except InputError as exc:
+        return Response(str(exc) + "\n", status_code=400, media_type="text/plain")
     body = render_gaps(analyses, kinds, lang.value, _TABLE_TYPES[media])  # type: ignore[arg-type]
     return Response(body, media_type=media + ("; charset=utf-8" if media.startswith("text/") else ""))
 
@@ -106,7 +129,7 @@ async def get_metrics(
     format: FormatParam = None,
 ) -> Response:
     """Degree, betweenness, Burt's constraint, effective size, community and articulation points."""
-    media = choose(request.headers.get("accept"), list(_TABLE_TYPES), format)
+    media = choose(request.headers.get("accept"), list(_TABLE_TYPES), format.value if format else None)
     if media is None:
         return _not_acceptable(_TABLE_TYPES)
     store = request.app.state.settings.backend.store
@@ -132,10 +155,10 @@ async def get_network(
     request: Request,
     concept: ConceptParam = None,
     lang: LangParam = Lang.en,
-    format: FormatParam = None,
+    format: NetworkFormatParam = None,
 ) -> Response:
     """The actor network (ties: shared working groups, cooperations) as GraphML or GEXF."""
-    media = choose(request.headers.get("accept"), list(_NETWORK_TYPES), format)
+    media = choose(request.headers.get("accept"), list(_NETWORK_TYPES), format.value if format else None)
     if media is None:
         return _not_acceptable(_NETWORK_TYPES)
     store = request.app.state.settings.backend.store

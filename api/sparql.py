@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import re
 from collections.abc import Sequence
 from typing import Annotated
 from urllib.parse import parse_qsl
@@ -143,7 +144,15 @@ async def _operation(request: Request, settings: Settings) -> tuple[str | None, 
     if request.method == "GET" and update is not None:
         raise SparqlError(405, "SPARQL Update by GET is refused: use POST", {"Allow": "POST"})
     others = [(k, v) for k, v in fields if k not in ("query", "update")]
+    for key, value in others:
+        if key in _DATASET_KEYS and not _ABSOLUTE_IRI.match(value):
+            raise SparqlError(400, f"{key} must be an absolute IRI, such as https://w3id.org/ikg/graph/mettmann-2015")
     return query, update, others
+
+
+_DATASET_KEYS = ("default-graph-uri", "named-graph-uri", "using-graph-uri", "using-named-graph-uri")
+#: an absolute IRI (RFC 3987): a scheme, then no space or character IRIs exclude
+_ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]+$")
 
 
 def _check_rows(n: int, settings: Settings) -> None:
@@ -179,6 +188,8 @@ def execute_query(
         format is offered, 503 when the deadline stopped the query.
     """
     backend = settings.backend
+    if not text.strip():
+        raise SparqlError(400, "the query is empty: give a SPARQL query as 'query'")
     try:
         tokens = check_safe(text, backend.named_graphs())
     except QueryError as exc:
@@ -239,6 +250,8 @@ def _authorise(request: Request, settings: Settings) -> None:
 
 def _execute_update(settings: Settings, text: str, params: Sequence[tuple[str, str]], base_iri: str) -> Response:
     backend = settings.backend
+    if not text.strip():
+        raise SparqlError(400, "the query is empty: give a SPARQL query as 'query'")
     try:
         tokens = check_safe(text, backend.named_graphs())
     except QueryError as exc:
@@ -297,6 +310,7 @@ _RESPONSES: dict[int | str, dict[str, object]] = {
 
 _POST_BODY = {
     "requestBody": {
+        "required": True,
         "content": {
             "application/sparql-query": {"schema": {"type": "string"}},
             "application/sparql-update": {"schema": {"type": "string"}},

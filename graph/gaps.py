@@ -48,9 +48,11 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse import csgraph
 
+from .errors import InputError
 from .i18n import Lang
 from .metrics import ActorMetrics, metrics, structural_holes_soon
 from .network import ConceptNetwork, Item, Ties, actor_goal_matrix, actor_ties, choose_concepts, load_network
+from .resources import vocabulary
 from .store import Store
 
 __all__ = [
@@ -60,6 +62,7 @@ __all__ = [
     "SILO_MAX_EXTERNAL_SHARE",
     "Analysis",
     "Finding",
+    "actor_type_notations",
     "analyse",
     "analyse_store",
     "brokers",
@@ -931,6 +934,11 @@ def analyse(
     unknown = wanted - set(KINDS)
     if unknown:
         raise ValueError(f"unknown kind(s) {sorted(unknown)}; choose from {', '.join(KINDS)}")
+    if required_types is not None:
+        known = actor_type_notations()
+        strange = sorted(set(required_types) - known)
+        if strange:
+            raise InputError(f"unknown actor type(s) {', '.join(strange)}; choose from {', '.join(sorted(known))}")
     ties = actor_ties(net)
     holes = structural_holes_soon(ties)  # a child process for large networks, while the rest runs here
     found: dict[str, list[Finding]] = {}
@@ -952,6 +960,17 @@ def analyse(
             if top is not None:
                 found[kind] = found[kind][:top]
     return Analysis(net.concept, found, totals, per_actor, info, net)
+
+
+def actor_type_notations() -> set[str]:
+    """The notations of the actor types of the ontology (``school``, ``migrant_organisation``, ...).
+
+    Examples
+    --------
+    >>> {"school", "migrant_organisation"} <= actor_type_notations()
+    True
+    """
+    return {iri.rsplit("/", 1)[-1] for iri in vocabulary("actor_type").values()}
 
 
 def analyse_store(
@@ -981,5 +1000,7 @@ def analyse_store(
     ------
     NotFoundError
         For a concept id the store does not hold (the message lists those it holds).
+    InputError
+        For an unknown actor type in ``required_types`` (the message lists the known ones).
     """
     return [analyse(load_network(store, c), kinds, top, required_types) for c in choose_concepts(store, concept)]

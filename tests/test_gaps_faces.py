@@ -119,4 +119,6 @@ def test_http_metrics_and_network(api: str) -> None:
         assert nx.read_graphml(io.BytesIO(r.content)).number_of_nodes() == 7
         r = client.get("/network", headers={"Accept": "application/gexf+xml"})
         assert r.status_code == 200 and b"<gexf" in r.content
-        assert client.get("/network", params={"format": "csv"}).status_code == 406
+        wrong = client.get("/network", params={"format": "csv"})  # not in the schema's enum
+        assert wrong.status_code == 422 and "graphml" in wrong.text and "Traceback" not in wrong.text
+        assert client.get("/network", headers={"Accept": "text/csv"}).status_code == 406
