@@ -13,14 +13,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
 
-schemathesis = pytest.importorskip("schemathesis")
-from hypothesis import HealthCheck, settings  # noqa: E402 (after the skip)
+from ikg.api.app import create_app
+from ikg.api.settings import Settings
 
-from ikg.api.app import create_app  # noqa: E402
-from ikg.api.settings import Settings  # noqa: E402
-
-from .live import backend  # noqa: E402
+from .live import backend
 
 _state: dict[str, Settings] = {}
 
