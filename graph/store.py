@@ -9,7 +9,9 @@ leaves the store as it was.
 from __future__ import annotations
 
 import os
+import sys
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -193,7 +195,9 @@ class Store(QueryingMixin):
     Raises
     ------
     StoreError
-        If the directory is in use by another process, not writable, or not an Oxigraph store.
+        If the directory is not writable or not an Oxigraph store, or still in use by another
+        process after :func:`lock_wait_seconds` (two imports into one store run one after the
+        other: the second waits for the first).
     """
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
@@ -207,10 +211,7 @@ class Store(QueryingMixin):
             self.path.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"cannot create store directory {self.path}: {exc.strerror or exc}") from exc
-        try:
-            self._ox = ox.Store(str(self.path))
-        except OSError as exc:
-            raise StoreError(_explain_open_error(self.path, exc)) from exc
+        self._ox = _open_waiting(self.path, lock_wait_seconds())
         self.recovered = self._recover()
 
     # -- reading -------------------------------------------------------------------------------
@@ -344,6 +345,34 @@ class Store(QueryingMixin):
             self._ox.flush()
 
 
+def lock_wait_seconds() -> float:
+    """How long opening a store waits for another process to let go of it (``IKG_LOCK_WAIT``, 60 s)."""
+    try:
+        return max(0.0, float(os.environ.get("IKG_LOCK_WAIT", "60")))
+    except ValueError:
+        return 60.0
+
+
+def _open_waiting(path: Path, wait: float) -> ox.Store:
+    """Open an on-disk store; while another process holds its lock, retry until ``wait`` has passed."""
+    deadline = time.monotonic() + wait
+    told = False
+    delay = 0.05
+    while True:
+        try:
+            return ox.Store(str(path))
+        except OSError as exc:
+            if "lock" not in str(exc).lower():
+                raise StoreError(_explain_open_error(path, exc)) from exc
+            if time.monotonic() >= deadline:
+                raise StoreError(f"{_explain_open_error(path, exc)} (waited {wait:g} s, IKG_LOCK_WAIT)") from exc
+            if not told:
+                print(f"store {path} is in use by another ikg process; waiting up to {wait:.0f} s", file=sys.stderr)
+                told = True
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+
+
 def _explain_open_error(path: Path, exc: OSError) -> str:
     text = str(exc)
     if "lock" in text.lower():
@@ -361,6 +390,8 @@ def _explain_write_error(path: Path | None, exc: OSError) -> str:
     where = f"store {path}" if path else "in-memory store"
     if "No space" in text or "ENOSPC" in text:
         return f"{where}: disk full, nothing was written ({text})"
+    if "File too large" in text or "EFBIG" in text:
+        return f"{where}: disk full (or the file size limit reached), nothing was written ({text})"
     if "Read-only" in text or "Permission" in text:
         return f"{where} is not writable, nothing was written ({text})"
     return f"{where}: write failed, nothing was written ({text})"

@@ -86,11 +86,13 @@ def test_store_in_use_is_explained(run_ikg, tmp_path: Path) -> None:
     store_dir = tmp_path / "busy"
     holder = ox.Store(str(store_dir))  # another process would hold the same lock
     try:
-        result = run_ikg("info", extra_env={"IKG_STORE": str(store_dir)})
+        result = run_ikg("info", extra_env={"IKG_STORE": str(store_dir), "IKG_LOCK_WAIT": "1"})
     finally:
         del holder
     assert result.returncode == 1
-    assert "in use by another ikg process" in result.stderr
+    assert "in use by another ikg process; waiting up to 1 s" in result.stderr
+    assert "in use by another ikg process" in result.stderr.splitlines()[-1]
+    assert "(waited 1 s, IKG_LOCK_WAIT)" in result.stderr
 
 
 def test_export_round_trip(run_ikg, tmp_path: Path) -> None:

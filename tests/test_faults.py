@@ -1,0 +1,126 @@
+"""Faults around the store: concurrent imports, a full disk, a read-only store. Nothing is lost.
+
+Each test runs the real ``ikg`` command in subprocesses on an on-disk store. A full disk is
+simulated with ``RLIMIT_FSIZE`` (writes past the limit fail with ``EFBIG``, as they would with
+``ENOSPC``); a read-only store by ``chmod`` (as root, ``ikg`` runs under ``setpriv`` without the
+capabilities that let root ignore permission bits).
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # bench/ is not installed
+from bench.generate import build, write_csv  # noqa: E402
+
+IKG = Path(sys.executable).with_name("ikg")
+
+
+def _ikg(store: Path, *args: str, preexec: Callable[[], None] | None = None, **env: str) -> subprocess.Popen[str]:
+    """Start ``ikg --no-seed ARGS`` on ``store`` (``preexec`` runs in the child before it starts)."""
+    return subprocess.Popen(
+        [str(IKG), "--no-seed", *args],
+        env={**os.environ, "IKG_STORE": str(store), "IKG_LANG": "en", **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=preexec,  # a resource limit or another user for this child only
+    )
+
+
+def _run(store: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    proc = _ikg(store, *args, **env)
+    out, err = proc.communicate(timeout=300)
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+
+def _concepts(store: Path) -> list[str]:
+    out = _run(store, "concepts")
+    assert out.returncode == 0, out.stderr
+    return sorted(line.split()[0] for line in out.stdout.splitlines()[2:] if line.strip())
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 2,000-actor concept as CSV: big enough that its import takes a few seconds."""
+    folder = tmp_path_factory.mktemp("synthetic") / "csv"
+    write_csv(build(2000, 7), folder)
+    return folder
+
+
+METTMANN = REPO / "data" / "mettmann-2015"
+
+
+def test_concurrent_imports_run_one_after_the_other(tmp_path: Path, synthetic: Path) -> None:
+    store = tmp_path / "store"
+    first = _ikg(store, "import", str(synthetic))
+    time.sleep(1.0)  # the first holds the store now
+    second = _ikg(store, "import", str(METTMANN))
+    _, err1 = first.communicate(timeout=300)
+    _, err2 = second.communicate(timeout=300)
+    assert first.returncode == 0, err1
+    assert second.returncode == 0, err2
+    assert "in use by another ikg process; waiting" in err2
+    assert _concepts(store) == ["mettmann-2015", "synthetic-2000"]
+
+
+def _file_limit(limit: int) -> Callable[[], None]:
+    def apply() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG instead
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return apply
+
+
+def test_a_full_disk_fails_the_import_clearly_and_keeps_the_old_data(tmp_path: Path, synthetic: Path) -> None:
+    store = tmp_path / "store"
+    assert _run(store, "import", str(METTMANN)).returncode == 0
+    before = _run(store, "export", "--format", "nquads").stdout
+    proc = _ikg(store, "import", str(synthetic), preexec=_file_limit(1_000_000))
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 1, (out, err)
+    last = err.strip().splitlines()[-1]
+    assert "disk full" in last and "nothing was written" in last, err
+    assert "Traceback" not in err
+    assert _concepts(store) == ["mettmann-2015"]
+    assert _run(store, "export", "--format", "nquads").stdout == before
+
+
+def _without_root_powers() -> list[str]:
+    """A command prefix under which root obeys permission bits (``setpriv`` drops the capabilities)."""
+    if os.geteuid() != 0:
+        return []
+    return ["setpriv", "--bounding-set", "-dac_override,-dac_read_search,-fowner"]
+
+
+def test_a_read_only_store_gives_a_clear_error(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    assert _run(store, "import", str(METTMANN)).returncode == 0
+    for p in [store, *store.rglob("*")]:
+        p.chmod(0o555 if p.is_dir() else 0o444)
+    try:
+        proc = subprocess.run(
+            [*_without_root_powers(), str(IKG), "--no-seed", "import", str(REPO / "data" / "beispielkreis")],
+            env={**os.environ, "IKG_STORE": str(store), "IKG_LANG": "en", "IKG_LOCK_WAIT": "0"},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        out, err = proc.stdout, proc.stderr
+    finally:
+        for p in [store, *store.rglob("*")]:
+            p.chmod(0o755 if p.is_dir() else 0o644)
+    assert proc.returncode == 1, (out, err)
+    assert "not writable" in err, err
+    assert "Traceback" not in err
+    assert _concepts(store) == ["mettmann-2015"]
