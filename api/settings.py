@@ -37,6 +37,10 @@ class Settings:
     max_update_body : int
         Bytes of an update body from a writer with the token (``IKG_MAX_INPUT_MB``, default 100 MB):
         an import through the endpoint sends the whole concept.
+    cors_origins : tuple of str
+        ``IKG_CORS_ORIGINS`` (comma-separated): web pages on these origins may call the API from
+        a browser (GET and POST, no cookies). Empty by default: no CORS headers at all, so a page
+        elsewhere cannot read the answers.
     """
 
     backend: Any
@@ -45,6 +49,7 @@ class Settings:
     max_rows: int = 100_000
     max_body: int = 1_048_576
     max_update_body: int = 100 * 1_048_576
+    cors_origins: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, backend: Any, **overrides: Any) -> Settings:
@@ -55,6 +60,7 @@ class Settings:
             "max_rows": int(_float("IKG_MAX_ROWS", 100_000)),
             "max_body": int(_float("IKG_MAX_BODY", 1_048_576)),
             "max_update_body": int(_float("IKG_MAX_INPUT_MB", 100) * 1_048_576),
+            "cors_origins": tuple(o.strip() for o in os.environ.get("IKG_CORS_ORIGINS", "").split(",") if o.strip()),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(backend=backend, **values)

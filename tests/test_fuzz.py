@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -19,7 +21,7 @@ from hypothesis import HealthCheck, settings
 from ikg.api.app import create_app
 from ikg.api.settings import Settings
 
-from .live import backend
+from .live import backend, live_api
 
 _state: dict[str, Settings] = {}
 
@@ -67,3 +69,40 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", APP, config=schemathesi
 @settings(max_examples=int(os.environ.get("IKG_FUZZ_EXAMPLES", "60")), deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_conforms_to_its_schema(case: schemathesis.Case) -> None:
     case.call_and_validate()
+
+
+@schemathesis.check
+def no_leak(ctx: object, response: schemathesis.Response, case: schemathesis.Case) -> None:
+    """No error body shows a traceback or a path of the server's files."""
+    body = response.text if isinstance(response.text, str) else ""
+    store = str(_state["settings"].backend.store.path) if "settings" in _state else "/nonexistent"
+    for marker in ("Traceback", 'File "', "site-packages", store, str(Path(__file__).resolve().parents[1])):
+        if marker in body:
+            raise AssertionError(f"the response shows {marker!r}")
+
+
+@contextmanager
+def _client(**settings: object) -> Iterator[httpx.Client]:
+    """A client of the API under uvicorn on 127.0.0.1 with these settings."""
+    with live_api(Settings(backend=_state["settings"].backend, **settings)) as url, httpx.Client(base_url=url) as c:  # type: ignore[arg-type]
+        yield c
+
+
+PREFLIGHT = {"Origin": "https://elsewhere.example", "Access-Control-Request-Method": "POST"}
+
+
+def test_cors_is_off_unless_configured() -> None:
+    with _client() as client:
+        r = client.options("/sparql", headers=PREFLIGHT)
+        assert "access-control-allow-origin" not in r.headers
+        r = client.get("/sparql", params={"query": "ASK {}"}, headers={"Origin": "https://elsewhere.example"})
+        assert r.status_code == 200 and "access-control-allow-origin" not in r.headers
+
+
+def test_cors_allows_only_the_configured_origins() -> None:
+    with _client(cors_origins=("https://intranet.kreis.example",)) as client:
+        ok = client.options("/sparql", headers={**PREFLIGHT, "Origin": "https://intranet.kreis.example"})
+        assert ok.headers["access-control-allow-origin"] == "https://intranet.kreis.example"
+        assert "access-control-allow-credentials" not in ok.headers
+        other = client.get("/sparql", params={"query": "ASK {}"}, headers={"Origin": "https://elsewhere.example"})
+        assert "access-control-allow-origin" not in other.headers
