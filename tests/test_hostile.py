@@ -263,3 +263,40 @@ def test_mixed_encodings_in_one_folder(store: Store, tmp_path: Path) -> None:
     assert store.ask(
         'PREFIX skos: <http://www.w3.org/2004/02/skos/core#> ASK { GRAPH ?g { ?a skos:prefLabel "Bürgerverein Größe"@de } }'
     )
+
+
+def test_a_zip_bomb_workbook_is_refused_before_inflating(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A workbook whose parts unpack to more than ten times the cap is refused from its zip index."""
+    import zipfile
+
+    from ikg.graph.ingest import import_spreadsheet
+
+    good = _workbook_with_formulas(tmp_path / "gut.xlsx")
+    bomb = tmp_path / "bombe.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info, src.read(info.filename))
+        dst.writestr("xl/media/padding.xml", b"0" * 30_000_000)  # 30 MB of zeros, some 30 KB packed
+    assert bomb.stat().st_size < 200_000
+    monkeypatch.setenv("IKG_MAX_INPUT_MB", "2")
+    with pytest.raises(InputError) as info:
+        import_spreadsheet(store, bomb)
+    (problem,) = info.value.problems
+    assert problem.code == "too_large" and "20.0 MB" in problem.message("en")
+
+
+def test_right_to_left_names_are_kept_but_overrides_are_not(store: Store, tmp_path: Path) -> None:
+    """Arabic and Hebrew names need U+200F (RLM); only the bidi overrides of Trojan Source are refused."""
+    from ikg.graph.ingest import import_spreadsheet
+
+    name = "\u200fجمعية الجالية العربية"
+    import_spreadsheet(store, _small_with(tmp_path, ["arabisch", name, "migrantenorganisation", "", "", ""], "rtl"))
+    assert store.ask(
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> ASK { GRAPH ?g { ?a skos:prefLabel ?l } "
+        f"FILTER(STR(?l) = \"{name}\") }}"
+    )
+    with pytest.raises(InputError) as info:
+        import_spreadsheet(store, _small_with(tmp_path, ["x", "Verein\u2067evil", "verein", "", "", ""], "isolate"))
+    assert [p.code for p in info.value.problems if p.severity == "error"] == ["bad_text"]
