@@ -300,3 +300,30 @@ def test_right_to_left_names_are_kept_but_overrides_are_not(store: Store, tmp_pa
     with pytest.raises(InputError) as info:
         import_spreadsheet(store, _small_with(tmp_path, ["x", "Verein\u2067evil", "verein", "", "", ""], "isolate"))
     assert [p.code for p in info.value.problems if p.severity == "error"] == ["bad_text"]
+
+
+def test_duplicate_headers_are_named(store: Store, tmp_path: Path) -> None:
+    """Two columns that mean the same (``name`` and its German alias ``Name``) would make one row
+    say two things: refused with the column, in CSV and in XLSX."""
+    import openpyxl
+
+    from ikg.graph.ingest import import_spreadsheet
+
+    from .conftest import SMALL, write_csv_set
+
+    header = SMALL["akteure"][0]
+    doubled = [[*header, header[1]]] + [[*row, "Zweitname"] for row in SMALL["akteure"][1:]]
+    folder = write_csv_set(tmp_path / "doppelt", {**SMALL, "akteure": doubled})
+    with pytest.raises(InputError) as info:
+        import_spreadsheet(store, folder)
+    found = [(p.code, p.source, p.row, p.column) for p in info.value.problems if p.code == "duplicate_column"]
+    assert found == [("duplicate_column", "akteure.csv", 1, "name")]
+    wb = openpyxl.Workbook(write_only=True)
+    for sheet, rows in {**SMALL, "akteure": doubled}.items():
+        ws = wb.create_sheet(sheet)
+        for row in rows:
+            ws.append(row)
+    wb.save(tmp_path / "doppelt.xlsx")
+    with pytest.raises(InputError) as info:
+        import_spreadsheet(store, tmp_path / "doppelt.xlsx")
+    assert [(p.source, p.column) for p in info.value.problems if p.code == "duplicate_column"] == [("akteure", "name")]
