@@ -15,6 +15,10 @@ cast), ``sh:uniqueLang`` and ``sh:or`` over shapes made of ``sh:class``, ``sh:da
 for anything else, and :func:`ikg.graph.validate.shacl_problems` then falls back to pySHACL, which
 stays the reference: the tests run both on every invalid example and compare the results.
 
+The query texts are built from the shapes graph only (ikg's own ``shapes.ttl``), never from data
+or user input; every IRI in them is written by Oxigraph's serialiser, which refuses a string that
+is not an IRI.
+
 Each violation is reported like pySHACL reports it: one per focus node for a count, one per value
 node for ``sh:class``, ``sh:datatype`` and ``sh:or``, one per repeated language for
 ``sh:uniqueLang``.
@@ -96,7 +100,8 @@ class Violation:
 
 
 def _iri(node: URIRef) -> str:
-    return f"<{node}>"
+    """The IRI in SPARQL syntax, written by Oxigraph (which refuses anything that is not an IRI)."""
+    return str(ox.NamedNode(str(node)))
 
 
 def _messages(shapes: Graph, shape: URIRef | BNode) -> dict[str, str]:
