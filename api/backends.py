@@ -15,13 +15,18 @@ server's business.
 
 from __future__ import annotations
 
+import ctypes
+import os
 import queue
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,6 +84,73 @@ def add_using(update: str, using: Sequence[tuple[str, str]]) -> str:
             last = tok.start
     out.append(update[last:])
     return "".join(out)
+
+
+def _die_with_parent() -> Callable[[], None] | None:
+    """A ``preexec_fn`` that makes the child get SIGKILL when its parent dies (Linux), else None.
+
+    Without it, ``kill -9`` of ``ikg serve`` would leave its Oxigraph workers running, with
+    nobody left to stop them.
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl  # looked up now, not in the forked child
+    except (OSError, AttributeError):
+        return None
+    parent = os.getpid()
+    pr_set_pdeathsig = 1
+
+    def arm() -> None:
+        prctl(pr_set_pdeathsig, signal.SIGKILL)
+        if os.getppid() != parent:  # the parent died before the signal was armed
+            os._exit(1)
+
+    return arm
+
+
+class _Spawner:
+    """Starts every worker from one thread that lives as long as the process.
+
+    The kernel sends the parent-death signal when the *thread* that started a child ends, not the
+    process; workers started from uvicorn's thread pool would be killed when an idle pool thread
+    is retired. This thread never ends before the process does.
+    """
+
+    def __init__(self) -> None:
+        self._requests: queue.Queue[tuple[list[str], Future[subprocess.Popen[bytes]]]] = queue.Queue()
+        self._arm = _die_with_parent()
+        threading.Thread(target=self._loop, name="ikg-worker-spawner", daemon=True).start()
+
+    def _loop(self) -> None:
+        while True:
+            args, future = self._requests.get()
+            try:
+                future.set_result(
+                    subprocess.Popen(  # preexec_fn: only a prctl call, looked up before the fork
+                        args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=self._arm
+                    )
+                )
+            except BaseException as exc:  # hand every failure to the caller
+                future.set_exception(exc)
+
+    def popen(self, args: list[str]) -> subprocess.Popen[bytes]:
+        """Start ``args`` from the spawner thread; return its process."""
+        future: Future[subprocess.Popen[bytes]] = Future()
+        self._requests.put((args, future))
+        return future.result()
+
+
+_SPAWNER: _Spawner | None = None
+_SPAWNER_LOCK = threading.Lock()
+
+
+def _spawner() -> _Spawner:
+    global _SPAWNER
+    with _SPAWNER_LOCK:
+        if _SPAWNER is None:
+            _SPAWNER = _Spawner()
+        return _SPAWNER
 
 
 @dataclass
@@ -163,7 +235,7 @@ class PooledBackend:
             generation = self._generation
             self._users[generation] = self._users.get(generation, 0) + 1
         port = free_port()
-        process = subprocess.Popen(
+        process = _spawner().popen(
             [
                 oxigraph_binary(),
                 "serve-read-only",
@@ -172,9 +244,7 @@ class PooledBackend:
                 "--bind",
                 f"127.0.0.1:{port}",
                 "--union-default-graph",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            ]
         )
         worker = _Worker(process, port, generation)
         deadline = time.monotonic() + 20

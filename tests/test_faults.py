@@ -124,3 +124,58 @@ def test_a_read_only_store_gives_a_clear_error(tmp_path: Path) -> None:
     assert "not writable" in err, err
     assert "Traceback" not in err
     assert _concepts(store) == ["mettmann-2015"]
+
+
+def _descendants(pid: int) -> set[int]:
+    found: set[int] = set()
+    todo = [pid]
+    while todo:
+        p = todo.pop()
+        for task in Path(f"/proc/{p}/task").glob("*"):
+            try:
+                children = [int(c) for c in (task / "children").read_text().split()]
+            except OSError:
+                continue
+            found.update(children)
+            todo += children
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="parent-death signal is Linux only")
+def test_kill_9_of_the_server_takes_its_query_workers_along(tmp_path: Path) -> None:
+    import httpx
+
+    from ikg.api.oxigraph_server import free_port
+
+    store = tmp_path / "store"
+    assert _run(store, "import", str(METTMANN)).returncode == 0
+    port = free_port()
+    server = _ikg(store, "serve", "--port", str(port))
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:  # a query starts a worker
+            try:
+                if httpx.get(url + "/sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=5).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert server.poll() is None and time.monotonic() < deadline, "ikg serve did not answer"
+            time.sleep(0.2)
+        workers = {p for p in _descendants(server.pid) if "oxigraph" in Path(f"/proc/{p}/cmdline").read_text()}
+        assert workers, "no query worker was started"
+    finally:
+        server.kill()  # SIGKILL: no handler of ours runs
+        server.communicate(timeout=30)
+    deadline = time.monotonic() + 10
+    while any(_alive(p) for p in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(p) for p in workers), "query workers outlived the server"
