@@ -81,6 +81,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the workbook holds XML with <!DOCTYPE> or <!ENTITY> ({part}): no spreadsheet program writes "
         "that, but it can turn a few bytes into gigabytes. Save the workbook again.",
     ),
+    "xml_encoding": (
+        "Das XML in {part} hat eine Zeichenkodierung, die sich nicht bestimmen oder nicht lesen lässt "
+        "(gelesen werden UTF-8, UTF-16, UTF-32 und ISO-8859/Windows-125x); es wird nicht verarbeitet, "
+        "denn ein XML-Leser könnte darin anderes sehen als die Prüfung. Bitte als UTF-8 speichern.",
+        "the XML in {part} is in a character encoding that cannot be determined or decoded (UTF-8, "
+        "UTF-16, UTF-32 and ISO-8859/Windows-125x are read); it is not parsed, since an XML parser "
+        "might see in it what the check does not. Save it as UTF-8.",
+    ),
+    "symlink_outside": (
+        "symbolische Verknüpfung, die aus dem Ordner {folder} hinaus oder ins Leere zeigt: sie wird "
+        "nicht gelesen. Bitte die Datei selbst in den Ordner kopieren.",
+        "symbolic link that leads out of the folder {folder} or to nothing: it is not read. Copy the "
+        "file itself into the folder.",
+    ),
     "cell_too_long": (
         "Zelle hat {length} Zeichen, höchstens {limit} sind erlaubt (so viele fasst eine Excel-Zelle)",
         "cell holds {length} characters, at most {limit} are allowed (what an Excel cell holds)",

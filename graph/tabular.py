@@ -1,9 +1,11 @@
 """Reading spreadsheets: a folder of CSV files or one XLSX workbook, into raw tables.
 
 CSV is read as German Excel writes it: ``;``, ``,`` or tab delimiter (detected from the header
-line), UTF-8 with or without BOM, or Windows-1252. XLSX is read with openpyxl, which uses
-defusedxml when it is installed (it is a dependency of ikg); formulas are read as text, never
-evaluated. Nothing here interprets values: see :mod:`ikg.graph.mapping`.
+line), UTF-8 with or without BOM, or Windows-1252. A symbolic link in a CSV folder is read only
+when it leads to a file inside that folder. XLSX is read with openpyxl, which uses defusedxml when
+it is installed (it is a dependency of ikg); before that, every XML part is checked by
+:func:`ikg.graph.xmlguard.scan_xml`. Formulas are read as text, never evaluated. Nothing here
+interprets values: see :mod:`ikg.graph.mapping`.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,12 +22,17 @@ from typing import Any
 from .errors import InputError
 from .problems import Problem
 from .schema import SHEETS, Sheet, normalise_name, sheet_for_name
+from .xmlguard import XmlVerdict, scan_xml
 
-__all__ = ["RawTable", "max_input_bytes", "read_csv_text", "read_tables"]
+__all__ = ["TABLE_SUFFIXES", "RawTable", "link_target_inside", "max_input_bytes", "read_csv_text", "read_tables"]
 
 _DEFAULT_MAX_MB = 100
 #: the most characters one cell may hold: Excel's own limit
 MAX_CELL_CHARS = 32_767
+#: file name endings read from a CSV folder
+TABLE_SUFFIXES = (".csv", ".tsv", ".txt")
+#: problems that refuse the whole input: no table is read, so none is reported missing
+_REFUSED_WHOLE = frozenset({"too_large", "xlsx_doctype", "xml_encoding"})
 
 
 def max_input_bytes() -> int:
@@ -166,13 +172,85 @@ def read_csv_text(sheet: Sheet, source: str, text: str, problems: list[Problem])
     return _table_from_rows(sheet, source, rows(), problems)
 
 
-def _read_folder(path: Path, problems: list[Problem]) -> dict[str, RawTable]:
+def link_target_inside(root: Path, link: Path) -> Path | None:
+    """Return where a symbolic link leads, if that is a place inside the folder ``root``.
+
+    A link to a file in the folder reads nothing the folder does not hold (an export kept as
+    ``export/akteure-v2.csv`` and linked as ``akteure.csv``), so an import follows it. Every link
+    on the way is resolved, so a chain of links that ends outside the folder is refused too.
+
+    Parameters
+    ----------
+    root : Path
+        The folder, already resolved (:meth:`pathlib.Path.resolve`).
+    link : Path
+        A symbolic link in it.
+
+    Returns
+    -------
+    Path or None
+        The resolved target; ``None`` if it lies outside ``root``, does not exist (a dangling
+        link) or cannot be resolved (a loop, a folder on the way that cannot be read).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     root = Path(tmp).resolve()
+    ...     _ = (root / "a.csv").write_text("id")
+    ...     (root / "b.csv").symlink_to("a.csv")
+    ...     (root / "c.csv").symlink_to("/etc/passwd")
+    ...     [link_target_inside(root, root / n) == root / "a.csv" for n in ("b.csv", "c.csv")]
+    [True, False]
+    """
+    try:
+        target = link.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    return target if target.is_relative_to(root) else None
+
+
+def _folder_files(path: Path, problems: list[Problem]) -> tuple[list[tuple[str, Path]], set[str]]:
+    """The table files of a folder: (name as listed, file to read); links out of it refused.
+
+    Returns the files and the stems of the refused links (their tables are not also reported
+    missing). Nothing is opened here, and a refused link's target is not even looked at.
+    """
+    root = path.resolve()
+    files: list[tuple[str, Path]] = []
+    refused: set[str] = set()
+    for entry in sorted(path.iterdir()):
+        if entry.suffix.lower() not in TABLE_SUFFIXES:
+            continue
+        if entry.is_symlink():
+            target = link_target_inside(root, entry)
+            if target is None:
+                problems.append(Problem("symlink_outside", entry.name, args={"folder": path.name}))
+                refused.add(entry.stem)
+                continue
+        else:
+            target = root / entry.name
+        if target.is_file():
+            files.append((entry.name, target))
+    return files, refused
+
+
+def _read_no_follow(path: Path) -> bytes:
+    """Read a file the folder check has let through, not following a link put there since."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as fh:
+        return fh.read()
+
+
+def _read_folder(path: Path, problems: list[Problem]) -> tuple[dict[str, RawTable], set[str]]:
     tables: dict[str, RawTable] = {}
-    files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in (".csv", ".tsv", ".txt"))
-    total = sum(p.stat().st_size for p in files)
+    files, refused = _folder_files(path, problems)
+    refused_sheets = {sheet.name for stem in refused if (sheet := sheet_for_name(stem)) is not None}
+    total = sum(target.stat().st_size for _, target in files)
     if not _check_size(path, total, problems):
-        return tables
-    for file in files:
+        return tables, refused_sheets
+    for name, target in files:
+        file = Path(name)
         sheet = sheet_for_name(file.stem)
         if sheet is None:
             if file.suffix.lower() == ".csv":
@@ -188,7 +266,7 @@ def _read_folder(path: Path, problems: list[Problem]) -> dict[str, RawTable]:
             )
             continue
         try:
-            text = _decode(file.read_bytes())
+            text = _decode(_read_no_follow(target))
         except OSError as exc:
             problems.append(Problem("unreadable", file.name, args={"detail": exc.strerror or str(exc)}))
             continue
@@ -196,7 +274,7 @@ def _read_folder(path: Path, problems: list[Problem]) -> dict[str, RawTable]:
             tables[sheet.name] = read_csv_text(sheet, file.name, text, problems)
         except csv.Error as exc:
             problems.append(Problem("unreadable", file.name, args={"detail": str(exc)}))
-    return tables
+    return tables, refused_sheets
 
 
 def _check_zip(path: Path, problems: list[Problem]) -> bool:
@@ -217,31 +295,20 @@ def _check_zip(path: Path, problems: list[Problem]) -> bool:
     try:
         with zipfile.ZipFile(path) as zf:
             for info in infos:
-                if info.filename.endswith((".xml", ".rels")) and _prolog_declares_entities(zf, info):
+                if not info.filename.lower().endswith((".xml", ".rels")):
+                    continue
+                with zf.open(info) as fh:
+                    verdict = scan_xml(fh)  # the prolog only: expat reads declarations nowhere else
+                if verdict is XmlVerdict.ENTITIES:
                     problems.append(Problem("xlsx_doctype", path.name, args={"part": info.filename}))
+                    return False
+                if verdict is XmlVerdict.UNDECODABLE:
+                    problems.append(Problem("xml_encoding", path.name, args={"part": info.filename}))
                     return False
     except (zipfile.BadZipFile, OSError, RuntimeError) as exc:
         problems.append(Problem("unreadable", path.name, args={"detail": f"not an XLSX workbook ({exc})"}))
         return False
     return True
-
-
-def _prolog_declares_entities(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
-    """Whether an XML part has ``<!DOCTYPE``/``<!ENTITY`` before its root element.
-
-    Only the prolog (everything before the first start tag) can declare entities, so the part is
-    read in chunks up to its root element, never inflated whole.
-    """
-    head = b""
-    with zf.open(info) as fh:
-        while True:
-            chunk = fh.read(65536)
-            head += chunk
-            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                return True
-            if not chunk or re.search(rb"<[A-Za-z_]", head):
-                return False
-            head = head[-16:]  # keep a tail so that a marker split across chunks is still found
 
 
 def _read_workbook(path: Path, problems: list[Problem]) -> dict[str, RawTable]:
@@ -299,8 +366,9 @@ def read_tables(path: str | os.PathLike[str]) -> tuple[dict[str, RawTable], list
     """
     p = Path(path)
     problems: list[Problem] = []
-    if p.is_dir():
-        tables = _read_folder(p, problems)
+    refused: set[str] = set()  # tables whose file is there but refused: not also reported missing
+    if p.is_dir():  # the folder itself may be a link: the user named it
+        tables, refused = _read_folder(p, problems)
     elif p.is_file() and p.suffix.lower() in (".xlsx", ".xlsm"):
         tables = _read_workbook(p, problems)
     elif p.exists():
@@ -310,8 +378,8 @@ def read_tables(path: str | os.PathLike[str]) -> tuple[dict[str, RawTable], list
         )
     else:
         raise InputError(f"{p}: no such file or folder")
-    if not any(pr.code == "too_large" for pr in problems):
+    if not any(pr.code in _REFUSED_WHOLE for pr in problems):
         for sheet in SHEETS:
-            if sheet.required and sheet.name not in tables:
+            if sheet.required and sheet.name not in tables and sheet.name not in refused:
                 problems.append(Problem("missing_sheet", p.name, args={"sheet": sheet.name, "alias": sheet.alias}))
     return tables, problems
