@@ -14,7 +14,6 @@ from ikg.graph.ingest import ensure_ready
 from ikg.graph.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
 
 
 @pytest.fixture

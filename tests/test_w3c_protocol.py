@@ -1,4 +1,4 @@
-"""The W3C SPARQL 1.1 Protocol tests (from ../shared/w3c-rdf-tests-sparql) against ``/sparql``.
+"""The W3C SPARQL 1.1 Protocol tests (vendored in ``tests/w3c/protocol``) against ``/sparql``.
 
 Every request of every test in the manifest is sent to a live server on 127.0.0.1, with the
 test's graph data loaded first and the write token configured (updates are token-guarded).
@@ -18,22 +18,17 @@ from rdflib.namespace import RDF, RDFS
 
 from ikg.api.settings import Settings
 
-from .conftest import SHARED
 from .live import backend, live_api
 
-PROTOCOL = SHARED / "w3c-rdf-tests-sparql" / "sparql11" / "protocol"
+PROTOCOL = Path(__file__).parent / "w3c" / "protocol"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = Namespace("http://www.w3.org/2011/http#")
 CNT = Namespace("http://www.w3.org/2011/content#")
 UT = Namespace("http://www.w3.org/2009/sparql/tests/test-update#")
 TOKEN = "w3c-token"
 
-pytestmark = pytest.mark.skipif(not PROTOCOL.exists(), reason="../shared/w3c-rdf-tests-sparql is not beside the repo")
-
 
 def _manifest() -> tuple[Graph, list]:
-    if not PROTOCOL.exists():
-        return Graph(), []
     g = Graph().parse(
         PROTOCOL / "manifest.ttl",
         publicID="http://www.w3.org/2009/sparql/docs/tests/data-sparql11/protocol/manifest.ttl",
@@ -54,17 +49,16 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Sett
 
 
 def _load(settings: Settings, test) -> None:
-    pooled = settings.backend
-    pooled.run_update("CLEAR ALL", [], None)
-    graphs: dict[str, list[ox.Quad]] = {}
+    blocks = []
     for data in GRAPH.objects(test, UT.graphData):
         name = str(GRAPH.value(data, RDFS.label))
         path = PROTOCOL / Path(str(GRAPH.value(data, UT.graph))).name
-        quads = ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES)
-        graphs[name] = [ox.Quad(q.subject, q.predicate, q.object) for q in quads]
-    if graphs:
-        pooled.store.replace_graphs(graphs)
-        pooled.refresh()
+        triples = [
+            ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES)
+        ]
+        text = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
+        blocks.append(f"GRAPH {ox.NamedNode(name)} {{ {text} }}")
+    settings.backend.run_update("CLEAR ALL" + (" ; INSERT DATA { " + " ".join(blocks) + " }" if blocks else ""), None)
 
 
 def _status_ok(status: int, expected: set[str]) -> bool:
