@@ -1,396 +1,546 @@
-"""Where the HTTP API runs queries: a pool of killable worker processes, or a remote server.
+"""Where the HTTP API runs SPARQL: confined engine processes on the embedded store, or a remote server.
 
-``PooledBackend`` (the default of ``ikg serve``) keeps the embedded store in the API process for
-writes and small internal reads, and runs every user query in a worker: a read-only Oxigraph
-server (``oxigraph serve-read-only``) on a snapshot of the store (a RocksDB checkpoint, made with
-hard links in milliseconds). One query at a time per worker; at the deadline the worker is
-killed, which really stops the work and frees the CPU, and a fresh one takes its place. Neither
-Python threads nor pyoxigraph can cancel a running query (oxigraph issue #1926), and the Oxigraph
-server's own ``--timeout-s`` does not interrupt an aggregate over a large join, so a process kill
-is the only hard deadline.
+``PooledBackend`` (the default of ``ikg serve``):
 
-``RemoteBackend`` forwards to a SPARQL server given with ``--store URL``; its deadline is that
-server's business.
+- **One writer** (:func:`~ikg.graph.engine.process.start_engine` with ``writable``) owns the store
+  while the server runs; every update runs there, confined and under ``update_timeout``. A text
+  that crashes it or runs past the deadline kills only the writer (the update's transaction is
+  never committed), and a new one takes its place.
+- After each update the writer writes a **snapshot** (a RocksDB checkpoint: hard links, so it takes
+  milliseconds); query processes and the API's own reads (gaps, views) use the latest one.
+- **Query processes in two lanes.** The general lane (``size`` processes, at a lower CPU priority)
+  serves queries in arrival order. When all of them are busy, a new query may use the express lane
+  (``express`` processes) for ``express_budget`` seconds: a small query answers at once although
+  twenty slow ones occupy the general lane; a query still running at the end of its budget is
+  stopped there and queued for the general lane with the rest of its deadline. Waiting for the
+  express lane, the newest query goes first (a burst of slow queries cannot keep a later small one
+  out). At most ``queue_max`` queries wait for the general lane; more get "busy" at once.
+- Every process is killed at its deadline by its owner, and past the byte cap.
+
+``RemoteBackend`` forwards to a SPARQL server given with ``--store URL``; ikg cannot confine that
+server's engine, so user text is checked strictly (:func:`ikg.graph.sparql_text.check_remote_safe`).
 """
 
 from __future__ import annotations
 
-import ctypes
-import os
-import queue
+import io
 import shutil
-import signal
-import subprocess
-import sys
-import tempfile
 import threading
 import time
+import weakref
+from collections import Counter, deque
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import Any
 
 import httpx
 import pyoxigraph as ox
 
+from ikg.graph.cells import write_sparql_csv, write_sparql_tsv
+from ikg.graph.engine import sandbox
+from ikg.graph.engine.process import (
+    Answer,
+    DeadlineError,
+    EngineError,
+    EngineProcess,
+    EngineUnavailableError,
+    ResultTooLargeError,
+    start_engine,
+    too_large_message,
+)
+from ikg.graph.engine.snapshots import RunDir, remove_stale, snapshots_root
 from ikg.graph.errors import StoreError
-from ikg.graph.remote import RemoteStore
-from ikg.graph.sparql_text import tokenize
+from ikg.graph.namespaces import PREFIXES
+from ikg.graph.remote import CANCELLED, RemoteStore
 from ikg.graph.store import Store
 
-from .oxigraph_server import free_port, oxigraph_binary
-
-__all__ = ["DeadlineError", "PooledBackend", "RemoteBackend", "Upstream", "add_using"]
+__all__ = ["BusyError", "PooledBackend", "QueryJob", "RemoteBackend"]
 
 
-class DeadlineError(Exception):
-    """The query ran past its deadline and its worker was killed."""
+class BusyError(StoreError):
+    """No query process became free in time, or too many queries are waiting."""
 
 
 @dataclass(frozen=True)
-class Upstream:
-    """An answer from the engine: status code and body."""
+class QueryJob:
+    """One query for a backend: the text, what to answer with, and its limits.
 
-    status: int
-    body: bytes
-
-
-def add_using(update: str, using: Sequence[tuple[str, str]]) -> str:
-    """Apply the protocol's ``using-graph-uri``/``using-named-graph-uri`` as ``USING`` clauses.
-
-    They go before the ``WHERE`` of every ``INSERT``/``DELETE ... WHERE`` operation, which is
-    what the SPARQL 1.1 Protocol defines them to mean. The IRIs are written by the RDF
-    serialiser.
-
-    Examples
-    --------
-    >>> add_using("DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", [("using-graph-uri", "http://g")])
-    'DELETE { ?s ?p ?o } USING <http://g> WHERE { ?s ?p ?o }'
-    """
-    if not using:
-        return update
-    clause = " ".join(
-        ("USING NAMED " if key == "using-named-graph-uri" else "USING ") + str(ox.NamedNode(iri)) for key, iri in using
-    )
-    out, last, depth = [], 0, 0
-    for tok in tokenize(update):
-        if tok.text == "{":
-            depth += 1
-        elif tok.text == "}":
-            depth -= 1
-        elif tok.keyword == "WHERE" and depth == 0:
-            out.append(update[last : tok.start])
-            out.append(clause + " ")
-            last = tok.start
-    out.append(update[last:])
-    return "".join(out)
-
-
-def _die_with_parent() -> Callable[[], None] | None:
-    """A ``preexec_fn`` that makes the child get SIGKILL when its parent dies (Linux), else None.
-
-    Without it, ``kill -9`` of ``ikg serve`` would leave its Oxigraph workers running, with
-    nobody left to stop them.
-    """
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        prctl = ctypes.CDLL(None, use_errno=True).prctl  # looked up now, not in the forked child
-    except (OSError, AttributeError):
-        return None
-    parent = os.getpid()
-    pr_set_pdeathsig = 1
-
-    def arm() -> None:
-        prctl(pr_set_pdeathsig, signal.SIGKILL)
-        if os.getppid() != parent:  # the parent died before the signal was armed
-            os._exit(1)
-
-    return arm
-
-
-class _Spawner:
-    """Starts every worker from one thread that lives as long as the process.
-
-    The kernel sends the parent-death signal when the *thread* that started a child ends, not the
-    process; workers started from uvicorn's thread pool would be killed when an idle pool thread
-    is retired. This thread never ends before the process does.
+    ``results_media`` is used for SELECT/ASK, ``graph_media`` for CONSTRUCT/DESCRIBE (the engine
+    picks by what the query turns out to be). ``dataset``: protocol ``default-graph-uri`` and
+    ``named-graph-uri`` pairs. ``union``: without a dataset, the default graph is the union of all
+    graphs (ikg's convention; off when the text has its own ``FROM``). ``trusted``: the text was
+    written by ikg (the query library, with bound values), not by a user. ``base_iri``: relative
+    IRIs in the text resolve against it (the endpoint's URL).
     """
 
-    def __init__(self) -> None:
-        self._requests: queue.Queue[tuple[list[str], Future[subprocess.Popen[bytes]]]] = queue.Queue()
-        self._arm = _die_with_parent()
-        threading.Thread(target=self._loop, name="ikg-worker-spawner", daemon=True).start()
+    text: str
+    results_media: str
+    graph_media: str
+    dataset: Sequence[tuple[str, str]] = ()
+    union: bool = True
+    max_rows: int = 100_000
+    trusted: bool = False
+    base_iri: str | None = None
 
-    def _loop(self) -> None:
-        while True:
-            args, future = self._requests.get()
-            try:
-                future.set_result(
-                    subprocess.Popen(  # preexec_fn: only a prctl call, looked up before the fork
-                        args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=self._arm
-                    )
-                )
-            except BaseException as exc:  # hand every failure to the caller
-                future.set_exception(exc)
-
-    def popen(self, args: list[str]) -> subprocess.Popen[bytes]:
-        """Start ``args`` from the spawner thread; return its process."""
-        future: Future[subprocess.Popen[bytes]] = Future()
-        self._requests.put((args, future))
-        return future.result()
-
-
-_SPAWNER: _Spawner | None = None
-_SPAWNER_LOCK = threading.Lock()
+    def request(self) -> dict[str, Any]:
+        """The engine request (see :mod:`ikg.graph.engine.worker`)."""
+        request: dict[str, Any] = {
+            "op": "query",
+            "text": self.text,
+            "results": self.results_media,
+            "graph": self.graph_media,
+            "max_rows": self.max_rows,
+            "union": self.union,
+            "base_iri": self.base_iri,
+        }
+        if self.dataset:
+            request["default_graph"] = [v for k, v in self.dataset if k == "default-graph-uri"]
+            request["named_graphs"] = [v for k, v in self.dataset if k == "named-graph-uri"]
+        return request
 
 
-def _spawner() -> _Spawner:
-    global _SPAWNER
-    with _SPAWNER_LOCK:
-        if _SPAWNER is None:
-            _SPAWNER = _Spawner()
-        return _SPAWNER
+_START = object()  # handed to a waiter: a slot is free, start a process in it
 
 
-@dataclass
-class _Worker:
-    process: subprocess.Popen[bytes]
-    port: int
-    generation: int
-    expired: threading.Event = field(default_factory=threading.Event)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/query"
-
-    def alive(self) -> bool:
-        return self.process.poll() is None
-
-    def expire(self) -> None:
-        """Kill at the deadline (called by a timer thread)."""
-        self.expired.set()
-        self.kill()
-
-    def kill(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.wait()
+@dataclass(eq=False)
+class _Waiter:
+    event: threading.Event = field(default_factory=threading.Event)
+    slot: Any = None
 
 
-@dataclass
+class _Lane:
+    """A bounded set of engine processes; waiters are served first-in-first-out, or newest first."""
+
+    def __init__(self, name: str, capacity: int, start: Callable[[], EngineProcess], retired: Callable[[Any], None]):
+        self.name = name
+        self.capacity = capacity
+        self._start = start
+        self._retired = retired
+        self._lock = threading.Lock()
+        self._idle: list[EngineProcess] = []
+        self._count = 0
+        self._waiters: deque[_Waiter] = deque()
+        self.busy: set[EngineProcess] = set()
+
+    def waiting(self) -> int:
+        return len(self._waiters)
+
+    def acquire(self, timeout: float, newest_first: bool = False) -> EngineProcess | None:
+        """An idle process, a new one if there is room, or one handed over within ``timeout``; else None."""
+        with self._lock:
+            if self._idle:
+                engine = self._idle.pop()
+                self.busy.add(engine)
+                return engine
+            if self._count < self.capacity:
+                self._count += 1
+                waiter = None
+            elif timeout <= 0:
+                return None
+            else:
+                waiter = _Waiter()
+                (self._waiters.appendleft if newest_first else self._waiters.append)(waiter)
+        if waiter is not None:
+            waiter.event.wait(timeout)
+            with self._lock:
+                if waiter.slot is None:
+                    self._waiters.remove(waiter)
+                    return None
+            if waiter.slot is not _START:
+                return waiter.slot  # type: ignore[no-any-return]
+        return self._start_in_slot()
+
+    def _start_in_slot(self) -> EngineProcess:
+        try:
+            engine = self._start()
+        except BaseException:
+            self._free_slot()
+            raise
+        with self._lock:
+            self.busy.add(engine)
+        return engine
+
+    def _free_slot(self) -> None:
+        with self._lock:
+            if self._waiters:
+                waiter = self._waiters.popleft()
+                waiter.slot = _START
+                waiter.event.set()
+            else:
+                self._count -= 1
+
+    def release(self, engine: EngineProcess) -> None:
+        """Give back a process that finished its work."""
+        with self._lock:
+            self.busy.discard(engine)
+            if self._waiters:
+                waiter = self._waiters.popleft()
+                waiter.slot = engine
+                self.busy.add(engine)
+                waiter.event.set()
+                return
+            self._idle.append(engine)
+
+    def retire(self, engine: EngineProcess) -> None:
+        """Kill a process and free its slot (a waiter then starts a new one)."""
+        engine.kill()
+        with self._lock:
+            self.busy.discard(engine)
+        self._retired(engine.tag)
+        self._free_slot()
+
+    def replace(self, engine: EngineProcess) -> EngineProcess:
+        """Kill a process and start a new one in its slot."""
+        engine.kill()
+        with self._lock:
+            self.busy.discard(engine)
+        self._retired(engine.tag)
+        return self._start_in_slot()
+
+    def idle_out(self, keep: Callable[[EngineProcess], bool]) -> None:
+        """Retire the idle processes ``keep`` rejects (stale snapshot)."""
+        with self._lock:
+            stale = [e for e in self._idle if not keep(e)]
+            self._idle = [e for e in self._idle if keep(e)]
+            self.busy.update(stale)
+        for engine in stale:
+            self.retire(engine)
+
+    def close(self) -> None:
+        with self._lock:
+            engines = self._idle + list(self.busy)
+            self._idle = []
+        for engine in engines:
+            engine.kill()
+
+
 class PooledBackend:
-    """The embedded store plus a pool of read-only worker processes on its latest snapshot.
+    """The embedded store behind one confined writer and two lanes of confined query processes.
 
     Parameters
     ----------
     store : Store
-        An on-disk embedded store (snapshots need a directory).
+        An on-disk store, open; the backend closes it and its writer process takes it over.
     size : int
-        Number of worker processes (default 2, one per core here).
+        Processes of the general lane (default 2, one per core here).
+    express : int
+        Processes of the express lane (0 switches it off).
+    express_budget : float
+        Seconds a query may run in the express lane.
+    express_wait : float
+        Seconds a query waits for the express lane before it queues for the general lane.
+    queue_max : int
+        Queries that may wait for the general lane; more are refused as busy.
+    update_timeout : float
+        Deadline of an update (an import through the endpoint may send a whole concept).
+    allow_unconfined : bool
+        Serve user SPARQL although this system cannot confine the engine (``IKG_ALLOW_UNCONFINED``).
+        Without it, such a system serves only ikg's own queries.
     """
 
-    store: Store
-    size: int = 2
-    _root: Path = field(init=False)
-    _generation: int = field(default=0, init=False)
-    _idle: queue.LifoQueue[_Worker] = field(default_factory=queue.LifoQueue, init=False)
-    _count: int = field(default=0, init=False)
-    _users: dict[int, int] = field(default_factory=dict, init=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
-    # the deadline is a timer that kills the worker; the client's own timeout only bounds a hang
-    _client: httpx.Client = field(default_factory=lambda: httpx.Client(timeout=3600), init=False)
-    killed: int = field(default=0, init=False)
-
-    def __post_init__(self) -> None:
-        if self.store.path is None:
-            raise StoreError("the worker pool needs an on-disk store")
-        self._root = Path(tempfile.mkdtemp(prefix="ikg-snapshots-"))
-        self._snapshot()
+    def __init__(
+        self,
+        store: Store,
+        size: int = 2,
+        *,
+        express: int = 1,
+        express_budget: float = 0.5,
+        express_wait: float = 1.0,
+        queue_max: int = 32,
+        update_timeout: float = 120.0,
+        allow_unconfined: bool = False,
+    ) -> None:
+        if store.path is None:
+            raise StoreError("the query processes need an on-disk store")
+        self.location = store.path
+        reason = sandbox.unavailable_reason()
+        self.confined = reason is None
+        self.refusal: str | None = None
+        if reason is not None and not allow_unconfined:
+            self.refusal = (
+                f"this server does not run SPARQL written by users: its query engine cannot be confined "
+                f"here ({reason}); set IKG_ALLOW_UNCONFINED=1 to run it without that guard"
+            )
+        self.sandbox = sandbox.LAYER if self.confined else "none"
+        self.express_budget = express_budget
+        self.express_wait = express_wait
+        self.queue_max = queue_max
+        self.update_timeout = update_timeout
+        self.killed = 0
+        self.demoted = 0
+        self._lock = threading.Lock()
+        self._write_lock = threading.Lock()
+        self._users: Counter[int] = Counter()
+        self._generation = 0
+        remove_stale(snapshots_root(self.location))
+        self._run = RunDir(snapshots_root(self.location))
+        store.close()  # the writer owns the store from now on
+        self._writer = self._start_writer()
+        self._general = _Lane("general", max(1, size), lambda: self._start_reader(5), self._retired)
+        self._express = _Lane("express", max(0, express), lambda: self._start_reader(0), self._retired)
+        self._reader: Store | None = None
+        try:
+            self._publish(self._new_snapshot())
+        except BaseException:
+            self.close()
+            raise
 
     # -- snapshots -----------------------------------------------------------------------------
 
-    def _dir(self, generation: int) -> Path:
-        return self._root / f"g{generation}"
+    @property
+    def root(self) -> Any:
+        """The run folder holding this backend's snapshots."""
+        return self._run.path
 
-    def _snapshot(self) -> None:
+    @property
+    def store(self) -> Store:
+        """A read-only store on the latest snapshot, for the API's own reads (gaps, views)."""
+        assert self._reader is not None
+        return self._reader
+
+    def _start_writer(self) -> EngineProcess:
+        return start_engine(str(self.location), writable=True, confined=self.confined)
+
+    def _new_snapshot(self) -> int:
+        """Have the writer write the next generation's snapshot; return its number."""
         with self._lock:
             generation = self._generation + 1
-            self.store._ox.backup(str(self._dir(generation)))
+        path = self._run.generation(generation)
+        try:
+            self._writer.run({"op": "snapshot", "snapshot": str(path)}, 120, 1024)
+        except Exception as exc:
+            shutil.rmtree(path, ignore_errors=True)
+            if not self._writer.alive():
+                self._writer = self._start_writer()
+            raise StoreError(f"could not write a snapshot for the query processes: {exc}") from exc
+        return generation
+
+    def _publish(self, generation: int) -> None:
+        """Make ``generation`` the one new queries and the API's reads see."""
+        reader = Store.open_snapshot(self._run.generation(generation))
+        with self._lock:
             self._generation = generation
-            self._users.setdefault(generation, 0)
-            self._collect()
+            self._users[generation] += 1
+            old, self._reader = self._reader, reader
+        weakref.finalize(reader, self._retired, generation)
+        del old  # its finaliser takes the lock: drop it outside
+        current = generation
+        for lane in (self._general, self._express):
+            lane.idle_out(lambda e: e.tag == current)
+        self._collect()
+
+    def _retired(self, generation: Any) -> None:
+        if generation is None:
+            return
+        with self._lock:
+            self._users[generation] -= 1
+        self._collect()
 
     def _collect(self) -> None:
-        # remove snapshots no worker uses any more (caller holds the lock)
-        for generation, users in list(self._users.items()):
-            if generation != self._generation and users == 0:
-                shutil.rmtree(self._dir(generation), ignore_errors=True)
-                del self._users[generation]
+        with self._lock:
+            stale = [g for g, n in self._users.items() if n <= 0 and g != self._generation]
+            for g in stale:
+                del self._users[g]
+        for g in stale:
+            shutil.rmtree(self._run.generation(g), ignore_errors=True)
 
-    # -- workers -------------------------------------------------------------------------------
-
-    def _spawn(self) -> _Worker:
+    def _start_reader(self, nice: int) -> EngineProcess:
         with self._lock:
             generation = self._generation
-            self._users[generation] = self._users.get(generation, 0) + 1
-        port = free_port()
-        process = _spawner().popen(
-            [
-                oxigraph_binary(),
-                "serve-read-only",
-                "--location",
-                str(self._dir(generation)),
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--union-default-graph",
-            ]
-        )
-        worker = _Worker(process, port, generation)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if not worker.alive():
-                break
-            try:
-                self._client.get(worker.url, params={"query": "ASK {}"}, timeout=1)
-                return worker
-            except httpx.HTTPError:
-                time.sleep(0.01)
-        worker.kill()
-        with self._lock:  # the caller gives back the slot (see _start)
-            self._users[generation] -= 1
-            self._collect()
-        raise StoreError("a query worker did not start")
-
-    def _retire(self, worker: _Worker) -> None:
-        worker.kill()
-        with self._lock:
-            self._users[worker.generation] = self._users.get(worker.generation, 1) - 1
-            self._count -= 1
-            self._collect()
-
-    def _acquire(self, wait: float) -> _Worker:
-        deadline = time.monotonic() + wait
-        while True:
-            try:
-                worker = self._idle.get_nowait()
-            except queue.Empty:
-                with self._lock:
-                    can_start = self._count < self.size
-                    if can_start:
-                        self._count += 1
-                if can_start:
-                    return self._start()
-                try:
-                    worker = self._idle.get(timeout=max(0.01, deadline - time.monotonic()))
-                except queue.Empty:
-                    raise StoreError("all query workers are busy; try again shortly") from None
-            if worker.alive() and worker.generation == self._generation:
-                return worker
-            self._retire(worker)  # stale snapshot or dead: replace it
-            with self._lock:
-                self._count += 1
-            return self._start()
-
-    def _start(self) -> _Worker:
-        """Start a worker in a slot already counted; give the slot back if it fails."""
+            self._users[generation] += 1
         try:
-            return self._spawn()
-        except Exception:
-            with self._lock:
-                self._count -= 1
+            return start_engine(
+                str(self._run.generation(generation)), confined=self.confined, tag=generation, nice=nice
+            )
+        except BaseException:
+            self._retired(generation)
             raise
 
-    # -- the backend interface -----------------------------------------------------------------
+    # -- queries -------------------------------------------------------------------------------
 
     def named_graphs(self) -> list[str]:
         """The graphs in the store (for the safety check and the service description)."""
         return self.store.named_graphs()
 
-    def run_query(self, text: str, accept: str, dataset: Sequence[tuple[str, str]], deadline: float) -> Upstream:
-        """Run one query in a worker; kill the worker if it passes ``deadline`` seconds.
+    def _fresh(self, lane: _Lane, timeout: float, newest_first: bool = False) -> EngineProcess | None:
+        engine = lane.acquire(timeout, newest_first)
+        if engine is not None and (not engine.alive() or engine.tag != self._generation):
+            engine = lane.replace(engine)
+        return engine
+
+    def _run_on(self, lane: _Lane, engine: EngineProcess, job: QueryJob, deadline: float, max_bytes: int) -> Answer:
+        try:
+            answer = engine.run(job.request(), deadline, max_bytes)
+        except BaseException:
+            if engine.alive():
+                lane.release(engine)
+            else:
+                lane.retire(engine)
+            raise
+        if engine.tag == self._generation:
+            lane.release(engine)
+        else:
+            lane.retire(engine)
+        return answer
+
+    def run_query(self, job: QueryJob, deadline: float, max_bytes: int) -> Answer:
+        """Run one query in a confined process; see the module's description of the lanes.
 
         Raises
         ------
         DeadlineError
-        StoreError
-            If no worker is free within the deadline.
+            The query ran past ``deadline`` seconds (its process was killed).
+        ResultTooLargeError
+            Past ``job.max_rows`` rows or ``max_bytes`` bytes.
+        EngineError
+            Refused or failed by the engine (syntax, network, crash).
+        BusyError
+            No process became free within the deadline, or too many queries wait.
+        EngineUnavailableError
+            User text on a system where the engine cannot be confined.
         """
-        worker = self._acquire(wait=deadline)
-        timer = threading.Timer(deadline, worker.expire)
-        timer.start()
+        if not job.trusted and self.refusal:
+            raise EngineUnavailableError(self.refusal, "sandbox")
+        started = time.monotonic()
+        engine = self._fresh(self._general, 0)
+        if engine is None and self._express.capacity:
+            express = self._fresh(self._express, min(self.express_wait, deadline), newest_first=True)
+            if express is not None:
+                budget = min(self.express_budget, deadline - (time.monotonic() - started))
+                try:
+                    return self._run_on(self._express, express, job, budget, max_bytes)
+                except DeadlineError:
+                    if deadline - (time.monotonic() - started) <= 0.05:
+                        self.killed += 1
+                        raise
+                    self.demoted += 1
+        if engine is None:
+            if self._general.waiting() >= self.queue_max:
+                raise BusyError(f"{self.queue_max} queries are already waiting; try again shortly")
+            remaining = deadline - (time.monotonic() - started)
+            engine = self._fresh(self._general, remaining)
+            if engine is None:
+                raise BusyError(f"no query process became free within {deadline:g} s; try again shortly")
+        remaining = max(0.05, deadline - (time.monotonic() - started))
         try:
-            response = self._client.post(
-                worker.url,
-                content=text.encode("utf-8"),
-                params=list(dataset),
-                headers={"Content-Type": "application/sparql-query; charset=utf-8", "Accept": accept},
-            )
-            upstream = Upstream(response.status_code, response.content)
-        except httpx.HTTPError as exc:
-            timer.cancel()
-            self._retire(worker)
-            if worker.expired.is_set():
-                self.killed += 1
-                raise DeadlineError(f"stopped at the deadline of {deadline:g} s") from exc
-            raise StoreError(f"query worker failed: {exc}") from exc
-        timer.cancel()
-        if not worker.expired.is_set():
-            self._idle.put(worker)
-        else:  # the timer fired just as the answer came
-            self._retire(worker)
+            return self._run_on(self._general, engine, job, remaining, max_bytes)
+        except DeadlineError:
             self.killed += 1
-            raise DeadlineError(f"stopped at the deadline of {deadline:g} s")
-        return upstream
+            raise
 
-    def run_update(self, text: str, using: Sequence[tuple[str, str]], base_iri: str | None) -> Upstream:
-        """Apply an update to the store in one transaction, then move the workers to a new snapshot."""
-        try:
-            self.store._ox.update(add_using(text, using), base_iri=base_iri)
-        except SyntaxError as exc:
-            return Upstream(400, str(exc).encode())
-        except (OSError, RuntimeError, ValueError) as exc:
-            return Upstream(400, str(exc).encode())
-        self.refresh()
-        return Upstream(204, b"")
+    # -- updates -------------------------------------------------------------------------------
 
-    def refresh(self) -> None:
-        """After a write to the store: move the workers to a new snapshot (old ones finish first)."""
-        self.store.flush()
-        self._snapshot()
+    def run_update(self, text: str, base_iri: str | None) -> None:
+        """Apply an update in the writer (one transaction), then move the queries to a new snapshot.
+
+        Raises
+        ------
+        DeadlineError
+            Past ``update_timeout``: the writer was killed, nothing was changed.
+        EngineError
+            The engine refused the text (syntax, network, crash); nothing was changed.
+        EngineUnavailableError
+            On a system where the engine cannot be confined.
+        """
+        if self.refusal:
+            raise EngineUnavailableError(self.refusal, "sandbox")
+        with self._write_lock:
+            try:
+                self._writer.run({"op": "update", "text": text, "base_iri": base_iri}, self.update_timeout, 1024)
+            except (DeadlineError, EngineError):
+                if not self._writer.alive():
+                    self._writer = self._start_writer()
+                raise
+            self._publish(self._new_snapshot())
 
     def close(self) -> None:
-        """Stop every worker and remove the snapshots."""
-        while True:
-            try:
-                self._idle.get_nowait().kill()
-            except queue.Empty:
-                break
-        self._client.close()
-        shutil.rmtree(self._root, ignore_errors=True)
+        """Stop every process and remove the snapshots."""
+        for lane in (getattr(self, "_general", None), getattr(self, "_express", None)):
+            if lane is not None:
+                lane.close()
+        self._writer.close()
+        self._reader = None
+        self._run.close()
 
 
 @dataclass
 class RemoteBackend:
-    """Forward to a SPARQL 1.1 server (``--store URL``); the server enforces its own deadline."""
+    """Forward to a SPARQL 1.1 server (``--store URL``); the server enforces its own deadline.
+
+    The answer is read as a stream and refused past the byte cap; CSV and TSV are written here
+    (:mod:`ikg.graph.cells`), so they are spreadsheet-safe like every CSV ikg writes.
+    """
 
     store: RemoteStore
+    refusal: str | None = None
+    sandbox: str = "remote server (not confined by ikg; user text checked strictly)"
 
     def named_graphs(self) -> list[str]:
         return self.store.named_graphs()
 
-    def run_query(self, text: str, accept: str, dataset: Sequence[tuple[str, str]], deadline: float) -> Upstream:
+    def run_query(self, job: QueryJob, deadline: float, max_bytes: int) -> Answer:
+        """Run one query on the server; see :meth:`PooledBackend.run_query`."""
+        tabular = job.results_media in ("text/csv", "text/tab-separated-values")
+        accept = ", ".join(
+            [
+                "application/sparql-results+json" if tabular else job.results_media,
+                "application/n-triples",
+            ]
+        )
+        body = bytearray()
         try:
-            response = self.store.raw_query(text, accept, dataset, timeout=deadline)
-        except StoreError as exc:
-            if "timed out" in str(exc):
-                raise DeadlineError(f"no answer within the deadline of {deadline:g} s") from exc
-            raise
-        return Upstream(response.status_code, response.content)
+            with self.store.stream_query(job.text, accept, list(job.dataset), timeout=deadline) as response:
+                for chunk in response.iter_bytes():
+                    body += chunk
+                    if len(body) > max_bytes:
+                        raise ResultTooLargeError("", "bytes", max_bytes)
+                status, media = response.status_code, response.headers.get("content-type", "").split(";")[0]
+        except httpx.TimeoutException as exc:
+            raise DeadlineError(f"no answer within the deadline of {deadline:g} s") from exc
+        except httpx.HTTPError as exc:
+            raise StoreError(f"cannot reach the SPARQL server at {self.store.url}: {exc}") from exc
+        except ResultTooLargeError as exc:
+            raise ResultTooLargeError(too_large_message("bytes", max_bytes), "bytes", max_bytes) from exc
+        if status == 400:
+            raise EngineError(body.decode("utf-8", "replace").strip() or "malformed query", "syntax")
+        if status >= 300 or CANCELLED.encode() in body[-200:]:
+            if CANCELLED.encode() in body:
+                raise DeadlineError("stopped at the server's deadline")
+            raise StoreError(f"the SPARQL server answered {status}: {bytes(body[:300])!r}")
+        if media in ("application/n-triples", "text/plain"):
+            triples = [
+                ox.Triple(q.subject, q.predicate, q.object)
+                for q in ox.parse(bytes(body), format=ox.RdfFormat.N_TRIPLES)
+            ]
+            if len(triples) > job.max_rows:
+                raise ResultTooLargeError(too_large_message("rows", job.max_rows), "rows", job.max_rows)
+            out = ox.serialize(triples, format=ox.RdfFormat.from_media_type(job.graph_media), prefixes=PREFIXES) or b""
+            return Answer(out, {"form": "CONSTRUCT", "rows": len(triples), "media": job.graph_media})
+        fmt = ox.QueryResultsFormat.from_media_type(media) or ox.QueryResultsFormat.JSON
+        parsed = ox.parse_query_results(bytes(body), format=fmt)
+        if isinstance(parsed, ox.QueryBoolean):
+            return Answer(
+                parsed.serialize(format=ox.QueryResultsFormat.from_media_type(job.results_media)) or b"",
+                {"form": "ASK", "rows": 1, "media": job.results_media},
+            )
+        names = [v.value for v in parsed.variables]
+        rows = [[s[i] for i in range(len(names))] for s in parsed]
+        if len(rows) > job.max_rows:
+            raise ResultTooLargeError(too_large_message("rows", job.max_rows), "rows", job.max_rows)
+        if tabular:
+            text = io.StringIO(newline="")
+            (write_sparql_csv if job.results_media == "text/csv" else write_sparql_tsv)(text, names, rows)
+            out = text.getvalue().encode("utf-8")
+        else:
+            out = bytes(body)
+        return Answer(out, {"form": "SELECT", "rows": len(rows), "media": job.results_media})
 
-    def run_update(self, text: str, using: Sequence[tuple[str, str]], base_iri: str | None) -> Upstream:
-        response = self.store.raw_update(text, using)
-        return Upstream(response.status_code, response.content)
+    def run_update(self, text: str, base_iri: str | None) -> None:
+        """Send an update to the server."""
+        response = self.store.raw_update(text)
+        if response.status_code >= 300:
+            message = response.text.strip() or f"update failed ({response.status_code})"
+            raise EngineError(message, "syntax" if response.status_code < 500 else "engine")
 
     def close(self) -> None:
         self.store.close()

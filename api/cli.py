@@ -200,7 +200,7 @@ def up(
     for path in reports:
         typer.echo(f"  {path.resolve().as_uri()}")
     if serve_:
-        del store  # the server opens the store itself
+        store.close()  # the server opens the store itself
         _serve(host, port, float(os.environ.get("IKG_QUERY_TIMEOUT", "") or 30), report_dir=out, concepts=concepts)
 
 
@@ -607,8 +607,7 @@ def query(
     """
     from ikg.api.output import render_rows
     from ikg.graph.library import run_named
-    from ikg.graph.sparql import run_select_or_ask
-    from ikg.graph.sparql_text import check_safe
+    from ikg.graph.sparql import run_user_select_or_ask
 
     given = sum(x is not None for x in (name, expression, file))
     if given != 1:
@@ -620,8 +619,7 @@ def query(
         if param:
             raise typer.BadParameter("--param applies to named queries only")
         text = expression if expression is not None else file.read_text(encoding="utf-8")  # type: ignore[union-attr]
-        check_safe(text, store.named_graphs())
-        names, rows = run_select_or_ask(store, text)
+        names, rows = run_user_select_or_ask(store, text, deadline=float(os.environ.get("IKG_QUERY_TIMEOUT", "") or 30))
     typer.echo(render_rows(names, rows, fmt.value))
 
 
@@ -703,10 +701,19 @@ def _serve(
         if location == MEMORY:  # workers need a directory to snapshot: a throw-away one
             scratch = tempfile.TemporaryDirectory(prefix="ikg-store-")
             location = scratch.name
+        from ikg.graph.engine.oneshot import allow_unconfined
+
         workers = int(os.environ.get("IKG_WORKERS", "2") or 2)
-        backend = PooledBackend(open_store(location, seed=state.seed), size=max(1, workers))
+        backend = PooledBackend(
+            open_store(location, seed=state.seed),
+            size=max(1, workers),
+            update_timeout=float(os.environ.get("IKG_UPDATE_TIMEOUT", "") or 120),
+            allow_unconfined=allow_unconfined(),
+        )
     try:
         settings = Settings.from_env(backend, query_timeout=query_timeout)
+        if host not in ("0.0.0.0", "::"):  # noqa: S104 - compared, not bound
+            settings.allowed_hosts = (*settings.allowed_hosts, host)
         chosen = _free(host, port)
         if chosen != port:
             _err(f"port {port} is in use; serving on {chosen} instead")
@@ -715,6 +722,9 @@ def _serve(
         mode = "read-only" if not settings.write_token else "updates with token"
         typer.echo(f"ikg serving {state.store_path or location} (Ctrl-C to stop)")
         typer.echo(f"  SPARQL endpoint  {base}/sparql   ({mode}; deadline {query_timeout:g} s)")
+        typer.echo(f"  query engine     {backend.sandbox}")
+        if backend.refusal:
+            _err(backend.refusal)
         typer.echo(f"  named queries    {base}/queries")
         typer.echo(f"  gaps, metrics    {base}/gaps   {base}/metrics")
         for c in concepts or []:

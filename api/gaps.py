@@ -46,6 +46,8 @@ _TABLE_TYPES = {"application/json": "json", "text/csv": "csv", "text/markdown": 
 _NETWORK_TYPES = {"application/graphml+xml": "graphml", "application/gexf+xml": "gexf"}
 ConceptParam = Annotated[str | None, Query(description="A concept id (default: each concept).", max_length=200)]
 LangParam = Annotated[Lang, Query(description="Language of labels and reasons.")]
+
+
 class TableFormat(StrEnum):
     """Formats of findings and metrics (``format`` wins over ``Accept``)."""
 

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
+from ikg.graph.cells import spreadsheet_safe
+
 __all__ = ["FORMATS", "render_rows", "spreadsheet_safe"]
 
 FORMATS = ("table", "csv", "tsv", "json", "md")
@@ -33,34 +35,6 @@ def _json_term(term: Node) -> dict[str, str]:
     elif term.datatype:
         out["datatype"] = str(term.datatype)
     return out
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(text: str) -> str:
-    """Neutralise a cell a spreadsheet program would run as a formula (CSV injection).
-
-    Excel and LibreOffice evaluate a CSV cell that starts with ``=``, ``+``, ``-`` or ``@`` (and
-    some that start with a tab or carriage return): ``=HYPERLINK(...)`` or ``=cmd|...`` typed into
-    a concept's spreadsheet would run on the machine of whoever opens ikg's CSV output. Such a
-    cell gets a leading apostrophe, which the programs show as text (OWASP's advice). Numbers such
-    as ``-0.5`` stay as they are.
-
-    Examples
-    --------
-    >>> print(spreadsheet_safe('=HYPERLINK("http://x","klick")'))
-    '=HYPERLINK("http://x","klick")
-    >>> spreadsheet_safe("-0.5"), spreadsheet_safe("AG Sprache"), spreadsheet_safe("@SUM(A1)")
-    ('-0.5', 'AG Sprache', "'@SUM(A1)")
-    """
-    if not text.startswith(_FORMULA_START):
-        return text
-    try:
-        float(text)
-    except ValueError:
-        return "'" + text
-    return text
 
 
 def render_rows(names: Sequence[str], rows: Sequence[Sequence[Node | None]], fmt: str = "table") -> str:

@@ -16,6 +16,10 @@ def _float(name: str, default: float) -> float:
         return default
 
 
+def _names(name: str) -> tuple[str, ...]:
+    return tuple(o.strip() for o in os.environ.get(name, "").split(",") if o.strip())
+
+
 @dataclass
 class Settings:
     """What the HTTP API runs with.
@@ -37,6 +41,16 @@ class Settings:
     max_update_body : int
         Bytes of an update body from a writer with the token (``IKG_MAX_INPUT_MB``, default 100 MB):
         an import through the endpoint sends the whole concept.
+    max_result_bytes : int
+        ``IKG_MAX_RESULT_MB`` (default 32 MB): an answer is counted as it arrives from the engine;
+        past this the engine is stopped and the client gets a message, so the API's memory stays
+        bounded.
+    update_timeout : float
+        ``IKG_UPDATE_TIMEOUT`` seconds (default 120); the writer running an update is killed then
+        and nothing is changed.
+    allowed_hosts : tuple of str
+        Host names answered besides 127.0.0.1, localhost and ::1 (``IKG_ALLOWED_HOSTS``,
+        comma-separated, plus ``--host``); any other ``Host`` header is refused (DNS rebinding).
     cors_origins : tuple of str
         ``IKG_CORS_ORIGINS`` (comma-separated): web pages on these origins may call the API from
         a browser (GET and POST, no cookies). Empty by default: no CORS headers at all, so a page
@@ -49,6 +63,9 @@ class Settings:
     max_rows: int = 100_000
     max_body: int = 1_048_576
     max_update_body: int = 100 * 1_048_576
+    max_result_bytes: int = 32 * 1_048_576
+    update_timeout: float = 120.0
+    allowed_hosts: tuple[str, ...] = ()
     cors_origins: tuple[str, ...] = ()
 
     @classmethod
@@ -60,7 +77,10 @@ class Settings:
             "max_rows": int(_float("IKG_MAX_ROWS", 100_000)),
             "max_body": int(_float("IKG_MAX_BODY", 1_048_576)),
             "max_update_body": int(_float("IKG_MAX_INPUT_MB", 100) * 1_048_576),
-            "cors_origins": tuple(o.strip() for o in os.environ.get("IKG_CORS_ORIGINS", "").split(",") if o.strip()),
+            "max_result_bytes": int(_float("IKG_MAX_RESULT_MB", 32) * 1_048_576),
+            "update_timeout": _float("IKG_UPDATE_TIMEOUT", 120.0),
+            "allowed_hosts": _names("IKG_ALLOWED_HOSTS"),
+            "cors_origins": _names("IKG_CORS_ORIGINS"),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(backend=backend, **values)

@@ -4,16 +4,18 @@
   token. Answers SELECT/ASK as JSON, XML, CSV or TSV and CONSTRUCT/DESCRIBE as Turtle, N-Triples,
   JSON-LD or RDF/XML, chosen by ``Accept`` (q-values) or a ``format`` parameter.
 - ``SERVICE``, ``LOAD`` and ``FROM``/``USING`` of graphs not in the store are refused with 400
-  before anything runs (:func:`ikg.graph.sparql_text.check_safe`).
-- Queries run in worker processes (:mod:`ikg.api.backends`); one that passes its deadline is
+  before anything runs (:func:`ikg.graph.sparql_text.check_safe`). That scan is the friendly
+  first answer, not the guarantee: queries and updates run in engine processes that cannot open
+  a socket (:mod:`ikg.graph.engine`), whatever the text says.
+- Queries run in engine processes (:mod:`ikg.api.backends`); one that passes its deadline is
   killed, which stops the work and frees the CPU, while other requests go on being served.
-- Results above the row cap and bodies above the size cap are refused with a message.
+- Answers above the row cap or the byte cap and bodies above the size cap are refused with a
+  message.
 """
 
 from __future__ import annotations
 
 import hmac
-import json
 import re
 from collections.abc import Sequence
 from typing import Annotated
@@ -24,12 +26,11 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from ikg.graph.engine.process import DeadlineError, EngineUnavailableError
 from ikg.graph.errors import IkgError, QueryError
-from ikg.graph.namespaces import PREFIXES
-from ikg.graph.remote import CANCELLED
-from ikg.graph.sparql_text import check_safe, query_form
+from ikg.graph.sparql_text import add_using, check_remote_safe, check_safe, has_dataset_clause, query_form
 
-from .backends import DeadlineError
+from .backends import BusyError, QueryJob, RemoteBackend
 from .negotiation import GRAPH_TYPES, RESULT_TYPES, choose
 from .settings import Settings
 
@@ -155,15 +156,6 @@ _DATASET_KEYS = ("default-graph-uri", "named-graph-uri", "using-graph-uri", "usi
 _ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]+$")
 
 
-def _check_rows(n: int, settings: Settings) -> None:
-    if n > settings.max_rows:
-        raise SparqlError(
-            400,
-            f"the result has more than {settings.max_rows} rows (IKG_MAX_ROWS); "
-            "add LIMIT or narrow the query: nothing was cut silently",
-        )
-
-
 def _stopped(settings: Settings) -> SparqlError:
     return SparqlError(
         503,
@@ -178,64 +170,69 @@ def execute_query(
     accept: str | None,
     fmt: str | None = None,
     dataset: Sequence[tuple[str, str]] = (),
+    *,
+    trusted: bool = False,
+    base_iri: str | None = None,
 ) -> Response:
     """Check, run and serialise one query (blocking; called in a worker thread).
+
+    ``trusted``: the text comes from ikg's query library (parameters bound as data), not from a
+    user; only then may it run where the engine cannot be confined.
 
     Raises
     ------
     SparqlError
-        400 for a refused or malformed query (with the parser's message), 406 when no acceptable
-        format is offered, 503 when the deadline stopped the query.
+        400 for a refused or malformed query (with the parser's message) or an answer past a cap,
+        406 when no acceptable format is offered, 503 when the deadline stopped the query or the
+        server is busy.
     """
     backend = settings.backend
     if not text.strip():
         raise SparqlError(400, "the query is empty: give a SPARQL query as 'query'")
+    named = backend.named_graphs()
     try:
-        tokens = check_safe(text, backend.named_graphs())
+        tokens = check_safe(text, named)
+        if isinstance(backend, RemoteBackend) and not trusted:
+            check_remote_safe(text)
     except QueryError as exc:
         raise SparqlError(400, str(exc)) from exc
     form = query_form(tokens)
     if form == "UPDATE":
         raise SparqlError(400, "this is an update, not a query: send it as 'update' with POST")
     graph_form = form in ("CONSTRUCT", "DESCRIBE")
-    offered = list(GRAPH_TYPES) if graph_form else list(RESULT_TYPES)
-    media = choose(accept, offered, fmt)
-    if media is None:
+    results_media = choose(accept, list(RESULT_TYPES), fmt)
+    graph_media = choose(accept, list(GRAPH_TYPES), fmt)
+    if (graph_media if graph_form else results_media) is None:
+        offered = list(GRAPH_TYPES) if graph_form else list(RESULT_TYPES)
         raise SparqlError(406, f"none of the requested formats is available; offered: {', '.join(offered)}")
-    internal = "application/n-triples" if graph_form else "application/sparql-results+json"
     dataset_params = [(k, v) for k, v in dataset if k in ("default-graph-uri", "named-graph-uri")]
+    if isinstance(backend, RemoteBackend):
+        unknown = [v for _, v in dataset_params if v not in named]
+        if unknown:
+            raise SparqlError(400, f"{unknown[0]} is not a graph in the store: only store graphs can form the dataset")
+    job = QueryJob(
+        text,
+        results_media or next(iter(RESULT_TYPES)),
+        graph_media or next(iter(GRAPH_TYPES)),
+        dataset_params,
+        union=not has_dataset_clause(tokens),
+        max_rows=settings.max_rows,
+        trusted=trusted,
+        base_iri=base_iri,
+    )
     try:
-        upstream = backend.run_query(text, internal, dataset_params, settings.query_timeout)
+        answer = backend.run_query(job, settings.query_timeout, settings.max_result_bytes)
     except DeadlineError as exc:
         raise _stopped(settings) from exc
+    except BusyError as exc:
+        raise SparqlError(503, f"the server is busy: {exc}", {"Retry-After": "5"}) from exc
+    except EngineUnavailableError as exc:
+        raise SparqlError(503, str(exc)) from exc
+    except QueryError as exc:  # syntax, refused network access, caps, a crashed engine
+        raise SparqlError(400, str(exc)) from exc
     except IkgError as exc:
         raise SparqlError(503, str(exc)) from exc
-    body = upstream.body
-    if upstream.status == 400:
-        raise SparqlError(400, body.decode("utf-8", "replace").strip() or "malformed query")
-    if upstream.status >= 300 or CANCELLED.encode() in body[-200:]:
-        if CANCELLED.encode() in body:
-            raise _stopped(settings)
-        raise SparqlError(502, f"the SPARQL server answered {upstream.status}: {body[:500]!r}")
-    headers = {"Vary": "Accept"}
-    if graph_form:
-        _check_rows(body.count(b"\n"), settings)
-        if GRAPH_TYPES[media] == ox.RdfFormat.N_TRIPLES:
-            return Response(body, media_type=media, headers=headers)
-        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
-        out = ox.serialize(triples, format=GRAPH_TYPES[media], prefixes=PREFIXES) or b""
-        return Response(out, media_type=media, headers=headers)
-    try:
-        parsed = json.loads(body)
-    except ValueError as exc:
-        raise SparqlError(502, f"the SPARQL server sent unreadable results: {exc}") from exc
-    _check_rows(len(parsed.get("results", {}).get("bindings", [])), settings)
-    results_format = RESULT_TYPES[media]
-    if results_format == ox.QueryResultsFormat.JSON:
-        return Response(body, media_type=media, headers=headers)
-    results = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-    out = results.serialize(format=results_format) or b""
-    return Response(out, media_type=media, headers=headers)
+    return Response(answer.body, media_type=str(answer.info["media"]), headers={"Vary": "Accept"})
 
 
 def _authorise(request: Request, settings: Settings) -> None:
@@ -251,18 +248,30 @@ def _authorise(request: Request, settings: Settings) -> None:
 def _execute_update(settings: Settings, text: str, params: Sequence[tuple[str, str]], base_iri: str) -> Response:
     backend = settings.backend
     if not text.strip():
-        raise SparqlError(400, "the query is empty: give a SPARQL query as 'query'")
+        raise SparqlError(400, "the update is empty: give a SPARQL update as 'update'")
     try:
         tokens = check_safe(text, backend.named_graphs())
+        if isinstance(backend, RemoteBackend):
+            check_remote_safe(text)
     except QueryError as exc:
         raise SparqlError(400, str(exc)) from exc
     using = [(k, v) for k, v in params if k in ("using-graph-uri", "using-named-graph-uri")]
     if using and any(t.keyword in ("USING", "WITH") for t in tokens):
         raise SparqlError(400, "using-graph-uri/using-named-graph-uri conflict with USING or WITH in the update")
-    upstream = backend.run_update(text, using, base_iri)
-    if upstream.status >= 300:
-        message = upstream.body.decode("utf-8", "replace").strip() or "update failed"
-        raise SparqlError(400 if upstream.status < 500 else 502, message)
+    try:
+        backend.run_update(add_using(text, using), base_iri)
+    except DeadlineError as exc:
+        raise SparqlError(
+            503,
+            f"the update was stopped at the deadline of {settings.update_timeout:g} s (IKG_UPDATE_TIMEOUT); "
+            "nothing was changed",
+        ) from exc
+    except EngineUnavailableError as exc:
+        raise SparqlError(503, str(exc)) from exc
+    except QueryError as exc:
+        raise SparqlError(400, str(exc)) from exc
+    except IkgError as exc:
+        raise SparqlError(502, str(exc)) from exc
     return Response(status_code=204)
 
 
@@ -325,7 +334,7 @@ _POST_BODY = {
                     },
                 }
             },
-        }
+        },
     }
 }
 
@@ -346,7 +355,10 @@ async def _handle(request: Request) -> Response:
                 return await run_in_threadpool(service_description, request, settings)
             raise SparqlError(400, "missing 'query' or 'update'")
         fmt = next((v for k, v in others if k == "format"), None)
-        return await run_in_threadpool(execute_query, settings, query, request.headers.get("accept"), fmt, others)
+        base = str(request.url.replace(query=""))
+        return await run_in_threadpool(
+            execute_query, settings, query, request.headers.get("accept"), fmt, others, base_iri=base
+        )
     except SparqlError as exc:
         return exc.response()
 

@@ -737,9 +737,7 @@ def silos(net: ConceptNetwork, ties: Ties, info: dict[str, Any]) -> list[Finding
         inside, n_out = int(inside_n[number]), int(outside_n[number])
         share = n_out / (n_out + inside) if (n_out or inside) else 0.0
         if share <= SILO_MAX_EXTERNAL_SHARE:
-            outside = [
-                (a, ties.actors[b]) for a in members for b in ties.neighbours(row[a]) if label[b] != number
-            ]
+            outside = [(a, ties.actors[b]) for a in members for b in ties.neighbours(row[a]) if label[b] != number]
             out.append(_explain_community(net, number, members, inside, outside, community_of, share))
     out.extend(_town_silos(net, ties))
     return sorted(out, key=lambda f: (-f.score, f.evidence.get("town", ""), f.subjects[0].id))

@@ -97,6 +97,24 @@ class RemoteStore(QueryingMixin):
         except httpx.HTTPError as exc:
             raise StoreError(f"cannot reach the SPARQL server at {self.url}: {exc}") from exc
 
+    def stream_query(
+        self, text: str, accept: str, params: Iterable[tuple[str, str]] = (), timeout: float | None = None
+    ) -> Any:
+        """POST a query and return a context manager of the streamed response (read it in pieces).
+
+        Examples
+        --------
+        ``with store.stream_query("ASK {}", "application/sparql-results+json") as r: r.iter_bytes()``
+        """
+        return self._client.stream(
+            "POST",
+            self.url,
+            content=text.encode("utf-8"),
+            params=list(params),
+            headers={"Content-Type": "application/sparql-query; charset=utf-8", "Accept": accept},
+            timeout=timeout if timeout is not None else httpx.USE_CLIENT_DEFAULT,
+        )
+
     def raw_update(self, text: str, params: Iterable[tuple[str, str]] = ()) -> httpx.Response:
         """POST an update (protocol "POST directly") and return the server's response as it is."""
         try:

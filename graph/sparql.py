@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Literal
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
+from .engine.oneshot import run_confined
 from .errors import QueryError
+from .remote import RemoteStore
+from .sparql_text import check_remote_safe, check_safe, has_dataset_clause, query_form
 from .store import Store, solution_rows
 
-__all__ = ["run_select_or_ask"]
+__all__ = ["run_select_or_ask", "run_user_select_or_ask"]
 
 
 def run_select_or_ask(
@@ -33,3 +37,39 @@ def run_select_or_ask(
     if isinstance(result, ox.QuerySolutions):
         return solution_rows(result)
     raise QueryError("CONSTRUCT and DESCRIBE give graphs, not rows: use the HTTP endpoint or a SELECT query")
+
+
+def run_user_select_or_ask(
+    store: Any, sparql: str, *, deadline: float = 30.0, max_rows: int = 100_000, max_bytes: int = 32 * 1_048_576
+) -> tuple[list[str], list[tuple[Node | None, ...]]]:
+    """Run a SELECT or ASK query a *user* wrote, as :func:`run_select_or_ask` does, but confined.
+
+    The text is checked first (:func:`~ikg.graph.sparql_text.check_safe`, the friendly message);
+    on the embedded store it then runs in a confined engine process that cannot reach the network
+    (:mod:`ikg.graph.engine`), under ``deadline`` and the caps; on a remote store, which ikg cannot
+    confine, it must also pass :func:`~ikg.graph.sparql_text.check_remote_safe`.
+
+    Raises
+    ------
+    QueryError
+        Refused, malformed, past a cap or the deadline, or a CONSTRUCT/DESCRIBE query.
+    """
+    tokens = check_safe(sparql, store.named_graphs())
+    if query_form(tokens) in ("CONSTRUCT", "DESCRIBE"):
+        raise QueryError("CONSTRUCT and DESCRIBE give graphs, not rows: use the HTTP endpoint or a SELECT query")
+    if isinstance(store, RemoteStore):
+        check_remote_safe(sparql)
+        return run_select_or_ask(store, sparql)
+    request = {
+        "op": "query",
+        "text": sparql,
+        "results": "application/sparql-results+json",
+        "graph": "application/n-triples",
+        "max_rows": max_rows,
+        "union": not has_dataset_clause(tokens),
+    }
+    answer = run_confined(store, request, deadline, max_bytes)
+    result = ox.parse_query_results(answer.body, format=ox.QueryResultsFormat.JSON)
+    if isinstance(result, ox.QueryBoolean):
+        return ["ask"], [(Literal(bool(result), datatype=XSD.boolean),)]
+    return solution_rows(result)

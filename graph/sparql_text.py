@@ -13,15 +13,29 @@ in it are written by the RDF serialiser, never pasted from user text.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from rdflib import URIRef
 from rdflib.term import Node
 
 from .errors import QueryError
 from .terms import to_ox
 
-__all__ = ["Token", "bind_values", "check_safe", "query_form", "tokenize"]
+__all__ = [
+    "MAX_NESTING",
+    "Token",
+    "add_using",
+    "bind_values",
+    "check_remote_safe",
+    "check_safe",
+    "has_dataset_clause",
+    "query_form",
+    "tokenize",
+]
+
+#: deepest nesting of ``{`` ``(`` ``[`` that ikg accepts in a query or update
+MAX_NESTING = 100
 
 _TOKEN = re.compile(
     r"""
@@ -156,6 +170,7 @@ def check_safe(text: str, allowed_graphs: Iterable[str] | None = None) -> list[T
     ikg.graph.errors.QueryError: SERVICE is refused: ikg does not call other endpoints from a query
     """
     tokens = tokenize(text)
+    _check_nesting(tokens)
     allowed = set(allowed_graphs or ())
     prefixes = _prefixes(tokens)
     for i, tok in enumerate(tokens):
@@ -176,6 +191,96 @@ def check_safe(text: str, allowed_graphs: Iterable[str] | None = None) -> list[T
                     "(see GET /sparql for the service description, or ikg concepts)"
                 )
     return tokens
+
+
+def _check_nesting(tokens: list[Token]) -> None:
+    depth = deepest = 0
+    for tok in tokens:
+        if tok.text in ("{", "(", "["):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif tok.text in ("}", ")", "]"):
+            depth -= 1
+    if deepest > MAX_NESTING:
+        raise QueryError(
+            f"the text nests brackets {deepest} levels deep; ikg accepts at most {MAX_NESTING} levels: "
+            "flatten the groups"
+        )
+
+
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_REMOTE_REFUSED = re.compile(r"(?<![\w])(service|load|from|using|define)(?![\w])")
+
+
+def check_remote_safe(text: str) -> None:
+    """The strict check for text that goes to a remote SPARQL server, which ikg cannot confine.
+
+    A remote server's parser is not ikg's, so no scan can know how it reads a text. This check
+    assumes nothing about it: after SPARQL's codepoint escapes (``\\u0053``) are decoded and the text
+    is folded (NFKC, case), the words ``SERVICE``, ``LOAD``, ``FROM``, ``USING`` and ``DEFINE``
+    (Virtuoso's pragmas) are refused *anywhere*, even inside strings or comments. Datasets are
+    chosen with the protocol's ``default-graph-uri`` and ``named-graph-uri`` instead.
+
+    Raises
+    ------
+    QueryError
+
+    Examples
+    --------
+    >>> check_remote_safe("SELECT * WHERE { ?s ?p 'Servicestelle' }")
+    >>> check_remote_safe("ASK { FILTER(''<'>') \\u0053ERVICE <http://x/> { } }")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ikg.graph.errors.QueryError: the word SERVICE is refused in text for a remote SPARQL server ...
+    """
+    import unicodedata
+
+    decoded = _CODEPOINT.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+    folded = unicodedata.normalize("NFKC", decoded).casefold()
+    found = _REMOTE_REFUSED.search(folded)
+    if found:
+        raise QueryError(
+            f"the word {found.group(1).upper()} is refused in text for a remote SPARQL server (even inside a "
+            "string or comment): ikg cannot confine that server's engine, so it sends no text that could "
+            "make it call other servers or load files; use default-graph-uri and named-graph-uri instead "
+            "of FROM or USING"
+        )
+
+
+def has_dataset_clause(tokens: Iterable[Token]) -> bool:
+    """Whether a query names its own dataset (``FROM``/``FROM NAMED``); then no union default graph."""
+    return any(t.keyword == "FROM" for t in tokens)
+
+
+def add_using(update: str, using: Sequence[tuple[str, str]]) -> str:
+    """Apply the protocol's ``using-graph-uri``/``using-named-graph-uri`` as ``USING`` clauses.
+
+    They go before the ``WHERE`` of every ``INSERT``/``DELETE ... WHERE`` operation, which is
+    what the SPARQL 1.1 Protocol defines them to mean. The IRIs are written by the RDF
+    serialiser.
+
+    Examples
+    --------
+    >>> add_using("DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", [("using-graph-uri", "http://g")])
+    'DELETE { ?s ?p ?o } USING <http://g> WHERE { ?s ?p ?o }'
+    """
+    if not using:
+        return update
+    clause = " ".join(
+        ("USING NAMED " if key == "using-named-graph-uri" else "USING ") + str(to_ox(URIRef(iri))) for key, iri in using
+    )
+    out, last, depth = [], 0, 0
+    for tok in tokenize(update):
+        if tok.text == "{":
+            depth += 1
+        elif tok.text == "}":
+            depth -= 1
+        elif tok.keyword == "WHERE" and depth == 0:
+            out.append(update[last : tok.start])
+            out.append(clause + " ")
+            last = tok.start
+    out.append(update[last:])
+    return "".join(out)
 
 
 def bind_values(text: str, bindings: Mapping[str, Node]) -> str:

@@ -8,6 +8,7 @@ leaves the store as it was.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import threading
@@ -204,6 +205,7 @@ class Store(QueryingMixin):
         self.path: Path | None = None if path in (None, MEMORY) else Path(path)  # type: ignore[arg-type]
         self._write_lock = threading.Lock()
         self.recovered: list[str] = []
+        self.read_only = False
         if self.path is None:
             self._ox = ox.Store()
             return
@@ -213,6 +215,50 @@ class Store(QueryingMixin):
             raise StoreError(f"cannot create store directory {self.path}: {exc.strerror or exc}") from exc
         self._ox = _open_waiting(self.path, lock_wait_seconds())
         self.recovered = self._recover()
+
+    @classmethod
+    def open_snapshot(cls, path: str | os.PathLike[str]) -> Store:
+        """Open a snapshot (see :meth:`snapshot`) read-only; writes raise :class:`StoreError`.
+
+        Several processes may read one snapshot at once; nobody writes it.
+        """
+        store = cls.__new__(cls)
+        store.path = Path(path)
+        store._write_lock = threading.Lock()
+        store.recovered = []
+        store.read_only = True
+        try:
+            store._ox = ox.Store.read_only(str(path))
+        except OSError as exc:
+            raise StoreError(f"cannot open snapshot {path}: {exc}") from exc
+        return store
+
+    def snapshot(self, path: str | os.PathLike[str]) -> None:
+        """Write a consistent copy of the store to the new directory ``path``.
+
+        An on-disk store makes a RocksDB checkpoint (hard links on the same file system, so it
+        takes milliseconds); an in-memory store is copied into a new on-disk store.
+        """
+        if self.path is not None:
+            self.flush()
+            self._ox.backup(str(path))
+            return
+        copy = ox.Store(str(path))
+        copy.bulk_extend(self._ox.quads_for_pattern(None, None, None, None))
+        copy.flush()
+        del copy
+        gc.collect()
+
+    def close(self) -> None:
+        """Let go of the database (its lock and files); any later use raises :class:`StoreError`.
+
+        pyoxigraph closes a store when its last reference goes, so this drops the reference.
+        """
+        if not isinstance(self._ox, _Closed):
+            if self.path is not None and not self.read_only:
+                self._ox.flush()
+            self._ox = _Closed()
+            gc.collect()
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -282,6 +328,7 @@ class Store(QueryingMixin):
 
     def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Quad]]) -> Change:
         """Replace several named graphs in one transaction (see :meth:`replace_graph`)."""
+        self._writable()
         with self._write_lock:
             try:
                 plan = plan_replace(graphs, self.graph_quads)
@@ -331,6 +378,7 @@ class Store(QueryingMixin):
 
     def drop_graph(self, graph: str) -> int:
         """Remove the named graph ``graph``; return how many triples it held."""
+        self._writable()
         with self._write_lock:
             n = len(self.graph_quads(graph))
             try:
@@ -341,8 +389,19 @@ class Store(QueryingMixin):
 
     def flush(self) -> None:
         """Ensure everything written is on disk."""
-        if self.path is not None:
+        if self.path is not None and not self.read_only:
             self._ox.flush()
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise StoreError(f"store {self.path} is a read-only snapshot: write through the server's endpoint")
+
+
+class _Closed:
+    """Stands in for the database of a closed :class:`Store`."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise StoreError("the store is closed")
 
 
 def lock_wait_seconds() -> float:

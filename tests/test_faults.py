@@ -170,7 +170,9 @@ def test_kill_9_of_the_server_takes_its_query_workers_along(tmp_path: Path) -> N
                 pass
             assert server.poll() is None and time.monotonic() < deadline, "ikg serve did not answer"
             time.sleep(0.2)
-        workers = {p for p in _descendants(server.pid) if "oxigraph" in Path(f"/proc/{p}/cmdline").read_text()}
+        workers = {
+            p for p in _descendants(server.pid) if "ikg.graph.engine.worker" in Path(f"/proc/{p}/cmdline").read_text()
+        }
         assert workers, "no query worker was started"
     finally:
         server.kill()  # SIGKILL: no handler of ours runs

@@ -312,7 +312,11 @@ def test_bridge_sides_in_a_chain_of_groups() -> None:
     # a8-p is a bridge to a single actor: not reported (it only says p has one contact)
     assert bridges == {("a2", "a3"): [3, 7], ("a5", "a6"): [6, 4]}
     assert result.info["bridges"] == [("a2", "a3"), ("a5", "a6"), ("a8", "p")]
-    cut = {f.subjects[0].id: f.evidence["parts_without_it"] for f in result.findings["broker"] if "bridge" not in f.evidence}
+    cut = {
+        f.subjects[0].id: f.evidence["parts_without_it"]
+        for f in result.findings["broker"]
+        if "bridge" not in f.evidence
+    }
     assert cut["a8"] == [["a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7"], ["p"]]
     assert cut["a3"] == [["a4", "a5", "a6", "a7", "a8", "p"], ["a0", "a1", "a2"]]
 

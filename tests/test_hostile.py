@@ -55,7 +55,11 @@ def test_entity_expansion_bomb_is_refused_at_once(store: Store, tmp_path: Path) 
 @pytest.mark.parametrize(
     ("name", "text", "encoding"),
     [
-        ("external entity", '<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>' + RDF_HEAD.format(body="&x;"), "utf-8"),
+        (
+            "external entity",
+            '<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>' + RDF_HEAD.format(body="&x;"),
+            "utf-8",
+        ),
         ("plain doctype", "<!DOCTYPE rdf:RDF>" + RDF_HEAD.format(body="x"), "utf-8"),
         ("utf-16 with a byte order mark", _laughs(3), "utf-16"),
         ("utf-16 big endian", _laughs(3), "utf-16-be"),
@@ -238,7 +242,9 @@ def test_an_xml_bomb_inside_a_workbook_is_refused(store: Store, tmp_path: Path) 
                 text = data.decode()
                 laughs = _laughs(9).split("]>", 1)[0].split("[", 1)[1]
                 text = f'<?xml version="1.0"?><!DOCTYPE worksheet [{laughs}]>' + text.split("?>", 1)[-1]
-                data = text.replace("<sheetData>", "<sheetData><row r='999'><c r='A999' t='inlineStr'><is><t>&l9;</t></is></c></row>", 1).encode()
+                data = text.replace(
+                    "<sheetData>", "<sheetData><row r='999'><c r='A999' t='inlineStr'><is><t>&l9;</t></is></c></row>", 1
+                ).encode()
             dst.writestr(info, data)
     started = time.perf_counter()
     with pytest.raises(InputError) as info:
@@ -295,7 +301,7 @@ def test_right_to_left_names_are_kept_but_overrides_are_not(store: Store, tmp_pa
     import_spreadsheet(store, _small_with(tmp_path, ["arabisch", name, "migrantenorganisation", "", "", ""], "rtl"))
     assert store.ask(
         "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> ASK { GRAPH ?g { ?a skos:prefLabel ?l } "
-        f"FILTER(STR(?l) = \"{name}\") }}"
+        f'FILTER(STR(?l) = "{name}") }}'
     )
     with pytest.raises(InputError) as info:
         import_spreadsheet(store, _small_with(tmp_path, ["x", "Verein\u2067evil", "verein", "", "", ""], "isolate"))

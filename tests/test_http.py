@@ -204,7 +204,7 @@ def test_body_cap(client: httpx.Client) -> None:
 
 
 def _cpu_seconds_of_workers(root: Path) -> float:
-    """CPU time of the running read-only Oxigraph workers on snapshots under ``root``."""
+    """CPU time of the running engine processes on snapshots under ``root``."""
     total = 0
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -212,7 +212,7 @@ def _cpu_seconds_of_workers(root: Path) -> float:
             cmdline = (stat.parent / "cmdline").read_bytes()
         except OSError:
             continue
-        if b"serve-read-only" in cmdline and str(root).encode() in cmdline:
+        if b"ikg.graph.engine.worker" in cmdline and str(root).encode() in cmdline:
             fields = text.rsplit(")", 1)[1].split()
             total += int(fields[11]) + int(fields[12])
     return total / 100
@@ -245,7 +245,7 @@ def test_deadline_stops_a_runaway_query_while_others_are_served(api, client: htt
     assert 2.9 <= float(outcome["heavy_s"]) < 6  # type: ignore[arg-type]
     assert settings.backend.killed == killed_before + 1
     # the work really stopped: no worker burns CPU afterwards
-    root = settings.backend._root
+    root = settings.backend.root
     before = _cpu_seconds_of_workers(root)
     time.sleep(1.0)
     assert _cpu_seconds_of_workers(root) - before < 0.2

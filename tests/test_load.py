@@ -176,6 +176,8 @@ def test_sixteen_clients_no_errors_and_stable_memory(server: tuple[str, int]) ->
         rounds.append((len(latencies), statistics.median(latencies), p99, _rss_mb(pid)))
         assert errors == [], errors[:5]
     for n, p50, p99, rss in rounds:
-        print(f"16 clients, {seconds:g} s: {n} requests, p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms, server RSS {rss:.0f} MB")
+        print(
+            f"16 clients, {seconds:g} s: {n} requests, p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms, server RSS {rss:.0f} MB"
+        )
     first, last = rounds[0][3], rounds[-1][3]
     assert last < first * 1.15 + 30, f"server memory grew from {first:.0f} MB to {last:.0f} MB"
