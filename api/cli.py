@@ -21,7 +21,7 @@ import typer
 
 from ikg.graph.errors import IkgError, InputError
 from ikg.graph.i18n import Lang, default_lang
-from ikg.graph.problems import render
+from ikg.graph.ingest.problems import render
 
 app = typer.Typer(
     name="ikg",
@@ -116,7 +116,7 @@ def _main(
 
 
 def _open() -> Any:
-    from ikg.graph.ingest import open_store
+    from ikg.graph.ingest.importer import open_store
 
     return open_store(state.store_path, seed=state.seed)
 
@@ -175,9 +175,9 @@ def up(
 
     Example: ikg up --out bericht --port 8080
     """
-    from ikg.graph.gaps import analyse_store
-    from ikg.graph.inventory import list_concepts
-    from ikg.graph.overview import uncovered
+    from ikg.graph.analysis.gaps import analyse_store
+    from ikg.graph.library.inventory import list_concepts
+    from ikg.graph.library.overview import uncovered
 
     store = _open()
     concepts = list_concepts(store)
@@ -255,7 +255,7 @@ def import_(
 
     Example: ikg import data/beispiel/   |   ikg import konzept.xlsx   |   ikg import extra.ttl --graph https://example.org/g
     """
-    from ikg.graph.ingest import import_path
+    from ikg.graph.ingest.importer import import_path
 
     store = _open()
     started = time.perf_counter()
@@ -280,7 +280,7 @@ def validate(
 
     Example: ikg validate konzept.xlsx
     """
-    from ikg.graph.ingest import check_spreadsheet
+    from ikg.graph.ingest.importer import check_spreadsheet
 
     with _progress(True) as progress:
         mapped = check_spreadsheet(path, progress)
@@ -312,12 +312,12 @@ def export(
     """
     store = _open()
     if fmt.value in ("graphml", "gexf"):
-        from ikg.graph.gaps import analyse_store
-        from ikg.graph.netexport import export_network
+        from ikg.graph.analysis.gaps import analyse_store
+        from ikg.graph.analysis.netexport import export_network
 
         data = export_network(analyse_store(store, concept, kinds=()), fmt.value, state.lang)
     else:
-        from ikg.graph.export import export_concepts
+        from ikg.graph.library.export import export_concepts
 
         data = export_concepts(store, fmt.value, concept)
     if out is None:
@@ -329,7 +329,7 @@ def export(
 
 
 def _kinds(values: list[GapKind] | None) -> tuple[str, ...]:
-    from ikg.graph.gaps import KINDS
+    from ikg.graph.analysis.gaps import KINDS
 
     chosen = [v.value for v in values or [GapKind.all]]
     return KINDS if "all" in chosen else tuple(k for k in KINDS if k in chosen)
@@ -362,8 +362,8 @@ def gaps(
 
     Example: ikg gaps --kind missing-link --top 5 --concept beispielkreis-2024 --lang de
     """
-    from ikg.api.gapsout import render_gaps
-    from ikg.graph.gaps import analyse_store
+    from ikg.api.formats.findings import render_gaps
+    from ikg.graph.analysis.gaps import analyse_store
 
     chosen = _kinds(kind)
     language = lang.value if lang else state.lang
@@ -394,7 +394,7 @@ class SizeBy(StrEnum):
 
 
 def _one_concept(store: Any, concept: str | None) -> str:
-    from ikg.graph.network import choose_concepts
+    from ikg.graph.analysis.network import choose_concepts
 
     try:
         (chosen,) = choose_concepts(store, concept, one=True, hint="--concept")
@@ -432,8 +432,8 @@ def view(
 
     Example: ikg view gaps --concept beispielkreis-2024 --out luecken.html --embed
     """
-    from ikg.graph.gaps import analyse
-    from ikg.graph.network import load_network
+    from ikg.graph.analysis.gaps import analyse
+    from ikg.graph.analysis.network import load_network
     from ikg.viz.html import embed_snippet
     from ikg.viz.views import ViewRequest, render_view
 
@@ -484,7 +484,7 @@ def report(
 
     Example: ikg report --concept beispielkreis-2024 --lang de --out bericht/
     """
-    from ikg.graph.gaps import analyse_store
+    from ikg.graph.analysis.gaps import analyse_store
 
     language = lang.value if lang else state.lang
     analyses = analyse_store(_open(), concept, top=top)
@@ -516,8 +516,8 @@ def metrics(
 
     Example: ikg metrics --concept beispielkreis-2024 --format csv
     """
-    from ikg.api.gapsout import render_metrics
-    from ikg.graph.gaps import analyse_store
+    from ikg.api.formats.findings import render_metrics
+    from ikg.graph.analysis.gaps import analyse_store
 
     language = lang.value if lang else state.lang
     analyses = analyse_store(_open(), concept, kinds=())
@@ -530,7 +530,7 @@ def info() -> None:
 
     Example: ikg info
     """
-    from ikg.graph.inventory import list_concepts
+    from ikg.graph.library.inventory import list_concepts
 
     store = _open()
     typer.echo(f"store: {_where(store)} ({len(store)} quads, {len(store.named_graphs())} graphs)")
@@ -546,8 +546,8 @@ def concepts() -> None:
     """
     from rdflib import Literal
 
-    from ikg.api.output import render_rows
-    from ikg.graph.inventory import list_concepts
+    from ikg.api.formats.rows import render_rows
+    from ikg.graph.library.inventory import list_concepts
 
     rows = [
         (
@@ -568,7 +568,7 @@ def queries() -> None:
 
     Example: ikg queries
     """
-    from ikg.graph.library import library
+    from ikg.graph.library.named import library
 
     for q in library().values():
         params = ", ".join(
@@ -605,9 +605,9 @@ def query(
 
     Example: ikg query wg-members --param wg_id=ag-sprache --format md
     """
-    from ikg.api.output import render_rows
-    from ikg.graph.library import run_named
-    from ikg.graph.sparql import run_user_select_or_ask
+    from ikg.api.formats.rows import render_rows
+    from ikg.graph.library.named import run_named
+    from ikg.graph.store.sparql import run_user_select_or_ask
 
     given = sum(x is not None for x in (name, expression, file))
     if given != 1:
@@ -632,7 +632,7 @@ def drop(
 
     Example: ikg drop --concept beispielkreis --yes
     """
-    from ikg.graph.inventory import require_concept
+    from ikg.graph.library.inventory import require_concept
 
     store = _open()
     info = require_concept(store, concept)
@@ -686,12 +686,12 @@ def _serve(
 
     import uvicorn
 
-    from ikg.api.app import create_app
-    from ikg.api.backends import PooledBackend, RemoteBackend
-    from ikg.api.settings import Settings
-    from ikg.graph.ingest import open_store
-    from ikg.graph.remote import RemoteStore, is_url
-    from ikg.graph.store import MEMORY, default_store_path
+    from ikg.api.http.app import create_app
+    from ikg.api.http.backends import PooledBackend, RemoteBackend
+    from ikg.api.http.settings import Settings
+    from ikg.graph.ingest.importer import open_store
+    from ikg.graph.store.embedded import MEMORY, default_store_path
+    from ikg.graph.store.remote import RemoteStore, is_url
 
     location = state.store_path or default_store_path()
     scratch = None
@@ -701,7 +701,7 @@ def _serve(
         if location == MEMORY:  # workers need a directory to snapshot: a throw-away one
             scratch = tempfile.TemporaryDirectory(prefix="ikg-store-")
             location = scratch.name
-        from ikg.graph.engine.oneshot import allow_unconfined
+        from ikg.graph.store.engine.oneshot import allow_unconfined
 
         workers = int(os.environ.get("IKG_WORKERS", "2") or 2)
         backend = PooledBackend(

@@ -1,4 +1,4 @@
-"""Benchmark the gap analysis (``ikg.graph.gaps``) against a plain networkx implementation.
+"""Benchmark the gap analysis (``ikg.graph.analysis.gaps``) against a plain networkx implementation.
 
 Usage::
 
@@ -107,7 +107,7 @@ except ImportError:  # run as a script: bench/ is sys.path[0]
 
 HEADING = "## Gap analysis (issue 4)"
 BENCH_DIR = Path(__file__).resolve().parent
-PIVOTS = 256  # ikg.graph.metrics.BETWEENNESS_PIVOTS
+PIVOTS = 256  # ikg.graph.analysis.metrics.BETWEENNESS_PIVOTS
 HOLES_SAMPLE = 50  # nodes timed for an estimate of networkx's per-node constraint / effective size
 ESTIMATE_PIVOTS = 8  # sources timed for a networkx betweenness estimate
 AA_TOL = 1e-9
@@ -147,9 +147,9 @@ def task_ttl_without_shacl(p: dict[str, Any]) -> dict[str, Any]:
     """generate.py's write_ttl without the pySHACL pass: same mapping, same sorted Turtle."""
     import pyoxigraph as ox
 
-    from ikg.graph.mapping import map_tables
+    from ikg.graph.ingest.mapping import map_tables
+    from ikg.graph.ingest.tabular import read_tables
     from ikg.graph.namespaces import PREFIXES
-    from ikg.graph.tabular import read_tables
     from ikg.graph.terms import to_ox
 
     t0 = time.perf_counter()
@@ -171,8 +171,8 @@ def task_store(p: dict[str, Any]) -> dict[str, Any]:
 
     import pyoxigraph as ox
 
-    from ikg.graph.ingest import ensure_ready
-    from ikg.graph.store import Store
+    from ikg.graph.ingest.importer import ensure_ready
+    from ikg.graph.store.embedded import Store
 
     t0 = time.perf_counter()
     store = Store(p["store"])
@@ -190,9 +190,9 @@ def task_store(p: dict[str, Any]) -> dict[str, Any]:
 
 def task_ikg_full(p: dict[str, Any]) -> dict[str, Any]:
     """load_network + analyse(top=10), as `ikg gaps` runs them; pickles the network once."""
-    from ikg.graph.gaps import analyse
-    from ikg.graph.network import load_network
-    from ikg.graph.store import Store
+    from ikg.graph.analysis.gaps import analyse
+    from ikg.graph.analysis.network import load_network
+    from ikg.graph.store.embedded import Store
 
     store = Store(p["store"])
     c0, t0 = time.process_time(), time.perf_counter()
@@ -237,8 +237,8 @@ def task_ikg_full(p: dict[str, Any]) -> dict[str, Any]:
 
 def task_ikg_stage(p: dict[str, Any]) -> dict[str, Any]:
     """One stage of analyse(), timed alone, as analyse() and metrics() call it; its inputs built untimed."""
-    from ikg.graph import gaps, metrics
-    from ikg.graph.network import actor_ties
+    from ikg.graph.analysis import gaps, metrics
+    from ikg.graph.analysis.network import actor_ties
 
     net, per_actor, info = _load(p["pickle"])  # metrics as analyse() computed them, for "findings"
     stage = p["stage"]
@@ -280,7 +280,7 @@ def task_ikg_stage(p: dict[str, Any]) -> dict[str, Any]:
 
 def task_ikg_goal_ranking(p: dict[str, Any]) -> dict[str, Any]:
     """ikg's missing_links with the action fields removed: its score is then the goal affinity."""
-    from ikg.graph.gaps import missing_links
+    from ikg.graph.analysis.gaps import missing_links
 
     net = _load_net(p["pickle"])
     net.goal_fields = {}
@@ -311,7 +311,7 @@ def task_nx_missing(p: dict[str, Any]) -> dict[str, Any]:
     from networkx.algorithms import bipartite
     from networkx.algorithms.link_prediction import adamic_adar_index
 
-    from ikg.graph.network import actor_network
+    from ikg.graph.analysis.network import actor_network
 
     net = _load_net(p["pickle"])
     ids = {iri: item.id for iri, item in net.items.items()}
@@ -368,8 +368,8 @@ def task_nx_metric(p: dict[str, Any]) -> dict[str, Any]:
     """One networkx metric on the actor tie graph (``actor_network``); compared with ikg's afterwards (untimed)."""
     import networkx as nx
 
-    from ikg.graph import metrics
-    from ikg.graph.network import actor_network
+    from ikg.graph.analysis import metrics
+    from ikg.graph.analysis.network import actor_network
 
     net = _load_net(p["pickle"])
     graph = actor_network(net)
@@ -542,7 +542,7 @@ def ensure_ttl(actors: int, shacl_max: int, limit: float) -> tuple[Path, str]:
 
 
 def bench_size(actors: int, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
-    from ikg.graph.metrics import EXACT_BETWEENNESS_MAX
+    from ikg.graph.analysis.metrics import EXACT_BETWEENNESS_MAX
     from ikg.graph.namespaces import concept_graph
 
     concept = f"synthetic-{actors}"
@@ -1037,7 +1037,7 @@ def report(ctx: dict[str, Any]) -> str:
         f"Tree: {ctx['tree']}",
         "",
         "ikg: `load_network(store, concept)` on a fresh on-disk store, then `analyse(net, top=10)` "
-        "(`ikg.graph.gaps`: the sparse tie matrix `actor_ties`, sparse Adamic–Adar; betweenness, constraint, "
+        "(`ikg.graph.analysis.gaps`: the sparse tie matrix `actor_ties`, sparse Adamic–Adar; betweenness, constraint, "
         "effective size, Louvain, cut points and bridges in igraph's C core on that matrix; betweenness exact up "
         "to 2,000 actors, 256 pivots above). networkx: the same `ConceptNetwork`; the tie graph "
         "`actor_network`; missing links as bipartite graph → `bipartite.projected_graph` → candidates without a "

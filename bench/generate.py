@@ -15,7 +15,7 @@ Writes under ``DIR``:
 ``concept.xlsx``
     One sheet per table (openpyxl write-only mode), same cells as the CSVs (all text).
 ``concept.ttl``
-    The graph exactly as ikg maps it: ``ikg.graph.ingest.check_spreadsheet(DIR/csv)``, asserted
+    The graph exactly as ikg maps it: ``ikg.graph.ingest.importer.check_spreadsheet(DIR/csv)``, asserted
     free of error problems (this runs the SHACL validation too), serialised sorted.
 
 Structure: actors of ten types in ten towns; about one working group per 20 actors, each under
@@ -40,7 +40,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from ikg.graph.schema import SHEETS
+from ikg.graph.ingest.schema import SHEETS
 
 TOWNS = (
     "Erkrath",
@@ -350,7 +350,7 @@ def write_ttl(csv_folder: Path, path: Path) -> int:
     """Map the CSV folder as ikg would import it and write its graph as Turtle; return triples."""
     import pyoxigraph as ox
 
-    from ikg.graph.ingest import check_spreadsheet
+    from ikg.graph.ingest.importer import check_spreadsheet
     from ikg.graph.namespaces import PREFIXES
     from ikg.graph.terms import to_ox
 

@@ -10,11 +10,11 @@ One run measures, on a synthetic concept ``synthetic-N`` (``bench/generate.py``,
 ``/tmp/ikg-bench-N`` and reused when present):
 
 1. **Query library** (section ``## SPARQL: query library (issue 3)``). Every ``.rq`` file of
-   :func:`ikg.graph.library.library`, parameters bound exactly as ikg binds them
+   :func:`ikg.graph.library.named.library`, parameters bound exactly as ikg binds them
    (``bind_values(q.text, bind_params(q, params))``; ids found with SPARQL on the data), run on
    three engines, each in its own child process that opens or loads the data once:
 
-   * **ikg**: a fresh on-disk :class:`ikg.graph.store.Store` in a temp dir (the ontology by
+   * **ikg**: a fresh on-disk :class:`ikg.graph.store.embedded.Store` in a temp dir (the ontology by
      ``ensure_ready(store, seed=False)``, the concept's Turtle in its named graph by
      ``store.replace_graph``); queries by ``store.query(text)``, all rows iterated;
    * **raw pyoxigraph**: ``pyoxigraph.Store(DIR)`` on a byte-for-byte copy of that store
@@ -136,8 +136,8 @@ def load_ikg(store_dir: Path, ttl: Path, concept_iri: str) -> tuple[Any, dict[st
     """A fresh on-disk ikg store with the ontology and the concept; timings of the steps."""
     import pyoxigraph as ox
 
-    from ikg.graph.ingest import ensure_ready
-    from ikg.graph.store import Store
+    from ikg.graph.ingest.importer import ensure_ready
+    from ikg.graph.store.embedded import Store
 
     t: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -194,8 +194,8 @@ def find_params(store: Any, concept_id: str, concept_iri: str) -> dict[str, str]
 
 def bound_texts(values: dict[str, str]) -> dict[str, tuple[str, dict[str, str]]]:
     """Every library query bound as ikg binds it: name -> (text, raw parameters)."""
-    from ikg.graph.library import bind_params, library
-    from ikg.graph.sparql_text import bind_values
+    from ikg.graph.library.named import bind_params, library
+    from ikg.graph.store.sparql_text import bind_values
 
     out = {}
     for name, q in library().items():
@@ -225,7 +225,7 @@ def _child(conn: Any, engine: str, location: str, concept_iri: str, ontology_iri
 
     t0 = time.perf_counter()
     if engine == "ikg":
-        from ikg.graph.store import Store
+        from ikg.graph.store.embedded import Store
 
         store = Store(location)
 
@@ -239,7 +239,7 @@ def _child(conn: Any, engine: str, location: str, concept_iri: str, ontology_iri
         raw = ox.Store(location)
 
         def run(text: str) -> int:
-            # what ikg.graph.store.Store.query hands to pyoxigraph for a text without bindings
+            # what ikg.graph.store.embedded.Store.query hands to pyoxigraph for a text without bindings
             return _rows(raw.query(text, use_default_graph_as_union=True))
 
         size = len(raw)

@@ -1,4 +1,4 @@
-"""Time the stages of a spreadsheet import (the chain of ``ikg.graph.ingest.import_spreadsheet``).
+"""Time the stages of a spreadsheet import (the chain of ``ikg.graph.ingest.importer.import_spreadsheet``).
 
 Usage::
 
@@ -28,12 +28,12 @@ def main() -> int:
         return now
 
     s0 = time.perf_counter()
-    from ikg.graph.ingest import _quads
-    from ikg.graph.mapping import map_tables
+    from ikg.graph.ingest.importer import _quads
+    from ikg.graph.ingest.mapping import map_tables
+    from ikg.graph.ingest.tabular import read_tables
+    from ikg.graph.ingest.validate import shacl_problems
     from ikg.graph.namespaces import concept_graph
-    from ikg.graph.store import Store
-    from ikg.graph.tabular import read_tables
-    from ikg.graph.validate import shacl_problems
+    from ikg.graph.store.embedded import Store
 
     s = lap("imports", s0)
     tables, problems = read_tables(path)

@@ -2,7 +2,7 @@
 
 ``IkgError``
     ``InputError``: the input (spreadsheet, RDF file, parameters) cannot be used; carries
-    every :class:`~ikg.graph.problems.Problem` found, not just the first.
+    every :class:`~ikg.graph.ingest.problems.Problem` found, not just the first.
     ``StoreError``: the store cannot be opened or written (in use, read-only, disk full).
     ``QueryError``: a SPARQL query is malformed or refused.
     ``NotFoundError``: a named thing (concept, query, actor) does not exist.
@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .problems import Problem
+    from ikg.graph.ingest.problems import Problem
 
 __all__ = ["IkgError", "InputError", "NotFoundError", "QueryError", "StoreError"]
 

@@ -12,8 +12,8 @@ from importlib.resources.abc import Traversable
 from rdflib import Graph
 from rdflib.namespace import SKOS
 
-from .schema import normalise_name
-from .vocab import VOCABULARIES
+from ikg.graph.ingest.schema import normalise_name
+from ikg.graph.vocab import VOCABULARIES
 
 __all__ = [
     "data_dir",

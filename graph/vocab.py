@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rdflib import URIRef
 
-from .namespaces import IKG
+from ikg.graph.namespaces import IKG
 
 __all__ = ["GOAL_LEVELS", "VOCABULARIES"]
 

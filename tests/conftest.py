@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from ikg.graph.ingest import ensure_ready
-from ikg.graph.store import Store
+from ikg.graph.ingest.importer import ensure_ready
+from ikg.graph.store.embedded import Store
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import uvicorn
 
-from ikg.api.app import create_app
-from ikg.api.backends import PooledBackend
+from ikg.api.http.app import create_app
+from ikg.api.http.backends import PooledBackend
+from ikg.api.http.settings import Settings
 from ikg.api.oxigraph_server import free_port
-from ikg.api.settings import Settings
-from ikg.graph.ingest import open_store
+from ikg.graph.ingest.importer import open_store
 
 
 @contextmanager

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from ikg.graph.namespaces import concept_graph
-from ikg.graph.store import Store
+from ikg.graph.store.embedded import Store
 
 from .conftest import write_csv_set
 
@@ -99,7 +99,7 @@ def test_a_leftover_bulk_import_is_undone_when_the_store_opens(tmp_path: Path) -
     """A marker left by a killed bulk import: the half-filled graph is emptied on the next open."""
     import pyoxigraph as ox
 
-    from ikg.graph.store import _PENDING, _SYSTEM
+    from ikg.graph.store.embedded import _PENDING, _SYSTEM
 
     store = Store(tmp_path / "s")
     g = ox.NamedNode(GRAPH)
@@ -149,7 +149,7 @@ def _wait_for_bulk_marker(store_dir: Path, child: subprocess.Popen, deadline: fl
     """Poll a read-only view of the store until the bulk-import marker appears."""
     import pyoxigraph as ox
 
-    from ikg.graph.store import _PENDING, _SYSTEM
+    from ikg.graph.store.embedded import _PENDING, _SYSTEM
 
     while time.monotonic() < deadline and child.poll() is None:
         try:

@@ -17,11 +17,11 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from ikg.graph.ingest import check_spreadsheet, ensure_ready, import_spreadsheet
-from ikg.graph.library import run_named
+from ikg.graph.ingest.importer import check_spreadsheet, ensure_ready, import_spreadsheet
+from ikg.graph.library.named import run_named
 from ikg.graph.namespaces import PREFIXES, concept_graph, concept_iri
 from ikg.graph.resources import data_dir
-from ikg.graph.store import Store
+from ikg.graph.store.embedded import Store
 
 CID = "beispielkreis-2024"
 GRAPH = f"<{concept_graph(CID)}>"

@@ -6,10 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ikg.graph.gaps import analyse
-from ikg.graph.ingest import ensure_ready, import_spreadsheet
-from ikg.graph.network import load_network
-from ikg.graph.store import Store
+from ikg.graph.analysis.gaps import analyse
+from ikg.graph.analysis.network import load_network
+from ikg.graph.ingest.importer import ensure_ready, import_spreadsheet
+from ikg.graph.store.embedded import Store
 
 GENERATE = Path(__file__).resolve().parents[1] / "bench" / "generate.py"
 

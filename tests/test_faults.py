@@ -171,7 +171,9 @@ def test_kill_9_of_the_server_takes_its_query_workers_along(tmp_path: Path) -> N
             assert server.poll() is None and time.monotonic() < deadline, "ikg serve did not answer"
             time.sleep(0.2)
         workers = {
-            p for p in _descendants(server.pid) if "ikg.graph.engine.worker" in Path(f"/proc/{p}/cmdline").read_text()
+            p
+            for p in _descendants(server.pid)
+            if "ikg.graph.store.engine.worker" in Path(f"/proc/{p}/cmdline").read_text()
         }
         assert workers, "no query worker was started"
     finally:

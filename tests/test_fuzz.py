@@ -18,8 +18,8 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from ikg.api.app import create_app
-from ikg.api.settings import Settings
+from ikg.api.http.app import create_app
+from ikg.api.http.settings import Settings
 
 from .live import backend, live_api
 

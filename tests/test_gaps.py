@@ -33,11 +33,11 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from ikg.graph.gaps import analyse, coverage_gaps, missing_links
-from ikg.graph.ingest import ensure_ready, import_spreadsheet
-from ikg.graph.metrics import betweenness, constraint_and_effective_size
-from ikg.graph.network import ConceptNetwork, actor_network, load_network
-from ikg.graph.store import Store
+from ikg.graph.analysis.gaps import analyse, coverage_gaps, missing_links
+from ikg.graph.analysis.metrics import betweenness, constraint_and_effective_size
+from ikg.graph.analysis.network import ConceptNetwork, actor_network, load_network
+from ikg.graph.ingest.importer import ensure_ready, import_spreadsheet
+from ikg.graph.store.embedded import Store
 
 from .conftest import write_csv_set
 
@@ -230,7 +230,7 @@ def test_sparse_structural_holes_match_networkx(seed: int) -> None:
 
 
 def test_betweenness_is_sampled_above_the_threshold(monkeypatch: pytest.MonkeyPatch) -> None:
-    import ikg.graph.metrics as m
+    import ikg.graph.analysis.metrics as m
 
     graph = nx.path_graph(30)
     exact, method = betweenness(graph)
@@ -247,7 +247,7 @@ def test_betweenness_is_sampled_above_the_threshold(monkeypatch: pytest.MonkeyPa
 
 def test_the_beispielkreis_gaps_documented_in_its_readme() -> None:
     """Every gap data/beispielkreis/README.md promises is found by the analysis."""
-    from ikg.graph.ingest import open_store
+    from ikg.graph.ingest.importer import open_store
 
     result = analyse(load_network(open_store(":memory:"), "beispielkreis-2024"), top=None)
     first = result.findings["missing-link"][0]
@@ -278,7 +278,7 @@ def test_the_beispielkreis_gaps_documented_in_its_readme() -> None:
 
 def test_a_bridge_between_two_groups_is_explained() -> None:
     """Two working groups of three, linked only by one cooperation: that tie is a bridge (3 | 3)."""
-    from ikg.graph.network import Item
+    from ikg.graph.analysis.network import Item
 
     items = {f"a{i}": Item(f"a{i}", f"a{i}", "actor", {"de": f"Akteur {i}"}) for i in range(6)}
     items |= {w: Item(w, w, "working_group", {"de": w.upper()}) for w in ("w1", "w2")}
@@ -297,7 +297,7 @@ def test_a_bridge_between_two_groups_is_explained() -> None:
 def _chain() -> ConceptNetwork:
     """Three groups of three in a row (w1 - w2 - w3, one cooperation between neighbours) and a
     pendant actor p tied to a8 only: bridges a2-a3 (3 | 7), a5-a6 (6 | 4), a8-p (9 | 1)."""
-    from ikg.graph.network import Item
+    from ikg.graph.analysis.network import Item
 
     items = {f"a{i}": Item(f"a{i}", f"a{i}", "actor", {"de": f"Akteur {i}"}) for i in range(9)}
     items["p"] = Item("p", "p", "actor", {"de": "Pendant"})
@@ -330,9 +330,9 @@ def test_brokers_explain_only_up_to_the_limit_but_count_all() -> None:
 
 def test_sparse_ties_match_the_networkx_graph(net: ConceptNetwork) -> None:
     """The gap analysis runs on the sparse Ties; views and exports on the networkx graph: same network."""
-    from ikg.graph.ingest import open_store
-    from ikg.graph.metrics import metrics
-    from ikg.graph.network import actor_ties
+    from ikg.graph.analysis.metrics import metrics
+    from ikg.graph.analysis.network import actor_ties
+    from ikg.graph.ingest.importer import open_store
 
     for network in (net, _chain(), load_network(open_store(":memory:"), "beispielkreis-2024")):
         graph = actor_network(network)
@@ -345,9 +345,9 @@ def test_sparse_ties_match_the_networkx_graph(net: ConceptNetwork) -> None:
 
 def test_structural_holes_in_a_child_process_match(monkeypatch: pytest.MonkeyPatch) -> None:
     """Large networks compute constraint in a child process alongside the rest: same numbers."""
-    import ikg.graph.metrics as m
-    from ikg.graph.ingest import open_store
-    from ikg.graph.network import actor_ties
+    import ikg.graph.analysis.metrics as m
+    from ikg.graph.analysis.network import actor_ties
+    from ikg.graph.ingest.importer import open_store
 
     ties = actor_ties(load_network(open_store(":memory:"), "beispielkreis-2024"))
     serial = m.metrics(ties)
@@ -362,5 +362,5 @@ def test_structural_holes_in_a_child_process_match(monkeypatch: pytest.MonkeyPat
 
     monkeypatch.setattr(m.subprocess, "Popen", spy)
     soon = m.structural_holes_soon(ties)
-    assert started and started[0][1:3] == ["-m", "ikg.graph.holes_child"]
+    assert started and started[0][1:3] == ["-m", "ikg.graph.analysis.holes_child"]
     assert repr(m.metrics(ties, soon)) == repr(serial)

@@ -12,7 +12,7 @@ import httpx
 import networkx as nx
 import pytest
 
-from ikg.graph.ingest import import_spreadsheet, open_store
+from ikg.graph.ingest.importer import import_spreadsheet, open_store
 
 from .conftest import write_csv_set
 from .live import backend, live_api

@@ -17,8 +17,8 @@ from typing import Any, ClassVar
 import pytest
 
 from ikg.graph.errors import InputError
-from ikg.graph.ingest import import_rdf
-from ikg.graph.store import Store
+from ikg.graph.ingest.importer import import_rdf
+from ikg.graph.store.embedded import Store
 
 GRAPH = "https://example.org/g"
 RDF_HEAD = (
@@ -182,7 +182,7 @@ def _small_with(tmp_path: Path, extra_actor: list[str], name: str = "set") -> Pa
 
 
 def test_a_cell_longer_than_excel_allows_is_named(store: Store, tmp_path: Path) -> None:
-    from ikg.graph.ingest import import_spreadsheet
+    from ikg.graph.ingest.importer import import_spreadsheet
 
     folder = _small_with(tmp_path, ["lang", "L" * 40_000, "verein", "", "", ""])
     with pytest.raises(InputError) as info:
@@ -193,7 +193,7 @@ def test_a_cell_longer_than_excel_allows_is_named(store: Store, tmp_path: Path) 
 
 
 def test_a_field_past_the_csv_limit_names_its_row(store: Store, tmp_path: Path) -> None:
-    from ikg.graph.ingest import import_spreadsheet
+    from ikg.graph.ingest.importer import import_spreadsheet
 
     folder = _small_with(tmp_path, ["riesig", "R" * 300_000, "verein", "", "", ""])
     before = len(store._ox)
@@ -208,7 +208,7 @@ def test_a_field_past_the_csv_limit_names_its_row(store: Store, tmp_path: Path) 
 def test_a_million_rows_above_the_cap_are_refused_before_reading(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ikg.graph.ingest import import_spreadsheet
+    from ikg.graph.ingest.importer import import_spreadsheet
 
     from .conftest import SMALL, write_csv_set
 
@@ -231,7 +231,7 @@ def test_an_xml_bomb_inside_a_workbook_is_refused(store: Store, tmp_path: Path) 
     (openpyxl would refuse them too, through defusedxml, but with a message nobody understands)."""
     import zipfile
 
-    from ikg.graph.ingest import import_spreadsheet
+    from ikg.graph.ingest.importer import import_spreadsheet
 
     good = _workbook_with_formulas(tmp_path / "gut.xlsx")
     bad = tmp_path / "bombe.xlsx"
@@ -257,7 +257,7 @@ def test_an_xml_bomb_inside_a_workbook_is_refused(store: Store, tmp_path: Path) 
 
 def test_mixed_encodings_in_one_folder(store: Store, tmp_path: Path) -> None:
     """German Excel writes cp1252, other tools UTF-8 with or without a BOM: per file, all readable."""
-    from ikg.graph.ingest import import_spreadsheet
+    from ikg.graph.ingest.importer import import_spreadsheet
 
     from .conftest import SMALL, write_csv_set
 
@@ -277,7 +277,7 @@ def test_a_zip_bomb_workbook_is_refused_before_inflating(
     """A workbook whose parts unpack to more than ten times the cap is refused from its zip index."""
     import zipfile
 
-    from ikg.graph.ingest import import_spreadsheet
+    from ikg.graph.ingest.importer import import_spreadsheet
 
     good = _workbook_with_formulas(tmp_path / "gut.xlsx")
     bomb = tmp_path / "bombe.xlsx"
@@ -295,7 +295,7 @@ def test_a_zip_bomb_workbook_is_refused_before_inflating(
 
 def test_right_to_left_names_are_kept_but_overrides_are_not(store: Store, tmp_path: Path) -> None:
     """Arabic and Hebrew names need U+200F (RLM); only the bidi overrides of Trojan Source are refused."""
-    from ikg.graph.ingest import import_spreadsheet
+    from ikg.graph.ingest.importer import import_spreadsheet
 
     name = "\u200fجمعية الجالية العربية"
     import_spreadsheet(store, _small_with(tmp_path, ["arabisch", name, "migrantenorganisation", "", "", ""], "rtl"))
@@ -313,7 +313,7 @@ def test_duplicate_headers_are_named(store: Store, tmp_path: Path) -> None:
     say two things: refused with the column, in CSV and in XLSX."""
     import openpyxl
 
-    from ikg.graph.ingest import import_spreadsheet
+    from ikg.graph.ingest.importer import import_spreadsheet
 
     from .conftest import SMALL, write_csv_set
 

@@ -21,9 +21,9 @@ from typing import Any
 import pytest
 
 from ikg.graph.errors import InputError
-from ikg.graph.ingest import import_rdf, import_spreadsheet
-from ikg.graph.problems import Problem, render
-from ikg.graph.store import Store
+from ikg.graph.ingest.importer import import_rdf, import_spreadsheet
+from ikg.graph.ingest.problems import Problem, render
+from ikg.graph.store.embedded import Store
 
 from .conftest import SMALL, write_csv_set
 
@@ -175,7 +175,7 @@ class _Listing:
 def test_shipped_data_copied_out_of_a_package_does_not_follow_a_link(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, opened: list[Path]
 ) -> None:
-    import ikg.graph.ingest as ingest
+    import ikg.graph.ingest.importer as ingest
 
     secret = _secret(tmp_path)
     folder = write_csv_set(tmp_path / "paket")
@@ -338,7 +338,7 @@ def test_rdf_xml_in_an_undeterminable_encoding_is_refused_before_parsing(
 
 @pytest.mark.parametrize(("codec", "bom", "name", "declared"), ENCODING_CASES)
 def test_clean_xml_passes_the_check_in_every_encoding(codec: str, bom: bytes, name: str, declared: int) -> None:
-    from ikg.graph.xmlguard import XmlVerdict, scan_xml
+    from ikg.graph.ingest.xmlguard import XmlVerdict, scan_xml
 
     data = _encode("<!-- Kommentar <a> -->\n<?pi x?>\n" + RDF_BODY.format("Größe &amp; 𝄞"), codec, bom, name, declared)
     assert scan_xml(io.BytesIO(data)) is XmlVerdict.SAFE

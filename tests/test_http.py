@@ -13,7 +13,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from ikg.api.settings import Settings
+from ikg.api.http.settings import Settings
 
 from .live import backend, live_api
 
@@ -212,7 +212,7 @@ def _cpu_seconds_of_workers(root: Path) -> float:
             cmdline = (stat.parent / "cmdline").read_bytes()
         except OSError:
             continue
-        if b"ikg.graph.engine.worker" in cmdline and str(root).encode() in cmdline:
+        if b"ikg.graph.store.engine.worker" in cmdline and str(root).encode() in cmdline:
             fields = text.rsplit(")", 1)[1].split()
             total += int(fields[11]) + int(fields[12])
     return total / 100
@@ -284,8 +284,8 @@ def test_index_and_openapi(client: httpx.Client) -> None:
 def test_import_through_the_running_server(api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """While ``ikg serve`` holds the store, imports go through its endpoint with the token."""
     from ikg.graph.errors import StoreError
-    from ikg.graph.ingest import import_spreadsheet
-    from ikg.graph.remote import RemoteStore
+    from ikg.graph.ingest.importer import import_spreadsheet
+    from ikg.graph.store.remote import RemoteStore
 
     from .conftest import write_csv_set
 

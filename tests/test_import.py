@@ -12,9 +12,9 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, SKOS, XSD
 
 from ikg.graph.errors import InputError
-from ikg.graph.ingest import import_spreadsheet
+from ikg.graph.ingest.importer import import_spreadsheet
 from ikg.graph.namespaces import IKG, ORG, concept_graph, mint
-from ikg.graph.store import Store
+from ikg.graph.store.embedded import Store
 from ikg.graph.terms import from_ox
 
 from .conftest import SMALL, write_csv_set
@@ -225,7 +225,7 @@ def test_concept_description_in_both_languages(store, tmp_path) -> None:
     """The concept's description column becomes dcterms:description in German and English."""
     import copy
 
-    from ikg.graph.ingest import import_spreadsheet
+    from ikg.graph.ingest.importer import import_spreadsheet
 
     from .conftest import SMALL, write_csv_set
 

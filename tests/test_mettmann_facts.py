@@ -17,9 +17,9 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from ikg.graph.ingest import open_store
+from ikg.graph.ingest.importer import open_store
 from ikg.graph.namespaces import PREFIXES, concept_graph, concept_iri, mint
-from ikg.graph.store import Store
+from ikg.graph.store.embedded import Store
 
 CID = "mettmann-2015"
 GRAPH = f"<{concept_graph(CID)}>"

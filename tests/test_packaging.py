@@ -17,4 +17,7 @@ def test_every_sub_package_is_listed_in_pyproject() -> None:
         for init in (REPO / folder).rglob("__init__.py"):
             relative = init.parent.relative_to(REPO / folder)
             found.add(".".join([package, *relative.parts]))
-    assert found == listed, {"missing in pyproject.toml": sorted(found - listed), "listed but absent": sorted(listed - found)}
+    assert found == listed, {
+        "missing in pyproject.toml": sorted(found - listed),
+        "listed but absent": sorted(listed - found),
+    }

@@ -6,10 +6,10 @@ import pytest
 from rdflib import Literal
 
 from ikg.graph.errors import InputError, QueryError
-from ikg.graph.ingest import open_store
-from ikg.graph.library import bind_params, get_query, library, run_named
-from ikg.graph.sparql_text import bind_values, check_safe, query_form, tokenize
-from ikg.graph.store import Store
+from ikg.graph.ingest.importer import open_store
+from ikg.graph.library.named import bind_params, get_query, library, run_named
+from ikg.graph.store.embedded import Store
+from ikg.graph.store.sparql_text import bind_values, check_safe, query_form, tokenize
 
 GRAPH = "https://w3id.org/ikg/graph/mettmann-2015"
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from ikg.graph.ingest import ensure_ready, import_spreadsheet
-from ikg.graph.library import run_named
-from ikg.graph.store import Store
+from ikg.graph.ingest.importer import ensure_ready, import_spreadsheet
+from ikg.graph.library.named import run_named
+from ikg.graph.store.embedded import Store
 
 from .conftest import SMALL, write_csv_set
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from ikg.api.oxigraph_server import OxigraphServer, start_oxigraph
-from ikg.graph.ingest import open_store
-from ikg.graph.library import get_query, library, run_named
-from ikg.graph.remote import RemoteStore
+from ikg.graph.ingest.importer import open_store
+from ikg.graph.library.named import get_query, library, run_named
+from ikg.graph.store.remote import RemoteStore
 
 from .conftest import write_csv_set
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from ikg.graph.gaps import analyse
-from ikg.graph.ingest import ensure_ready, import_spreadsheet
-from ikg.graph.network import ConceptNetwork, load_network
-from ikg.graph.store import Store
+from ikg.graph.analysis.gaps import analyse
+from ikg.graph.analysis.network import ConceptNetwork, load_network
+from ikg.graph.ingest.importer import ensure_ready, import_spreadsheet
+from ikg.graph.store.embedded import Store
 from ikg.viz.report import REPORT_VIEWS, write_report
 
 from .browser import distinct_colours, launch, watch

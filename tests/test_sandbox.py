@@ -21,8 +21,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ikg.graph.engine import sandbox
-from ikg.graph.engine.process import EngineError, start_engine
+from ikg.graph.store.engine import sandbox
+from ikg.graph.store.engine.process import EngineError, start_engine
 
 from .live import backend, live_api
 
@@ -72,7 +72,7 @@ def listener() -> Iterator[Listener]:
 def test_a_confined_process_can_open_no_socket(listener: Listener) -> None:
     probe = f"""
 import socket, sys
-from ikg.graph.engine.sandbox import confine
+from ikg.graph.store.engine.sandbox import confine
 if sys.argv[1] == "confine":
     print(confine())
 for family in (socket.AF_INET, socket.AF_INET6, socket.AF_UNIX):
@@ -158,7 +158,7 @@ def test_a_crashing_update_past_the_scan_leaves_the_server_serving(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Even if the nesting limit were gone, an update that kills the writer does not end the server."""
-    from ikg.graph import sparql_text
+    from ikg.graph.store import sparql_text
 
     monkeypatch.setattr(sparql_text, "MAX_NESTING", 10**9)
     with backend(tmp_path, seed=False) as settings:
@@ -186,8 +186,8 @@ def test_without_a_sandbox_only_ikg_s_own_queries_run(tmp_path: Path, monkeypatc
             named = c.get("/queries/working-groups", params={"concept": "mettmann-2015"})
             assert named.status_code == 200 and "ag-sprache" in named.text
     from ikg.graph.errors import StoreError
-    from ikg.graph.sparql import run_user_select_or_ask
-    from ikg.graph.store import Store
+    from ikg.graph.store.embedded import Store
+    from ikg.graph.store.sparql import run_user_select_or_ask
 
     with pytest.raises(StoreError, match="IKG_ALLOW_UNCONFINED"):
         run_user_select_or_ask(Store(":memory:"), "ASK {}")
@@ -196,8 +196,8 @@ def test_without_a_sandbox_only_ikg_s_own_queries_run(tmp_path: Path, monkeypatc
 
 
 def test_the_user_opts_out_explicitly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from ikg.api.backends import PooledBackend
-    from ikg.graph.ingest import open_store
+    from ikg.api.http.backends import PooledBackend
+    from ikg.graph.ingest.importer import open_store
 
     monkeypatch.setattr(sandbox, "unavailable_reason", lambda: "seccomp is switched off for this test")
     pooled = PooledBackend(open_store(tmp_path / "store", seed=False), allow_unconfined=True)

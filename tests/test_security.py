@@ -33,10 +33,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ikg.api.backends import RemoteBackend
+from ikg.api.http.backends import RemoteBackend
+from ikg.api.http.settings import Settings
 from ikg.api.oxigraph_server import free_port, start_oxigraph
-from ikg.api.settings import Settings
-from ikg.graph.remote import RemoteStore
+from ikg.graph.store.remote import RemoteStore
 
 from .live import live_api
 

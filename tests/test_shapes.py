@@ -9,8 +9,8 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, SH
 
+from ikg.graph.ingest.validate import shacl_problems
 from ikg.graph.resources import ontology_graph, shapes_graph
-from ikg.graph.validate import shacl_problems
 
 SHAPES = "https://w3id.org/ikg/shapes#"
 
@@ -177,7 +177,7 @@ def test_unknown_engine_is_refused() -> None:
 
 
 def test_unsupported_shapes_are_refused_by_the_compiler() -> None:
-    from ikg.graph.shacl_sparql import UnsupportedShapeError, compile_shapes
+    from ikg.graph.ingest.shacl_sparql import UnsupportedShapeError, compile_shapes
 
     shapes = Graph().parse(
         data="""@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <https://example.org/> .

@@ -19,11 +19,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from ikg.graph.analysis.gaps import analyse
+from ikg.graph.analysis.network import ConceptNetwork, load_network
 from ikg.graph.errors import InputError, NotFoundError
-from ikg.graph.gaps import analyse
-from ikg.graph.ingest import ensure_ready, import_spreadsheet, open_store
-from ikg.graph.network import ConceptNetwork, load_network
-from ikg.graph.store import Store
+from ikg.graph.ingest.importer import ensure_ready, import_spreadsheet, open_store
+from ikg.graph.store.embedded import Store
 from ikg.viz.views import ViewRequest, build_view, render_view
 
 from .browser import DRAWN, distinct_colours, launch, watch

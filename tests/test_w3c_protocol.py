@@ -16,7 +16,7 @@ from rdflib import Graph, Namespace
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS
 
-from ikg.api.settings import Settings
+from ikg.api.http.settings import Settings
 
 from .live import backend, live_api
 

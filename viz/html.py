@@ -37,9 +37,9 @@ from pathlib import Path
 
 import networkx as nx
 
-from .layout import SEED, SPACING
-from .scene import Scene, clean_text, scene
-from .style import EDGE_KINDS, EDGE_STYLES, NODE_KINDS, NODE_STYLES, TEXTS, check_lang
+from ikg.viz.layout import SEED, SPACING
+from ikg.viz.scene import Scene, clean_text, scene
+from ikg.viz.style import EDGE_KINDS, EDGE_STYLES, NODE_KINDS, NODE_STYLES, TEXTS, check_lang
 
 __all__ = ["embed_snippet", "script_json", "to_html", "vis_network_js"]
 

@@ -26,11 +26,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ikg.graph.gaps import Analysis, Finding
+from ikg.graph.analysis.gaps import Analysis, Finding
+from ikg.graph.analysis.network import ConceptNetwork
 from ikg.graph.i18n import Lang
-from ikg.graph.network import ConceptNetwork
-
-from .views import ViewRequest, build_view
+from ikg.viz.views import ViewRequest, build_view
 
 __all__ = ["REPORT_VIEWS", "ReportFiles", "write_report"]
 
@@ -206,8 +205,8 @@ def write_report(net: ConceptNetwork, analysis: Analysis, out_dir: str | Path, l
     -------
     ReportFiles
     """
-    from .html import to_html
-    from .static import to_png, to_svg
+    from ikg.viz.html import to_html
+    from ikg.viz.static import to_png, to_svg
 
     out = Path(out_dir)
     (out / "views").mkdir(parents=True, exist_ok=True)

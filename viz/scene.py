@@ -14,8 +14,8 @@ from typing import Any
 
 import networkx as nx
 
-from .layout import SEED, edge_order, layout, node_order
-from .style import EDGE_KINDS, EDGE_STYLES, NODE_KINDS, node_size
+from ikg.viz.layout import SEED, edge_order, layout, node_order
+from ikg.viz.style import EDGE_KINDS, EDGE_STYLES, NODE_KINDS, node_size
 
 __all__ = ["Scene", "SceneEdge", "SceneNode", "clean_text", "scene"]
 

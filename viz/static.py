@@ -24,9 +24,9 @@ from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from .layout import SEED
-from .scene import Scene, SceneNode, clean_text, scene
-from .style import EDGE_KINDS, EDGE_STYLES, NODE_KINDS, NODE_STYLES, TEXTS, check_lang
+from ikg.viz.layout import SEED
+from ikg.viz.scene import Scene, SceneNode, clean_text, scene
+from ikg.viz.style import EDGE_KINDS, EDGE_STYLES, NODE_KINDS, NODE_STYLES, TEXTS, check_lang
 
 __all__ = ["LABEL_LIMIT", "to_png", "to_svg"]
 

@@ -1,7 +1,7 @@
 """The named network views of a concept, as graphs ready for :mod:`ikg.viz.html` and :mod:`ikg.viz.static`.
 
-Each view is a function of a :class:`~ikg.graph.network.ConceptNetwork` (and, where it shows
-metrics or gaps, of its :class:`~ikg.graph.gaps.Analysis`) that returns a ``networkx.Graph`` in the
+Each view is a function of a :class:`~ikg.graph.analysis.network.ConceptNetwork` (and, where it shows
+metrics or gaps, of its :class:`~ikg.graph.analysis.gaps.Analysis`) that returns a ``networkx.Graph`` in the
 renderers' input format and a heading. Tooltips are plain text; labels are in the chosen
 language.
 
@@ -27,10 +27,10 @@ from dataclasses import dataclass
 
 import networkx as nx
 
+from ikg.graph.analysis.gaps import Analysis, missing_links
+from ikg.graph.analysis.network import ConceptNetwork, Item, actor_network, two_mode_graph
 from ikg.graph.errors import InputError, NotFoundError
-from ikg.graph.gaps import Analysis, missing_links
 from ikg.graph.i18n import Lang
-from ikg.graph.network import ConceptNetwork, Item, actor_network, two_mode_graph
 
 __all__ = ["FORMATS", "MEDIA_TYPES", "METRICS", "VIEWS", "ViewRequest", "build_view", "find_item", "render_view"]
 
@@ -130,9 +130,9 @@ def build_view(net: ConceptNetwork, analysis: Analysis, request: ViewRequest) ->
 
     Examples
     --------
-    >>> from ikg.graph.gaps import analyse
-    >>> from ikg.graph.ingest import open_store
-    >>> from ikg.graph.network import load_network
+    >>> from ikg.graph.analysis.gaps import analyse
+    >>> from ikg.graph.ingest.importer import open_store
+    >>> from ikg.graph.analysis.network import load_network
     >>> net = load_network(open_store(":memory:"), "mettmann-2015")
     >>> graph, heading = build_view(net, analyse(net, kinds=()), ViewRequest("overview", "en"))
     >>> heading, graph.number_of_nodes() == len(net.items)
@@ -317,15 +317,15 @@ def render_view(net: ConceptNetwork, analysis: Analysis, request: ViewRequest, f
     """
     graph, heading = build_view(net, analysis, request)
     if fmt == "html":
-        from .html import to_html
+        from ikg.viz.html import to_html
 
         return to_html(graph, heading=heading, lang=request.lang).encode("utf-8")
     if fmt == "svg":
-        from .static import to_svg
+        from ikg.viz.static import to_svg
 
         return to_svg(graph, heading=heading, lang=request.lang).encode("utf-8")
     if fmt == "png":
-        from .static import to_png
+        from ikg.viz.static import to_png
 
         return to_png(graph, heading=heading, lang=request.lang)
     raise InputError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")

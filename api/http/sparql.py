@@ -1,0 +1,392 @@
+"""The SPARQL 1.1 Protocol endpoint ``/sparql`` (query and update), safe by default.
+
+- Query by GET, by POST form and by POST direct; update by POST only, and only with the write
+  token. Answers SELECT/ASK as JSON, XML, CSV or TSV and CONSTRUCT/DESCRIBE as Turtle, N-Triples,
+  JSON-LD or RDF/XML, chosen by ``Accept`` (q-values) or a ``format`` parameter.
+- ``SERVICE``, ``LOAD`` and ``FROM``/``USING`` of graphs not in the store are refused with 400
+  before anything runs (:func:`ikg.graph.store.sparql_text.check_safe`). That scan is the friendly
+  first answer, not the guarantee: queries and updates run in engine processes that cannot open
+  a socket (:mod:`ikg.graph.store.engine`), whatever the text says.
+- Queries run in engine processes (:mod:`ikg.api.http.backends`); one that passes its deadline is
+  killed, which stops the work and frees the CPU, while other requests go on being served.
+- Answers above the row cap or the byte cap and bodies above the size cap are refused with a
+  message.
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+from collections.abc import Sequence
+from typing import Annotated
+from urllib.parse import parse_qsl
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import PlainTextResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from ikg.api.http.backends import BusyError, QueryJob, RemoteBackend
+from ikg.api.http.negotiation import GRAPH_TYPES, RESULT_TYPES, choose
+from ikg.api.http.settings import Settings
+from ikg.graph.errors import IkgError, QueryError
+from ikg.graph.store.engine.process import DeadlineError, EngineUnavailableError
+from ikg.graph.store.sparql_text import add_using, check_remote_safe, check_safe, has_dataset_clause, query_form
+
+__all__ = ["SparqlError", "execute_query", "router"]
+
+router = APIRouter(tags=["SPARQL"])
+
+_SD_TYPES = ["text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml"]
+
+
+class SparqlError(Exception):
+    """An answer other than 200, with a plain-text message."""
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+
+    def response(self) -> Response:
+        return PlainTextResponse(self.message + "\n", status_code=self.status, headers=self.headers)
+
+
+def _settings(request: Request) -> Settings:
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+def _one(values: Sequence[str], name: str) -> str | None:
+    if len(values) > 1:
+        raise SparqlError(400, f"more than one '{name}' parameter: send one operation per request")
+    return values[0] if values else None
+
+
+def _token_ok(request: Request, settings: Settings) -> bool:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return bool(
+        settings.write_token
+        and scheme.lower() == "bearer"
+        and hmac.compare_digest(token.strip().encode(), settings.write_token.encode())
+    )
+
+
+async def _read_body(request: Request, settings: Settings) -> bytes:
+    # writers with the token may send imports; anyone else gets the small cap
+    cap, name = (
+        (settings.max_update_body, "IKG_MAX_INPUT_MB")
+        if _token_ok(request, settings)
+        else (settings.max_body, "IKG_MAX_BODY")
+    )
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > cap:
+        raise SparqlError(413, f"request body above the cap of {cap} bytes ({name})")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > cap:
+            raise SparqlError(413, f"request body above the cap of {cap} bytes ({name})")
+    return b"".join(chunks)
+
+
+def _utf8(data: bytes, what: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SparqlError(400, f"{what} is not UTF-8: {exc}") from exc
+
+
+async def _operation(request: Request, settings: Settings) -> tuple[str | None, str | None, list[tuple[str, str]]]:
+    """Return (query, update, the other parameters) of a protocol request."""
+    params = list(request.query_params.multi_items())
+    if request.method == "GET":
+        fields = params
+        body_text = None
+    else:
+        content_type = request.headers.get("content-type")
+        if not content_type:
+            raise SparqlError(
+                415,
+                "missing Content-Type: use application/sparql-query, application/sparql-update "
+                "or application/x-www-form-urlencoded",
+            )
+        media, *opts = [p.strip() for p in content_type.split(";")]
+        media = media.lower()
+        charset = next(
+            (o.split("=", 1)[1].strip().strip('"').lower() for o in opts if o.lower().startswith("charset=")), "utf-8"
+        )
+        if charset not in ("utf-8", "utf8"):
+            raise SparqlError(415, f"charset {charset} is not supported: send UTF-8")
+        body = await _read_body(request, settings)
+        if media == "application/x-www-form-urlencoded":
+            fields = params + parse_qsl(_utf8(body, "the form"), keep_blank_values=True, strict_parsing=False)
+            body_text = None
+        elif media in ("application/sparql-query", "application/sparql-update"):
+            fields = params
+            body_text = _utf8(body, "the request body")
+            key = "query" if media.endswith("query") else "update"
+            if any(k in ("query", "update") for k, _ in params):
+                raise SparqlError(400, "a query or update in the body must not also be a URL parameter")
+            fields = [*params, (key, body_text)]
+        else:
+            raise SparqlError(
+                415,
+                f"unsupported media type {media}: use application/sparql-query, "
+                "application/sparql-update or application/x-www-form-urlencoded",
+            )
+    query = _one([v for k, v in fields if k == "query"], "query")
+    update = _one([v for k, v in fields if k == "update"], "update")
+    if query is not None and update is not None:
+        raise SparqlError(400, "a request holds either a query or an update, not both")
+    if request.method == "GET" and update is not None:
+        raise SparqlError(405, "SPARQL Update by GET is refused: use POST", {"Allow": "POST"})
+    others = [(k, v) for k, v in fields if k not in ("query", "update")]
+    for key, value in others:
+        if key in _DATASET_KEYS and not _ABSOLUTE_IRI.match(value):
+            raise SparqlError(400, f"{key} must be an absolute IRI, such as https://w3id.org/ikg/graph/mettmann-2015")
+    return query, update, others
+
+
+_DATASET_KEYS = ("default-graph-uri", "named-graph-uri", "using-graph-uri", "using-named-graph-uri")
+#: an absolute IRI (RFC 3987): a scheme, then no space or character IRIs exclude
+_ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]+$")
+
+
+def _stopped(settings: Settings) -> SparqlError:
+    return SparqlError(
+        503,
+        f"the query was stopped at the deadline of {settings.query_timeout:g} s (IKG_QUERY_TIMEOUT); "
+        "narrow it or add LIMIT",
+    )
+
+
+def execute_query(
+    settings: Settings,
+    text: str,
+    accept: str | None,
+    fmt: str | None = None,
+    dataset: Sequence[tuple[str, str]] = (),
+    *,
+    trusted: bool = False,
+    base_iri: str | None = None,
+) -> Response:
+    """Check, run and serialise one query (blocking; called in a worker thread).
+
+    ``trusted``: the text comes from ikg's query library (parameters bound as data), not from a
+    user; only then may it run where the engine cannot be confined.
+
+    Raises
+    ------
+    SparqlError
+        400 for a refused or malformed query (with the parser's message) or an answer past a cap,
+        406 when no acceptable format is offered, 503 when the deadline stopped the query or the
+        server is busy.
+    """
+    backend = settings.backend
+    if not text.strip():
+        raise SparqlError(400, "the query is empty: give a SPARQL query as 'query'")
+    named = backend.named_graphs()
+    try:
+        tokens = check_safe(text, named)
+        if isinstance(backend, RemoteBackend) and not trusted:
+            check_remote_safe(text)
+    except QueryError as exc:
+        raise SparqlError(400, str(exc)) from exc
+    form = query_form(tokens)
+    if form == "UPDATE":
+        raise SparqlError(400, "this is an update, not a query: send it as 'update' with POST")
+    graph_form = form in ("CONSTRUCT", "DESCRIBE")
+    results_media = choose(accept, list(RESULT_TYPES), fmt)
+    graph_media = choose(accept, list(GRAPH_TYPES), fmt)
+    if (graph_media if graph_form else results_media) is None:
+        offered = list(GRAPH_TYPES) if graph_form else list(RESULT_TYPES)
+        raise SparqlError(406, f"none of the requested formats is available; offered: {', '.join(offered)}")
+    dataset_params = [(k, v) for k, v in dataset if k in ("default-graph-uri", "named-graph-uri")]
+    if isinstance(backend, RemoteBackend):
+        unknown = [v for _, v in dataset_params if v not in named]
+        if unknown:
+            raise SparqlError(400, f"{unknown[0]} is not a graph in the store: only store graphs can form the dataset")
+    job = QueryJob(
+        text,
+        results_media or next(iter(RESULT_TYPES)),
+        graph_media or next(iter(GRAPH_TYPES)),
+        dataset_params,
+        union=not has_dataset_clause(tokens),
+        max_rows=settings.max_rows,
+        trusted=trusted,
+        base_iri=base_iri,
+    )
+    try:
+        answer = backend.run_query(job, settings.query_timeout, settings.max_result_bytes)
+    except DeadlineError as exc:
+        raise _stopped(settings) from exc
+    except BusyError as exc:
+        raise SparqlError(503, f"the server is busy: {exc}", {"Retry-After": "5"}) from exc
+    except EngineUnavailableError as exc:
+        raise SparqlError(503, str(exc)) from exc
+    except QueryError as exc:  # syntax, refused network access, caps, a crashed engine
+        raise SparqlError(400, str(exc)) from exc
+    except IkgError as exc:
+        raise SparqlError(503, str(exc)) from exc
+    return Response(answer.body, media_type=str(answer.info["media"]), headers={"Vary": "Accept"})
+
+
+def _authorise(request: Request, settings: Settings) -> None:
+    if not settings.write_token:
+        raise SparqlError(403, "this endpoint is read-only: updates need IKG_WRITE_TOKEN set on the server")
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise SparqlError(401, "updates need 'Authorization: Bearer TOKEN'", {"WWW-Authenticate": "Bearer"})
+    if not _token_ok(request, settings):
+        raise SparqlError(403, "wrong token")
+
+
+def _execute_update(settings: Settings, text: str, params: Sequence[tuple[str, str]], base_iri: str) -> Response:
+    backend = settings.backend
+    if not text.strip():
+        raise SparqlError(400, "the update is empty: give a SPARQL update as 'update'")
+    try:
+        tokens = check_safe(text, backend.named_graphs())
+        if isinstance(backend, RemoteBackend):
+            check_remote_safe(text)
+    except QueryError as exc:
+        raise SparqlError(400, str(exc)) from exc
+    using = [(k, v) for k, v in params if k in ("using-graph-uri", "using-named-graph-uri")]
+    if using and any(t.keyword in ("USING", "WITH") for t in tokens):
+        raise SparqlError(400, "using-graph-uri/using-named-graph-uri conflict with USING or WITH in the update")
+    try:
+        backend.run_update(add_using(text, using), base_iri)
+    except DeadlineError as exc:
+        raise SparqlError(
+            503,
+            f"the update was stopped at the deadline of {settings.update_timeout:g} s (IKG_UPDATE_TIMEOUT); "
+            "nothing was changed",
+        ) from exc
+    except EngineUnavailableError as exc:
+        raise SparqlError(503, str(exc)) from exc
+    except QueryError as exc:
+        raise SparqlError(400, str(exc)) from exc
+    except IkgError as exc:
+        raise SparqlError(502, str(exc)) from exc
+    return Response(status_code=204)
+
+
+def service_description(request: Request, settings: Settings) -> Response:
+    """Describe the endpoint (SPARQL 1.1 Service Description) in the negotiated RDF format."""
+    media = choose(request.headers.get("accept"), _SD_TYPES, request.query_params.get("format"))
+    if media is None:
+        raise SparqlError(406, f"offered: {', '.join(_SD_TYPES)}")
+    endpoint = ox.NamedNode(str(request.url.replace(query="")))
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    triples = [
+        ox.Triple(endpoint, rdf_type, ox.NamedNode(sd + "Service")),
+        ox.Triple(endpoint, ox.NamedNode(sd + "endpoint"), endpoint),
+        ox.Triple(endpoint, ox.NamedNode(sd + "supportedLanguage"), ox.NamedNode(sd + "SPARQL11Query")),
+        ox.Triple(endpoint, ox.NamedNode(sd + "feature"), ox.NamedNode(sd + "UnionDefaultGraph")),
+    ]
+    if settings.write_token:
+        triples.append(ox.Triple(endpoint, ox.NamedNode(sd + "supportedLanguage"), ox.NamedNode(sd + "SPARQL11Update")))
+    for media_type in [*RESULT_TYPES, *GRAPH_TYPES]:
+        triples.append(ox.Triple(endpoint, ox.NamedNode(sd + "resultFormat"), ox.Literal(media_type)))
+    dataset = ox.BlankNode("dataset")
+    triples.append(ox.Triple(endpoint, ox.NamedNode(sd + "defaultDataset"), dataset))
+    triples.append(ox.Triple(dataset, rdf_type, ox.NamedNode(sd + "Dataset")))
+    for i, graph in enumerate(settings.backend.named_graphs()):
+        node = ox.BlankNode(f"g{i}")
+        triples.append(ox.Triple(dataset, ox.NamedNode(sd + "namedGraph"), node))
+        triples.append(ox.Triple(node, ox.NamedNode(sd + "name"), ox.NamedNode(graph)))
+    fmt = GRAPH_TYPES.get(media, ox.RdfFormat.TURTLE)
+    return Response(ox.serialize(triples, format=fmt, prefixes={"sd": sd}) or b"", media_type=media)
+
+
+_RESPONSES: dict[int | str, dict[str, object]] = {
+    200: {"description": "Results in the negotiated format"},
+    204: {"description": "Update done"},
+    400: {"description": "Malformed or refused query, with the parser's message"},
+    401: {"description": "Update without token"},
+    403: {"description": "Update with a wrong token, or on a read-only endpoint"},
+    405: {"description": "Update by GET"},
+    406: {"description": "No acceptable format"},
+    413: {"description": "Request body above the cap"},
+    415: {"description": "Unsupported media type"},
+    503: {"description": "Query stopped at the deadline"},
+}
+
+_POST_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/sparql-query": {"schema": {"type": "string"}},
+            "application/sparql-update": {"schema": {"type": "string"}},
+            "application/x-www-form-urlencoded": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "query": {"type": "string"},
+                        "update": {"type": "string"},
+                        "default-graph-uri": {"type": "string"},
+                        "named-graph-uri": {"type": "string"},
+                    },
+                }
+            },
+        },
+    }
+}
+
+
+async def _handle(request: Request) -> Response:
+    settings = _settings(request)
+    try:
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if request.method == "POST" and content_type == "application/sparql-update":
+            _authorise(request, settings)  # before reading a body from someone who may not write
+        query, update, others = await _operation(request, settings)
+        if update is not None:
+            _authorise(request, settings)
+            base = str(request.url.replace(query=""))
+            return await run_in_threadpool(_execute_update, settings, update, others, base)
+        if query is None:
+            if request.method == "GET":
+                return await run_in_threadpool(service_description, request, settings)
+            raise SparqlError(400, "missing 'query' or 'update'")
+        fmt = next((v for k, v in others if k == "format"), None)
+        base = str(request.url.replace(query=""))
+        return await run_in_threadpool(
+            execute_query, settings, query, request.headers.get("accept"), fmt, others, base_iri=base
+        )
+    except SparqlError as exc:
+        return exc.response()
+
+
+@router.get(
+    "/sparql",
+    summary="SPARQL query by GET (no query: service description)",
+    response_class=Response,
+    responses=_RESPONSES,
+)
+async def sparql_get(
+    request: Request,
+    query: str | None = None,
+    default_graph_uri: Annotated[list[str] | None, Query(alias="default-graph-uri")] = None,
+    named_graph_uri: Annotated[list[str] | None, Query(alias="named-graph-uri")] = None,
+    format: str | None = None,
+) -> Response:
+    """Run a SPARQL query given as ``query``; without one, describe the service."""
+    return await _handle(request)
+
+
+@router.post(
+    "/sparql",
+    summary="SPARQL query or update by POST (form or direct)",
+    response_class=Response,
+    responses=_RESPONSES,
+    openapi_extra=_POST_BODY,
+)
+async def sparql_post(request: Request) -> Response:
+    """Run a query (``application/sparql-query`` or a form with ``query``) or an update
+    (``application/sparql-update`` or a form with ``update``; needs ``Authorization: Bearer TOKEN``)."""
+    return await _handle(request)

@@ -1,0 +1,90 @@
+"""``/views/{name}.html|.svg|.png``: the network views over HTTP, same options as ``ikg view``."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from ikg.graph.analysis.gaps import analyse
+from ikg.graph.analysis.network import choose_concepts, load_network
+from ikg.graph.errors import InputError, NotFoundError
+from ikg.viz.views import MEDIA_TYPES, VIEWS, ViewRequest, render_view
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["views"])
+
+
+class Lang(StrEnum):
+    de = "de"
+    en = "en"
+
+
+class SizeBy(StrEnum):
+    betweenness = "betweenness"
+    degree = "degree"
+    effective_size = "effective_size"
+    constraint = "constraint"
+
+
+def _render(store: object, concept: str | None, request: ViewRequest, fmt: str) -> bytes:
+    (chosen,) = choose_concepts(store, concept, one=True, hint="?concept=")  # type: ignore[arg-type]
+    net = load_network(store, chosen)  # type: ignore[arg-type]
+    return render_view(net, analyse(net, kinds=()), request, fmt)
+
+
+IdParam = Annotated[str | None, Query(max_length=200)]
+
+
+@router.get(
+    "/views/{file}",
+    summary="A network view as a self-contained HTML page, SVG or PNG",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The view",
+            "content": {"text/html": {}, "image/svg+xml": {}, "image/png": {}},
+        },
+        400: {"description": "Unknown view or format, missing id, several concepts and none chosen"},
+        404: {"description": "No such concept, actor, action field or working group"},
+    },
+)
+async def get_view(
+    file: str,
+    request: Request,
+    concept: IdParam = None,
+    actor: IdParam = None,
+    action_field: IdParam = None,
+    working_group: IdParam = None,
+    radius: Annotated[int, Query(ge=1, le=2)] = 1,
+    size_by: SizeBy = SizeBy.betweenness,
+    top: Annotated[int, Query(ge=1, le=1000)] = 20,
+    lang: Lang = Lang.de,
+) -> Response:
+    """``file`` is ``NAME.html``, ``NAME.svg`` or ``NAME.png``, NAME one of the views of ``ikg view``.
+
+    Views: overview, actors, action-field (``action_field=ID``), working-group
+    (``working_group=ID``), ego (``actor=ID``, ``radius=1|2``), gaps (``top=N``). Embed an HTML view
+    with ``<iframe sandbox="allow-scripts" src="/views/gaps.html?concept=...">``: it loads nothing
+    else and runs no script but its own.
+    """
+    name, _, fmt = file.rpartition(".")
+    if name not in VIEWS or fmt not in MEDIA_TYPES:
+        return Response(
+            f"unknown view file {file!r}; use NAME.html, NAME.svg or NAME.png with NAME one of {', '.join(VIEWS)}\n",
+            status_code=404 if name not in VIEWS else 400,
+            media_type="text/plain",
+        )
+    view = ViewRequest(name, lang.value, actor, action_field, working_group, radius, size_by.value, top)  # type: ignore[arg-type]
+    store = request.app.state.settings.backend.store
+    try:
+        data = await run_in_threadpool(_render, store, concept, view, fmt)
+    except NotFoundError as exc:
+        return Response(str(exc) + "\n", status_code=404, media_type="text/plain")
+    except InputError as exc:
+        return Response(str(exc) + "\n", status_code=400, media_type="text/plain")
+    return Response(data, media_type=MEDIA_TYPES[fmt], headers={"X-Content-Type-Options": "nosniff"})

@@ -1,0 +1,361 @@
+"""Imports: spreadsheets and RDF files into the store, validated, all-or-nothing.
+
+An import reads everything, reports every problem at once (file or sheet, row, column, reason),
+validates the graph with the SHACL shapes, and only then writes, in one transaction that replaces
+the concept's named graph. If anything is wrong, nothing is written.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import Graph, Literal
+
+from ikg.graph.errors import InputError, StoreError
+from ikg.graph.ingest.mapping import Mapped, map_tables
+from ikg.graph.ingest.problems import Problem
+from ikg.graph.ingest.tabular import link_target_inside, max_input_bytes, read_tables
+from ikg.graph.ingest.validate import shacl_problems
+from ikg.graph.ingest.xmlguard import XmlVerdict, scan_xml
+from ikg.graph.namespaces import IKG, ONTOLOGY_GRAPH, SYSTEM_GRAPH, concept_graph
+from ikg.graph.resources import data_dir, ontology_graph
+from ikg.graph.store.embedded import Change, Store, default_store_path
+from ikg.graph.store.remote import RemoteStore, is_url
+from ikg.graph.terms import to_ox
+
+__all__ = [
+    "DEFAULT_CONCEPTS",
+    "RDF_FORMATS",
+    "ImportResult",
+    "check_spreadsheet",
+    "ensure_ready",
+    "import_path",
+    "import_rdf",
+    "import_spreadsheet",
+    "open_store",
+]
+
+Progress = Callable[[str, float], None]
+
+#: data folders loaded into a new, empty store so that everything works out of the box: the real
+#: Mettmann concept and the fictional Beispielkreis (built with known networking gaps)
+DEFAULT_CONCEPTS: tuple[str, ...] = ("mettmann-2015", "beispielkreis")
+
+RDF_FORMATS: dict[str, ox.RdfFormat] = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".trig": ox.RdfFormat.TRIG,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".json": ox.RdfFormat.JSON_LD,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+}
+
+
+@dataclass
+class ImportResult:
+    """What an import did.
+
+    Attributes
+    ----------
+    graphs : list of str
+        Named graphs written.
+    concept_id : str or None
+        Id of the imported concept (spreadsheets).
+    triples : int
+        Triples the concept's graph now holds.
+    change : Change
+        Triples added and removed by this import (0 and 0 for a repeated import).
+    counts : dict
+        Rows read per table.
+    warnings : list of Problem
+    """
+
+    graphs: list[str]
+    concept_id: str | None
+    triples: int
+    change: Change
+    counts: dict[str, int] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def _noop(stage: str, fraction: float) -> None:
+    return None
+
+
+def check_spreadsheet(path: str | os.PathLike[str], progress: Progress = _noop) -> Mapped:
+    """Read, map and validate a spreadsheet without writing anything.
+
+    Parameters
+    ----------
+    path : path-like
+        A folder of CSV files or an XLSX workbook.
+    progress : callable, optional
+        Called with a stage name and the fraction done.
+
+    Returns
+    -------
+    Mapped
+        The graph and all problems (errors and warnings); SHACL runs only when the tables
+        themselves have no error, so that one mistake is not reported twice.
+    """
+    progress("read", 0.0)
+    tables, problems = read_tables(path)
+    progress("check", 0.3)
+    mapped = map_tables(tables)
+    del tables  # the raw rows: at 100,000 actors some 600,000 dicts, not needed past the mapping
+    mapped.problems = problems + mapped.problems
+    if not any(p.severity == "error" for p in mapped.problems):
+        progress("validate", 0.5)
+        mapped.quads = _quads(mapped.triples, str(concept_graph(mapped.concept_id)) if mapped.concept_id else None)
+        mapped.problems += shacl_problems(mapped.quads, mapped.origin, Path(path).name)
+    progress("checked", 0.8)
+    return mapped
+
+
+def _errors(problems: list[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity == "error"]
+
+
+def _quads(triples: Iterable[tuple[Any, Any, Any]], graph: str | None = None) -> list[ox.Quad]:
+    """Oxigraph quads (in ``graph``, else the default graph) of rdflib triples; each term converted once."""
+    terms: dict[Any, Any] = {}
+    name = ox.NamedNode(graph) if graph else ox.DefaultGraph()
+
+    def conv(term: Any) -> Any:
+        found = terms.get(term)
+        if found is None:
+            found = terms[term] = to_ox(term)
+        return found
+
+    return [ox.Quad(conv(s), conv(p), conv(o), name) for s, p, o in triples]
+
+
+def import_spreadsheet(store: Store, path: str | os.PathLike[str], progress: Progress = _noop) -> ImportResult:
+    """Import a spreadsheet (CSV folder or XLSX workbook) as one concept, atomically.
+
+    Parameters
+    ----------
+    store : Store
+    path : path-like
+    progress : callable, optional
+
+    Returns
+    -------
+    ImportResult
+
+    Raises
+    ------
+    InputError
+        With every problem found; nothing is written.
+    StoreError
+        If the store cannot be written; nothing is written.
+    """
+    mapped = check_spreadsheet(path, progress)
+    errors = _errors(mapped.problems)
+    if errors or mapped.concept_id is None:
+        raise InputError(f"{Path(path).name}: {len(errors)} problem(s), nothing was imported", mapped.problems)
+    graph = str(concept_graph(mapped.concept_id))
+    progress("write", 0.85)
+    triples = len(mapped.triples)
+    quads = mapped.quads if mapped.quads is not None else _quads(mapped.triples, graph)
+    mapped.triples = set()  # the rdflib terms are no longer needed: at 100,000 actors they hold gigabytes
+    change = store.replace_graph(graph, quads)
+    progress("done", 1.0)
+    warnings = [p for p in mapped.problems if p.severity != "error"]
+    return ImportResult([graph], mapped.concept_id, triples, change, mapped.counts, warnings)
+
+
+def _check_rdf_xml(path: Path) -> None:
+    """Refuse RDF/XML that declares a DOCTYPE or entities, or whose encoding cannot be checked.
+
+    Oxigraph's RDF/XML parser expands internal entities, also from a DOCTYPE after the root
+    element: 594 bytes of nested ``<!ENTITY>`` declarations became a 12 MB literal, nine levels
+    would be 12 GB. No RDF/XML ikg needs has a DOCTYPE, so any is refused before parsing; the
+    whole file is checked, in the encoding its first bytes and declaration name (UTF-8, UTF-16,
+    UTF-32, with or without byte order mark) and as raw bytes.
+    """
+    with path.open("rb") as fh:
+        verdict = scan_xml(fh, whole=True)
+    if verdict is XmlVerdict.ENTITIES:
+        raise InputError(
+            f"{path.name}: RDF/XML with a DOCTYPE, nothing was imported", [Problem("xml_doctype", path.name)]
+        )
+    if verdict is XmlVerdict.UNDECODABLE:
+        raise InputError(
+            f"{path.name}: RDF/XML in an encoding that cannot be checked, nothing was imported",
+            [Problem("xml_encoding", path.name, args={"part": path.name})],
+        )
+
+
+def import_rdf(
+    store: Store, path: str | os.PathLike[str], graph: str | None = None, progress: Progress = _noop
+) -> ImportResult:
+    """Import an RDF file (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML), atomically.
+
+    Parameters
+    ----------
+    store : Store
+    path : path-like
+        The file; its extension names the format.
+    graph : str, optional
+        Named graph to import into (replacing its content). Required for triple formats; for
+        quad formats, every quad is moved into it when given, else each named graph of the file
+        replaces the same graph in the store.
+    progress : callable, optional
+
+    Raises
+    ------
+    InputError
+        On a syntax error, a missing ``graph``, a SHACL violation or an input above the size cap.
+    """
+    p = Path(path)
+    fmt = RDF_FORMATS.get(p.suffix.lower())
+    if fmt is None:
+        raise InputError(f"{p.name}: unknown RDF format (use one of {', '.join(sorted(RDF_FORMATS))})")
+    if not p.is_file():
+        raise InputError(f"{p}: no such file")
+    size = p.stat().st_size
+    if size > max_input_bytes():
+        raise InputError(
+            f"{p.name}: input is {size / 1048576:.1f} MB, at most {max_input_bytes() / 1048576:.1f} MB "
+            "is allowed (IKG_MAX_INPUT_MB)"
+        )
+    if graph is not None and not graph.startswith(("http://", "https://", "urn:")):
+        raise InputError(f"--graph {graph!r}: a graph name must be an absolute IRI (http://, https:// or urn:)")
+    progress("read", 0.0)
+    if fmt == ox.RdfFormat.RDF_XML:
+        _check_rdf_xml(p)
+    try:
+        quads = list(ox.parse(path=str(p), format=fmt, base_iri=p.resolve().as_uri()))
+    except (SyntaxError, ValueError, OSError) as exc:
+        if "LoadDocumentCallback" in str(exc) or "remote context" in str(exc):
+            raise InputError(
+                f"{p.name}: JSON-LD with a remote @context, nothing was imported",
+                [Problem("jsonld_remote_context", p.name)],
+            ) from exc
+        raise InputError(
+            f"{p.name}: RDF syntax error, nothing was imported",
+            [Problem("rdf_syntax", p.name, args={"detail": str(exc)})],
+        ) from exc
+    by_graph: dict[str, list[ox.Quad]] = {}
+    for q in quads:
+        if graph is not None:
+            name = graph
+        elif isinstance(q.graph_name, ox.NamedNode):
+            name = q.graph_name.value
+        else:
+            raise InputError(f"{p.name}: holds triples outside a named graph; give --graph IRI to import them")
+        by_graph.setdefault(name, []).append(q)
+    if graph is not None:
+        by_graph.setdefault(graph, [])
+    progress("validate", 0.4)
+    data = [q for qs in by_graph.values() for q in qs]
+    problems = shacl_problems(data, None, p.name)
+    if problems:
+        raise InputError(f"{p.name}: {len(problems)} problem(s), nothing was imported", problems)
+    progress("write", 0.8)
+    change = store.replace_graphs(by_graph)
+    progress("done", 1.0)
+    triples = len({(q.subject, q.predicate, q.object) for q in data})  # as before: distinct over graphs
+    return ImportResult(sorted(by_graph), None, triples, change)
+
+
+def import_path(
+    store: Store, path: str | os.PathLike[str], graph: str | None = None, progress: Progress = _noop
+) -> ImportResult:
+    """Import a spreadsheet or an RDF file, chosen by what ``path`` is."""
+    p = Path(path)
+    if p.is_file() and p.suffix.lower() in RDF_FORMATS:
+        return import_rdf(store, p, graph, progress)
+    if graph is not None:
+        raise InputError("--graph applies to RDF files only; a spreadsheet goes into its concept's graph")
+    return import_spreadsheet(store, p, progress)
+
+
+def ensure_ready(store: Store, seed: bool = True) -> None:
+    """Make a store ready: the current ontology in its graph, and on first use the default data.
+
+    Parameters
+    ----------
+    store : Store
+    seed : bool
+        Load :data:`DEFAULT_CONCEPTS` if the store has never been seeded and holds no concept.
+        A store once seeded is not seeded again, so a dropped concept stays dropped.
+    """
+    store.replace_graph(str(ONTOLOGY_GRAPH), _quads(ontology_graph()))
+    if not seed:
+        return
+    seeded = store.ask("ASK { GRAPH ?system { ?s ?p ?o } }", {"system": SYSTEM_GRAPH})
+    if seeded:
+        return
+    has_concept = store.ask("PREFIX ikg: <https://w3id.org/ikg/ns#> ASK { GRAPH ?g { ?c a ikg:IntegrationConcept } }")
+    if not has_concept:
+        for name in DEFAULT_CONCEPTS:
+            with _Materialised(name) as folder:
+                import_spreadsheet(store, folder)
+    marker = Graph()
+    marker.add((SYSTEM_GRAPH, IKG.seededWith, Literal(" ".join(DEFAULT_CONCEPTS))))
+    store.replace_graph(str(SYSTEM_GRAPH), _quads(marker))
+
+
+class _Materialised:
+    """Give a shipped data folder a real path (it may live inside a zip)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+
+    def __enter__(self) -> Path:
+        source = data_dir(self.name)
+        if isinstance(source, Path) and source.is_dir():
+            return source
+        self._tmp = tempfile.TemporaryDirectory(prefix="ikg-")
+        target = Path(self._tmp.name)
+        for item in source.iterdir():
+            # Shipped data holds no links; should a listing of real paths (a namespace package)
+            # hold one that leaves its folder, it is refused as in any folder that is imported.
+            if isinstance(item, Path) and item.is_symlink() and not link_target_inside(item.parent.resolve(), item):
+                self.__exit__()
+                raise InputError(
+                    f"{self.name}: shipped data holds a symbolic link",
+                    [Problem("symlink_outside", item.name, args={"folder": self.name})],
+                )
+            if item.is_file():
+                (target / item.name).write_bytes(item.read_bytes())
+        return target
+
+    def __exit__(self, *exc: object) -> None:
+        if self._tmp is not None:
+            self._tmp.cleanup()
+
+
+def open_store(path: str | os.PathLike[str] | None = None, seed: bool = True) -> Any:
+    """Open the store (default: :func:`~ikg.graph.store.embedded.default_store_path`) and make it ready.
+
+    Parameters
+    ----------
+    path : path-like or str, optional
+        Store directory, ``":memory:"``, or the URL of a SPARQL 1.1 query endpoint
+        (a :class:`~ikg.graph.store.remote.RemoteStore`).
+    seed : bool
+        Load the default concept into a new store (see :func:`ensure_ready`).
+
+    Raises
+    ------
+    StoreError
+    """
+    location = path if path is not None else default_store_path()
+    store: Any = RemoteStore(str(location)) if is_url(location) else Store(location)
+    try:
+        ensure_ready(store, seed)
+    except InputError as exc:  # the shipped data must always import
+        raise StoreError(f"shipped data failed to import: {exc}") from exc
+    return store

@@ -1,0 +1,113 @@
+"""What is in the store: concepts, their versions, and counts per kind (all through SPARQL)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rdflib import Literal
+
+from ikg.graph.errors import NotFoundError
+from ikg.graph.namespaces import concept_graph, concept_id_of_graph
+from ikg.graph.store.embedded import Store
+
+__all__ = ["KINDS", "ConceptInfo", "list_concepts", "require_concept"]
+
+#: kinds counted by ``ikg info``, by class IRI
+KINDS: dict[str, str] = {
+    "actors": "https://w3id.org/ikg/ns#Actor",
+    "working_groups": "https://w3id.org/ikg/ns#WorkingGroup",
+    "memberships": "http://www.w3.org/ns/org#Membership",
+    "goals": "https://w3id.org/ikg/ns#Goal",
+    "action_fields": "https://w3id.org/ikg/ns#ActionField",
+    "cross_cutting_tasks": "https://w3id.org/ikg/ns#CrossCuttingTask",
+    "cooperations": "https://w3id.org/ikg/ns#Cooperation",
+    "indicators": "https://w3id.org/ikg/ns#Indicator",
+    "events": "https://w3id.org/ikg/ns#Event",
+}
+
+_CONCEPTS = """
+PREFIX ikg: <https://w3id.org/ikg/ns#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+SELECT ?g ?c ?id ?title_de ?title_en ?issued ?revisionOf (COUNT(*) AS ?triples) WHERE {
+  GRAPH ?g {
+    ?c a ikg:IntegrationConcept ; dcterms:identifier ?id .
+    FILTER NOT EXISTS { ?newer prov:wasRevisionOf ?c }
+    OPTIONAL { ?c dcterms:title ?title_de FILTER(langMatches(lang(?title_de), "de")) }
+    OPTIONAL { ?c dcterms:title ?title_en FILTER(langMatches(lang(?title_en), "en")) }
+    OPTIONAL { ?c dcterms:issued ?issued }
+    OPTIONAL { ?c prov:wasRevisionOf/dcterms:identifier ?revisionOf }
+    ?s ?p ?o .
+  }
+}
+GROUP BY ?g ?c ?id ?title_de ?title_en ?issued ?revisionOf
+ORDER BY ?id
+"""
+
+_COUNTS = """
+SELECT ?g ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {
+  GRAPH ?g { ?s a ?class }
+}
+GROUP BY ?g ?class
+"""
+
+
+@dataclass
+class ConceptInfo:
+    """One concept in the store."""
+
+    id: str
+    iri: str
+    graph: str
+    title: dict[str, str]
+    issued: str | None
+    revision_of: str | None
+    triples: int
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def list_concepts(store: Store) -> list[ConceptInfo]:
+    """Return the concepts in the store (one per concept graph), sorted by id, with counts.
+
+    A concept graph may also describe the earlier versions it revises; the concept of a graph
+    is the one no other concept in it revises.
+    """
+    _, rows = store.select(_CONCEPTS)
+    concepts: dict[str, ConceptInfo] = {}
+    for g, c, cid, t_de, t_en, issued, rev, n in rows:
+        if g is None or concept_id_of_graph(str(g)) != str(cid):
+            continue
+        title = {k: str(v) for k, v in (("de", t_de), ("en", t_en)) if v is not None}
+        concepts[str(g)] = ConceptInfo(
+            str(cid),
+            str(c),
+            str(g),
+            title,
+            str(issued) if issued else None,
+            str(rev) if rev else None,
+            int(n) if isinstance(n, Literal) else 0,
+        )
+    by_class = {v: k for k, v in KINDS.items()}
+    _, rows = store.select(_COUNTS)
+    for g, cls, n in rows:
+        info = concepts.get(str(g))
+        kind = by_class.get(str(cls))
+        if info is not None and kind is not None and isinstance(n, Literal):
+            info.counts[kind] = int(n)
+    return sorted(concepts.values(), key=lambda c: c.id)
+
+
+def require_concept(store: Store, concept_id: str) -> ConceptInfo:
+    """Return the concept with id ``concept_id``.
+
+    Raises
+    ------
+    NotFoundError
+        Naming the concepts that do exist.
+    """
+    graph = str(concept_graph(concept_id))
+    for info in list_concepts(store):
+        if info.graph == graph:
+            return info
+    known = ", ".join(c.id for c in list_concepts(store)) or "none"
+    raise NotFoundError(f"no concept {concept_id!r} in the store (concepts: {known})")
