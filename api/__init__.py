@@ -1,1 +1,2 @@
-"""The faces of ikg: the ``ikg`` command line and (later) the HTTP API."""
+"""The faces of ikg: the ``ikg`` command line (:mod:`ikg.api.cli`), the HTTP API
+(:mod:`ikg.api.http`), and the formats both render results in (:mod:`ikg.api.formats`)."""

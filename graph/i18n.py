@@ -65,7 +65,8 @@ def t(key: str, lang: Lang, /, **params: Any) -> str:
     """The message ``key`` in ``lang``, with ``{placeholders}`` filled in.
 
     A key missing from the catalogue is returned as it is (and the catalogue test fails), so a
-    user never sees a traceback for a missing translation.
+    user never sees a traceback for a missing translation. A plural entry takes its form from
+    the parameter ``n`` (see :func:`tn`).
 
     Examples
     --------
@@ -75,6 +76,8 @@ def t(key: str, lang: Lang, /, **params: Any) -> str:
     'nothing was written'
     """
     text = catalogue(lang).get(key)
+    if isinstance(text, tuple) and isinstance(params.get("n"), int):
+        return tn(key, params.pop("n"), lang, **params)
     if not isinstance(text, str) or not text:
         return key
     return text.format(**params) if params else text
@@ -85,8 +88,8 @@ def tn(key: str, n: int, lang: Lang, /, **params: Any) -> str:
 
     Examples
     --------
-    >>> tn("common.problems", 1, "de"), tn("common.problems", 3, "de")
-    ('1 Problem', '3 Probleme')
+    >>> tn("cli.invalid", 1, "de", name="akteure.csv"), tn("cli.invalid", 3, "de", name="akteure.csv")
+    ('akteure.csv: 1 Problem', 'akteure.csv: 3 Probleme')
     """
     forms = catalogue(lang).get(key)
     if not isinstance(forms, tuple) or len(forms) < 2:

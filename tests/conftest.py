@@ -16,6 +16,16 @@ from ikg.graph.store.embedded import Store
 REPO = Path(__file__).resolve().parents[1]
 
 
+@pytest.fixture(autouse=True)
+def _english_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests compare English texts unless they ask for German: ``IKG_LANG=en`` (a test may unset it).
+
+    Without it, the one language rule gives German to a request or command that names no
+    language (tests/test_catalogue.py and the doctests of ``ikg.graph.i18n`` check that rule).
+    """
+    monkeypatch.setenv("IKG_LANG", "en")
+
+
 @pytest.fixture
 def store() -> Store:
     """An empty in-memory store with the ontology loaded (no default data)."""

@@ -13,8 +13,9 @@ import uvicorn
 from ikg.api.http.app import create_app
 from ikg.api.http.backends import PooledBackend
 from ikg.api.http.settings import Settings
-from ikg.api.oxigraph_server import free_port
 from ikg.graph.ingest.importer import open_store
+
+from .servers import free_port
 
 
 @contextmanager

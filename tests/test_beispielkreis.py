@@ -3,7 +3,7 @@
 ``data/beispielkreis/`` is invented for tests and demos (its README documents every gap). These tests
 check, against a fresh in-memory store: that it imports with no problem at all; that it says it is
 fictional; its size; what the plain named queries show of its gaps; and, computed here from the
-graph with the definitions of DESIGN.md ("Networking gaps"), the missing link, the town silo, the
+graph with the definitions of docs/design.md ("Networking gaps"), the missing link, the town silo, the
 broker and the isolates, so that the gap analysis has hand-checked answers to be tested against.
 """
 
@@ -280,7 +280,7 @@ def test_kultur_has_one_goal_with_one_actor(store: Store) -> None:
     assert _count(store, f'?x ikg:formulatedBy ?w ; dcterms:identifier "{KULTUR_GOAL}"') == 0
 
 
-# -- the network, computed here by the definitions of DESIGN.md ---------------------------------
+# -- the network, computed here by the definitions of docs/design.md ---------------------------------
 
 
 class Network:

@@ -1,6 +1,7 @@
 """The message catalogue: German and English complete, placeholders kept, every key used, every use known.
 
-Keys are found in the code as the first argument of ``t(...)``/``tn(...)`` (Babel's extractor).
+Keys are found in the code as the first argument of ``t(...)``/``tn(...)`` and of the command
+line's ``msg(...)``/``echo(...)`` (Babel's extractor), or as ``key=...`` of an error.
 Keys built at run time (``t(f"gaps.kind.{kind}", ...)``) are listed in ``DYNAMIC`` by their prefix.
 """
 
@@ -14,10 +15,27 @@ import pytest
 from babel.messages.extract import extract_from_dir
 
 from ikg.graph.i18n import LANGS, LOCALE_DIR, catalogue, t, tn
+from ikg.graph.ingest.problems import CODES as PROBLEM_CODES
 
 REPO = Path(__file__).resolve().parents[1]
 #: prefixes of keys that code builds at run time (each with the place that builds them)
-DYNAMIC: dict[str, str] = {}
+DYNAMIC: dict[str, str] = {
+    **dict.fromkeys((f"ingest.{code}" for code in PROBLEM_CODES), "graph/ingest/problems.py: Problem.message"),
+    "viz.kind.": "viz/style.py: text (legend of a node kind, NODE_KINDS)",
+    "viz.edge.": "viz/style.py: text (legend of an edge kind, EDGE_KINDS)",
+    "viz.error.not_found.": "viz/views.py: find_item (per kind of item)",
+    "viz.error.none_of_kind.": "viz/views.py: find_item (per kind of item)",
+    "viz.report.gap.": "viz/report.py: _coverage (coverage gaps of graph/analysis/gaps.py)",
+    "cli.stage.": "api/cli/common.py: progress (stages named by graph/ingest/importer.py)",
+    "cli.kind.": "api/cli/explore.py: echo_concept (kinds of graph/library/inventory.py)",
+    "cli.column.": "api/cli/explore.py: concepts",
+    "cli.uncovered.": "api/cli/serving.py: up (kinds of graph/library/overview.py)",
+    "cli.gapkind.": "api/cli/serving.py: the gap summary (graph/choices.py GAP_KINDS)",
+    "cli.engine.": "api/cli/serving.py: _serve",
+    "http.guard.": "api/http/guard.py: RequestGuard._refusal",
+    "http.sparql.not_utf8.": "api/http/sparql.py: _utf8",
+    "gaps.kind.": "api/formats/findings.py: kind_heading (the kinds of graph/analysis/gaps.py KINDS)",
+}
 
 
 def _used_keys() -> dict[str, str]:
@@ -26,12 +44,15 @@ def _used_keys() -> dict[str, str]:
         for filename, _lineno, message, _comments, _context in extract_from_dir(
             REPO / folder,
             method_map=[("**/static/**", "ignore"), ("**.py", "python")],
-            keywords={"t": (1,), "tn": (1,)},
+            keywords={"t": (1,), "tn": (1,), "msg": (1,), "echo": (1,), "SparqlError": (2,)},
             comment_tags=(),
         ):
             key = message[0] if isinstance(message, tuple) else message
             if key:
                 found.setdefault(key, f"{folder}/{filename}")
+        for path in (REPO / folder).rglob("*.py"):  # errors raised with a key: SomeError(..., key="x.y")
+            for key in re.findall(r"\bkey=\"([a-z][\w.\-]*)\"", path.read_text(encoding="utf-8")):
+                found.setdefault(key, str(path.relative_to(REPO)))
     return found
 
 
@@ -89,4 +110,4 @@ def test_catalogue_files_are_well_formed_po() -> None:
 @pytest.mark.parametrize("lang", LANGS)
 def test_lookup_fills_placeholders(lang: str) -> None:
     assert t("common.nothing_written", lang)  # type: ignore[arg-type]
-    assert re.fullmatch(r"\d+ \w+", tn("common.problems", 3, lang))  # type: ignore[arg-type]
+    assert re.fullmatch(r"x: \d+ \w+", tn("cli.invalid", 3, lang, name="x"))  # type: ignore[arg-type]

@@ -133,7 +133,7 @@ def test_up_serves_the_api_the_views_and_the_reports(tmp_path: Path) -> None:
 
     import httpx
 
-    from ikg.api.oxigraph_server import free_port
+    from .servers import free_port
 
     exe = Path(sys.executable).with_name("ikg")
     port = free_port()

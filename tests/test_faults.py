@@ -153,7 +153,7 @@ def _alive(pid: int) -> bool:
 def test_kill_9_of_the_server_takes_its_query_workers_along(tmp_path: Path) -> None:
     import httpx
 
-    from ikg.api.oxigraph_server import free_port
+    from .servers import free_port
 
     store = tmp_path / "store"
     assert _run(store, "import", str(METTMANN)).returncode == 0

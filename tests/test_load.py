@@ -21,9 +21,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ikg.api.oxigraph_server import free_port
-
 from .live import backend, live_api
+from .servers import free_port
 
 TOKEN = "load-token"
 GRAPH = "https://example.org/load"

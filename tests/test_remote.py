@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from ikg.api.oxigraph_server import OxigraphServer, start_oxigraph
 from ikg.graph.ingest.importer import open_store
 from ikg.graph.library.named import get_query, library, run_named
 from ikg.graph.store.remote import RemoteStore
 
 from .conftest import write_csv_set
+from .servers import OxigraphServer, start_oxigraph
 
 
 @pytest.fixture

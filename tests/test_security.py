@@ -33,12 +33,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ikg.api.http.backends import RemoteBackend
+from ikg.api.http.remote_backend import RemoteBackend
 from ikg.api.http.settings import Settings
-from ikg.api.oxigraph_server import free_port, start_oxigraph
 from ikg.graph.store.remote import RemoteStore
 
 from .live import live_api
+from .servers import free_port, start_oxigraph
 
 TOKEN = "s3cret-token"
 IKG = str(Path(sys.executable).with_name("ikg"))

@@ -17,5 +17,8 @@ Modules (imported one by one, so that a page does not pull in matplotlib):
   :func:`~ikg.viz.html.embed_snippet` (a sandboxed ``<iframe>`` for reports);
 - :mod:`ikg.viz.static`: :func:`~ikg.viz.static.to_svg` and :func:`~ikg.viz.static.to_png`;
 - :mod:`ikg.viz.layout`: deterministic positions; :mod:`ikg.viz.style`: colours, shapes, legend
-  texts (German and English); :mod:`ikg.viz.scene`: the checked input every renderer draws.
+  texts; :mod:`ikg.viz.scene`: the checked input every renderer draws.
+
+Every word the views and the report show comes from the message catalogue
+``graph/locale/<lang>/LC_MESSAGES/viz.po`` (German and English).
 """

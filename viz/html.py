@@ -14,7 +14,8 @@ ids into the page unescaped, and renders every tooltip as HTML once any title co
 
 How data stays data:
 
-- The heading and every text of ours go through :func:`html.escape`.
+- The heading and every text of ours (from the message catalogue, ``viz.po``) go through
+  :func:`html.escape`.
 - Nodes and edges are one JSON document in ``<script type="application/json">`` (never executed),
   with ``<``, ``>``, ``&``, U+2028 and U+2029 written as ``\\uXXXX`` escapes so that no text can end
   the element; the script reads it with ``JSON.parse``.
@@ -37,9 +38,10 @@ from pathlib import Path
 
 import networkx as nx
 
+from ikg.graph.i18n import Lang, format_number, t
 from ikg.viz.layout import SEED, SPACING
 from ikg.viz.scene import Scene, clean_text, scene
-from ikg.viz.style import EDGE_KINDS, EDGE_STYLES, NODE_KINDS, NODE_STYLES, TEXTS, check_lang
+from ikg.viz.style import EDGE_KINDS, EDGE_STYLES, NODE_KINDS, NODE_STYLES, check_lang, text
 
 __all__ = ["embed_snippet", "script_json", "to_html", "vis_network_js"]
 
@@ -161,7 +163,10 @@ _APP_JS = r"""
       }
     }
     network.selectNodes(hits, false);
-    if (status) { status.textContent = q ? hits.length + " " + data.matches : ""; }
+    if (status) {
+      var found = hits.length === 1 ? data.match : data.matches;
+      status.textContent = q ? found.split("{n}").join(hits.length.toLocaleString(data.lang)) : "";
+    }
     return hits.slice();
   }
   state.search = search;
@@ -238,16 +243,17 @@ def _csp_hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 
-def _payload(view: Scene, lang: str, physics: bool) -> dict:
-    texts = TEXTS[lang]
+def _payload(view: Scene, lang: Lang, physics: bool) -> dict:
     node_kinds = {kind: i for i, kind in enumerate(NODE_KINDS)}
     edge_kinds = {kind: i for i, kind in enumerate(EDGE_KINDS)}
     return {
         "physics": bool(physics),
         "spacing": SPACING,
-        "matches": texts["matches"],
+        "lang": lang,
+        "match": t("viz.page.match", lang),
+        "matches": t("viz.page.matches", lang),
         "nodeStyles": [
-            {"kind": k, "text": texts[k], "color": s.color, "border": s.border, "shape": s.shape}
+            {"kind": k, "text": text(k, lang), "color": s.color, "border": s.border, "shape": s.shape}
             for k, s in NODE_STYLES.items()
         ],
         "edgeStyles": [{"kind": k, "color": s.color, "dashes": list(s.dashes)} for k, s in EDGE_STYLES.items()],
@@ -256,9 +262,8 @@ def _payload(view: Scene, lang: str, physics: bool) -> dict:
     }
 
 
-def _legend(view: Scene, lang: str) -> str:
+def _legend(view: Scene, lang: Lang) -> str:
     """The legend as HTML: one checkbox per kind present (it shows or hides that kind), with counts."""
-    texts = TEXTS[lang]
     esc = html.escape
     node_counts = {k: 0 for k in NODE_KINDS}
     for n in view.nodes:
@@ -266,26 +271,27 @@ def _legend(view: Scene, lang: str) -> str:
     edge_counts = {k: 0 for k in EDGE_KINDS}
     for e in view.edges:
         edge_counts[e.kind] += 1
-    parts = [f'<aside id="ikg-legend"><h2>{esc(texts["legend"])}</h2>']
-    parts.append(f"<h3>{esc(texts['nodes'])}</h3><ul>")
+    legend, nodes, edges = t("viz.page.legend", lang), t("viz.page.nodes", lang), t("viz.page.edges", lang)
+    parts = [f'<aside id="ikg-legend"><h2>{esc(legend)}</h2>']
+    parts.append(f"<h3>{esc(nodes)}</h3><ul>")
     for kind, count in node_counts.items():
         if count:
             shape = NODE_STYLES[kind].shape
             parts.append(
                 f'<li><label><input type="checkbox" checked data-set="node" data-kind="{esc(kind)}">'
-                f'<span class="sw {esc(shape)} nk-{esc(kind)}"></span>{esc(texts[kind])} '
-                f'<span class="n">({count})</span></label></li>'
+                f'<span class="sw {esc(shape)} nk-{esc(kind)}"></span>{esc(text(kind, lang))} '
+                f'<span class="n">({esc(format_number(count, lang))})</span></label></li>'
             )
     parts.append("</ul>")
     if any(edge_counts.values()):
-        parts.append(f"<h3>{esc(texts['edges'])}</h3><ul>")
+        parts.append(f"<h3>{esc(edges)}</h3><ul>")
         for kind, count in edge_counts.items():
             if count:
                 dashed = " dashed" if EDGE_STYLES[kind].dashes else ""
                 parts.append(
                     f'<li><label><input type="checkbox" checked data-set="edge" data-kind="{esc(kind)}">'
-                    f'<span class="ln{dashed} ek-{esc(kind)}"></span>{esc(texts[kind])} '
-                    f'<span class="n">({count})</span></label></li>'
+                    f'<span class="ln{dashed} ek-{esc(kind)}"></span>{esc(text(kind, lang))} '
+                    f'<span class="n">({esc(format_number(count, lang))})</span></label></li>'
                 )
         parts.append("</ul>")
     parts.append("</aside>")
@@ -300,16 +306,17 @@ def _kind_css() -> str:
     return "\n".join(rules)
 
 
-def _tools(lang: str, search: bool) -> str:
-    texts = TEXTS[lang]
+def _tools(lang: Lang, search: bool) -> str:
     esc = html.escape
+    label, placeholder = t("viz.page.search", lang), t("viz.page.search_placeholder", lang)
+    physics = t("viz.page.physics", lang)
     parts = ['<div class="ikg-tools">']
     if search:
         parts.append(
-            f'<label>{esc(texts["search"])} <input type="search" id="ikg-search" autocomplete="off" '
-            f'placeholder="{esc(texts["search_placeholder"])}"></label><span id="ikg-status" role="status"></span>'
+            f'<label>{esc(label)} <input type="search" id="ikg-search" autocomplete="off" '
+            f'placeholder="{esc(placeholder)}"></label><span id="ikg-status" role="status"></span>'
         )
-    parts.append(f'<label><input type="checkbox" id="ikg-physics"> {esc(texts["physics"])}</label></div>')
+    parts.append(f'<label><input type="checkbox" id="ikg-physics"> {esc(physics)}</label></div>')
     return "".join(parts)
 
 
@@ -382,7 +389,7 @@ def to_html(
         f"<title>{title}</title>\n<style>{css}</style>\n</head>\n<body>\n",
         f"<header><h1>{title}</h1>{_tools(lang, search)}</header>\n",
         '<main><div id="ikg-network" role="img" aria-label="',
-        html.escape(TEXTS[lang]["network"]),
+        html.escape(t("viz.page.network", lang)),
         '"></div>',
         _legend(view, lang) if legend else "",
         "</main>\n",

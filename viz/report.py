@@ -10,7 +10,9 @@
 ``index.html`` needs nothing beside it: the interactive views are embedded as
 ``<iframe sandbox="allow-scripts" srcdoc="...">`` (each a complete view page, escaped into the
 attribute), and for print each view is also embedded as a PNG ``data:`` image that only the
-print stylesheet shows. Every text from the data is escaped. A Content-Security-Policy allows no
+print stylesheet shows. The report's own words come from the message catalogue (``viz.po``),
+numbers are written as the language writes them (``0,412`` in German). Every text from the data
+and from the catalogue is escaped. A Content-Security-Policy allows no
 request and no script or style but the views' own and the report's stylesheet, by their SHA-256
 (the embedded pages inherit it). The same data gives the
 same files, byte for byte: nothing depends on the clock.
@@ -28,60 +30,13 @@ from pathlib import Path
 
 from ikg.graph.analysis.gaps import Analysis, Finding
 from ikg.graph.analysis.network import ConceptNetwork
-from ikg.graph.i18n import Lang
+from ikg.graph.i18n import Lang, format_number, t
 from ikg.viz.views import ViewRequest, build_view
 
 __all__ = ["REPORT_VIEWS", "ReportFiles", "write_report"]
 
 #: the views the report embeds, in order
 REPORT_VIEWS: tuple[str, ...] = ("gaps", "actors", "overview")
-
-_T: dict[str, dict[str, str]] = {
-    "report": {"de": "Netzwerkbericht", "en": "Network report"},
-    "figures": {"de": "Kennzahlen", "en": "Key figures"},
-    "coverage": {
-        "de": "Abdeckung der Handlungsfelder und Querschnittsaufgaben",
-        "en": "Coverage of action fields and cross-cutting tasks",
-    },
-    "gaps": {"de": "Fehlende Verbindungen", "en": "Missing links"},
-    "other": {"de": "Weitere Lücken in der Abdeckung", "en": "Further coverage gaps"},
-    "brokers": {"de": "Broker und Brücken", "en": "Brokers and bridges"},
-    "silos": {"de": "Silos", "en": "Silos"},
-    "isolates": {"de": "Isolierte Akteure", "en": "Isolated actors"},
-    "views": {"de": "Netzwerkansichten", "en": "Network views"},
-    "item": {"de": "Handlungsfeld / Aufgabe", "en": "Action field / task"},
-    "goals": {"de": "Ziele", "en": "Goals"},
-    "groups": {"de": "AGs", "en": "Working groups"},
-    "actors": {"de": "Akteure", "en": "Actors"},
-    "status": {"de": "Befund", "en": "Finding"},
-    "ok": {"de": "abgedeckt", "en": "covered"},
-    "no_goal": {"de": "kein Ziel", "en": "no goal"},
-    "no_working_group": {"de": "keine AG", "en": "no working group"},
-    "fewer_than_two_actors": {"de": "weniger als zwei Akteure", "en": "fewer than two actors"},
-    "none": {"de": "Keine.", "en": "None."},
-    "of": {"de": "von", "en": "of"},
-    "shown": {"de": "gezeigt", "en": "shown"},
-    "print": {"de": "Für den Druck", "en": "For print"},
-    "open": {"de": "als eigene Seite", "en": "as a page of its own"},
-    "made": {
-        "de": "Erstellt mit ikg aus dem Wissensgraphen des Konzepts. "
-        "Lücken sind Hinweise für die Koordination, keine Bewertung.",
-        "en": "Made with ikg from the concept's knowledge graph. Gaps are pointers for coordination, not judgements.",
-    },
-    "betweenness": {"de": "Betweenness", "en": "Betweenness"},
-    "n_actors": {"de": "Akteure", "en": "Actors"},
-    "n_groups": {"de": "Arbeitsgruppen", "en": "Working groups"},
-    "n_goals": {"de": "Ziele", "en": "Goals"},
-    "n_fields": {"de": "Handlungsfelder", "en": "Action fields"},
-    "n_tasks": {"de": "Querschnittsaufgaben", "en": "Cross-cutting tasks"},
-    "n_members": {"de": "Mitgliedschaften", "en": "Memberships"},
-    "n_coop": {"de": "Kooperationen", "en": "Cooperations"},
-    "n_towns": {"de": "Orte", "en": "Towns"},
-    "n_ties": {"de": "Verbindungen zwischen Akteuren", "en": "Ties between actors"},
-    "n_comm": {"de": "Gruppen (Louvain)", "en": "Communities (Louvain)"},
-    "n_missing": {"de": "Fehlende Verbindungen", "en": "Missing links"},
-    "n_isolates": {"de": "Isolierte Akteure", "en": "Isolated actors"},
-}
 
 _CSS = """
 body{font-family:"DejaVu Sans",Verdana,Arial,sans-serif;color:#222;max-width:72em;margin:0 auto;
@@ -107,27 +62,26 @@ class ReportFiles:
     views: tuple[Path, ...]
 
 
-def _t(key: str, lang: Lang) -> str:
-    return _T[key][lang]
-
-
 def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
 def _findings(found: Sequence[Finding], total: int, lang: Lang) -> str:
     if not found:
-        return f"<p>{_e(_t('none', lang))}</p>"
+        none = t("viz.report.none", lang)
+        return f"<p>{_e(none)}</p>"
     parts = []
     if total > len(found):
-        parts.append(f'<p class="muted">{len(found)} {_t("of", lang)} {total} {_t("shown", lang)}</p>')
+        shown = t("viz.report.shown", lang, shown=format_number(len(found), lang), total=format_number(total, lang))
+        parts.append(f'<p class="muted">{_e(shown)}</p>')
     parts.append('<ol class="findings">')
     for f in found:
         subjects = " – ".join(s.label(lang) for s in f.subjects)
         if len(f.subjects) > 4:
             subjects = " – ".join(s.label(lang) for s in f.subjects[:4]) + " …"
         reasons = "".join(f"<p>{_e(r)}</p>" for r in f.reasons[lang])
-        parts.append(f'<li><strong>{_e(subjects)}</strong> <span class="score">[{f.score:.3f}]</span>{reasons}</li>')
+        score = _e(format_number(f.score, lang, 3))
+        parts.append(f'<li><strong>{_e(subjects)}</strong> <span class="score">[{score}]</span>{reasons}</li>')
     parts.append("</ol>")
     return "".join(parts)
 
@@ -136,43 +90,50 @@ def _figures(net: ConceptNetwork, analysis: Analysis, lang: Lang) -> str:
     actors = net.actors
     ties = sum(m.degree for m in analysis.metrics.values()) // 2
     rows = [
-        ("n_actors", len(actors)),
-        ("n_towns", len({a.town for a in actors if a.town})),
-        ("n_groups", len(net.of_kind("working_group"))),
-        ("n_members", sum(len(v) for v in net.members.values())),
-        ("n_goals", len([g for g in net.goals if g.subkind != "concept_goal"])),
-        ("n_fields", len(net.of_kind("action_field"))),
-        ("n_tasks", len(net.of_kind("task"))),
-        ("n_coop", len(net.cooperations)),
-        ("n_ties", ties),
-        ("n_comm", len(analysis.info["communities"])),
-        ("n_missing", analysis.totals.get("missing-link", 0)),
-        ("n_isolates", analysis.totals.get("isolate", 0)),
+        (t("viz.report.figure.actors", lang), len(actors)),
+        (t("viz.report.figure.towns", lang), len({a.town for a in actors if a.town})),
+        (t("viz.report.figure.groups", lang), len(net.of_kind("working_group"))),
+        (t("viz.report.figure.members", lang), sum(len(v) for v in net.members.values())),
+        (t("viz.report.figure.goals", lang), len([g for g in net.goals if g.subkind != "concept_goal"])),
+        (t("viz.report.figure.fields", lang), len(net.of_kind("action_field"))),
+        (t("viz.report.figure.tasks", lang), len(net.of_kind("task"))),
+        (t("viz.report.figure.cooperations", lang), len(net.cooperations)),
+        (t("viz.report.figure.ties", lang), ties),
+        (t("viz.report.figure.communities", lang), len(analysis.info["communities"])),
+        (t("viz.report.figure.missing", lang), analysis.totals.get("missing-link", 0)),
+        (t("viz.report.figure.isolates", lang), analysis.totals.get("isolate", 0)),
     ]
-    body = "".join(f'<tr><th scope="row">{_e(_t(k, lang))}</th><td class="n">{v:,}</td></tr>' for k, v in rows)
+    body = "".join(
+        f'<tr><th scope="row">{_e(name)}</th><td class="n">{_e(format_number(v, lang))}</td></tr>' for name, v in rows
+    )
     return f"<table>{body}</table>"
 
 
 def _coverage(net: ConceptNetwork, analysis: Analysis, lang: Lang) -> str:
     gaps = {f.subjects[0].iri: f.evidence["gaps"] for f in analysis.findings.get("coverage", [])}
     pursuers = net.pursuers()
-    head = "".join(f"<th>{_e(_t(k, lang))}</th>" for k in ("item", "goals", "groups", "actors", "status"))
+    columns = (
+        t("viz.report.column.item", lang),
+        t("viz.report.column.goals", lang),
+        t("viz.report.column.groups", lang),
+        t("viz.report.column.actors", lang),
+        t("viz.report.column.status", lang),
+    )
+    head = "".join(f"<th>{_e(name)}</th>" for name in columns)
+    covered = t("viz.report.covered", lang)
     rows = []
     for item in net.of_kind("action_field") + net.of_kind("task"):
         goals = [g for g, fs in net.goal_fields.items() if item.iri in fs]
         goals += [g for g, ts in net.goal_tasks.items() if item.iri in ts]
         groups = [w for w, fs in net.wg_fields.items() if item.iri in fs]
         actors = {a for g in goals for a in pursuers.get(g, ())} | {a for w in groups for a in net.members.get(w, ())}
-        found = gaps.get(item.iri, [])
-        status = (
-            f'<span class="gap">{_e(", ".join(_t(g, lang) for g in found))}</span>'
-            if found
-            else f'<span class="ok">{_e(_t("ok", lang))}</span>'
-        )
-        groups_cell = str(len(groups)) if item.kind == "action_field" else "–"
+        found = ", ".join(t(f"viz.report.gap.{g}", lang) for g in gaps.get(item.iri, []))
+        status = f'<span class="gap">{_e(found)}</span>' if found else f'<span class="ok">{_e(covered)}</span>'
+        groups_cell = format_number(len(groups), lang) if item.kind == "action_field" else "–"
         rows.append(
-            f"<tr><td>{_e(item.label(lang))}</td><td class='n'>{len(goals)}</td><td class='n'>{groups_cell}</td>"
-            f"<td class='n'>{len(actors)}</td><td>{status}</td></tr>"
+            f"<tr><td>{_e(item.label(lang))}</td><td class='n'>{_e(format_number(len(goals), lang))}</td>"
+            f"<td class='n'>{_e(groups_cell)}</td><td class='n'>{_e(format_number(len(actors), lang))}</td>"
+            f"<td>{status}</td></tr>"
         )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
@@ -188,6 +149,21 @@ _NONE = "'none'"
 
 def _hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+_SAMPLED = re.compile(r"sampled from (\d+) pivots \(seed (\d+)\)")
+
+
+def _betweenness_note(method: object, lang: Lang) -> str:
+    """How betweenness was computed (``info["betweenness"]`` of the analysis), in ``lang``."""
+    text = str(method)
+    sampled = _SAMPLED.fullmatch(text)
+    if text == "exact":
+        return t("viz.report.betweenness.exact", lang)
+    if sampled:
+        pivots, seed = (int(x) for x in sampled.groups())
+        return t("viz.report.betweenness.sampled", lang, pivots=format_number(pivots, lang), seed=seed)
+    return t("viz.report.betweenness.other", lang, method=text)
 
 
 def write_report(net: ConceptNetwork, analysis: Analysis, out_dir: str | Path, lang: Lang = "de") -> ReportFiles:
@@ -212,6 +188,7 @@ def write_report(net: ConceptNetwork, analysis: Analysis, out_dir: str | Path, l
     (out / "views").mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     sections: list[str] = []
+    open_page, for_print = t("viz.report.open", lang), t("viz.report.print", lang)
     script_src = style_src = ""
     for name in REPORT_VIEWS:
         graph, heading = build_view(net, analysis, ViewRequest(name, lang))
@@ -228,35 +205,41 @@ def write_report(net: ConceptNetwork, analysis: Analysis, out_dir: str | Path, l
             f"<figure><h3>{_e(heading)}</h3>"
             f'<iframe sandbox="allow-scripts" title="{_e(heading)}" srcdoc="{_e(page)}"></iframe>'
             f'<img class="print" alt="{_e(heading)}" src="{png_uri}">'
-            f'<figcaption class="muted"><a class="files" href="views/{name}.html">{_e(_t("open", lang))}</a> · '
-            f'{_e(_t("print", lang))}: <a class="files" href="views/{name}.svg">SVG</a>, '
+            f'<figcaption class="muted"><a class="files" href="views/{name}.html">{_e(open_page)}</a> · '
+            f'{_e(for_print)}: <a class="files" href="views/{name}.svg">SVG</a>, '
             f'<a class="files" href="views/{name}.png">PNG</a></figcaption></figure>'
         )
     csp = (
         f"default-src 'none'; script-src {script_src or _NONE}; style-src {_hash(_CSS)} {style_src}; img-src data:; "
         "frame-src 'self'; base-uri 'none'; form-action 'none'"
     )
-    title = f"{_t('report', lang)}: {net.title(lang)}"
+    title = t("viz.report.title", lang, title=net.title(lang))
     desc = net.description.get(lang) or net.description.get("de") or ""
     f = analysis.findings
     coverage_rest = [x for x in f.get("coverage", []) if x.subjects[0].kind in ("goal", "working_group")]
-    t = analysis.totals
+    totals = analysis.totals
+    figures, coverage, views = (
+        t("viz.report.figures", lang),
+        t("viz.report.coverage", lang),
+        t("viz.report.views", lang),
+    )
+    made, note = t("viz.report.made", lang), _betweenness_note(analysis.info["betweenness"], lang)
 
-    def section(key: str, found: Sequence[Finding], total: int) -> str:
-        return f"<h2>{_e(_t(key, lang))}</h2>{_findings(found, total, lang)}"
+    def section(heading: str, found: Sequence[Finding], total: int) -> str:
+        return f"<h2>{_e(heading)}</h2>{_findings(found, total, lang)}"
 
     body = [
         f"<h1>{_e(title)}</h1>",
         f'<p class="desc">{_e(desc)}</p>' if desc else "",
-        f"<h2>{_e(_t('figures', lang))}</h2>{_figures(net, analysis, lang)}",
-        f"<h2>{_e(_t('coverage', lang))}</h2>{_coverage(net, analysis, lang)}",
-        section("gaps", f.get("missing-link", []), t.get("missing-link", 0)),
-        section("other", coverage_rest, len(coverage_rest)),
-        section("brokers", f.get("broker", []), t.get("broker", 0)),
-        section("silos", f.get("silo", []), t.get("silo", 0)),
-        section("isolates", f.get("isolate", []), t.get("isolate", 0)),
-        f"<h2>{_e(_t('views', lang))}</h2>{''.join(sections)}",
-        f'<p class="muted">{_e(_t("made", lang))} Betweenness: {_e(analysis.info["betweenness"])}.</p>',
+        f"<h2>{_e(figures)}</h2>{_figures(net, analysis, lang)}",
+        f"<h2>{_e(coverage)}</h2>{_coverage(net, analysis, lang)}",
+        section(t("viz.report.gaps", lang), f.get("missing-link", []), totals.get("missing-link", 0)),
+        section(t("viz.report.other", lang), coverage_rest, len(coverage_rest)),
+        section(t("viz.report.brokers", lang), f.get("broker", []), totals.get("broker", 0)),
+        section(t("viz.report.silos", lang), f.get("silo", []), totals.get("silo", 0)),
+        section(t("viz.report.isolates", lang), f.get("isolate", []), totals.get("isolate", 0)),
+        f"<h2>{_e(views)}</h2>{''.join(sections)}",
+        f'<p class="muted">{_e(made)} {_e(note)}</p>',
     ]
     document = (
         f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'

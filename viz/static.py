@@ -24,9 +24,10 @@ from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from ikg.graph.i18n import Lang, t
 from ikg.viz.layout import SEED
 from ikg.viz.scene import Scene, SceneNode, clean_text, scene
-from ikg.viz.style import EDGE_KINDS, EDGE_STYLES, NODE_KINDS, NODE_STYLES, TEXTS, check_lang
+from ikg.viz.style import EDGE_KINDS, EDGE_STYLES, NODE_KINDS, NODE_STYLES, check_lang, text
 
 __all__ = ["LABEL_LIMIT", "to_png", "to_svg"]
 
@@ -117,8 +118,7 @@ def _draw_labels(ax, nodes: tuple[SceneNode, ...], points_per_px: float) -> None
         )
 
 
-def _legend(fig: Figure, view: Scene, lang: str) -> None:
-    texts = TEXTS[lang]
+def _legend(fig: Figure, view: Scene, lang: Lang) -> None:
     node_kinds = {n.kind for n in view.nodes}
     edge_kinds = {e.kind for e in view.edges}
     handles, labels = [], []
@@ -136,13 +136,13 @@ def _legend(fig: Figure, view: Scene, lang: str) -> None:
                     markeredgecolor=style.border,
                 )
             )
-            labels.append(texts[kind])
+            labels.append(text(kind, lang))
     for kind in EDGE_KINDS:
         if kind in edge_kinds:
             style = EDGE_STYLES[kind]
             dashes = (0, tuple(d * 0.35 for d in style.dashes)) if style.dashes else "solid"
             handles.append(Line2D([], [], color=style.color, linewidth=max(1.5, style.width), linestyle=dashes))
-            labels.append(texts[kind])
+            labels.append(text(kind, lang))
     if handles:
         fig.legend(
             handles,
@@ -150,14 +150,14 @@ def _legend(fig: Figure, view: Scene, lang: str) -> None:
             loc="upper left",
             bbox_to_anchor=(1.01, 0.95),
             frameon=False,
-            title=texts["legend"],
+            title=t("viz.page.legend", lang),
             alignment="left",
             fontsize=9,
             title_fontsize=10,
         )
 
 
-def _figure(view: Scene, heading: str, lang: str) -> Figure:
+def _figure(view: Scene, heading: str, lang: Lang) -> Figure:
     left, right, top, bottom = _extent(view)
     width_px, height_px = right - left, bottom - top
     height_in = min(14.0, max(3.0, WIDTH_IN * height_px / width_px))
@@ -178,13 +178,13 @@ def _figure(view: Scene, heading: str, lang: str) -> Figure:
 
 
 def _render(graph: nx.Graph, heading: str, lang: str, seed: int, fmt: str, **savefig: object) -> bytes:
-    lang = check_lang(lang)
+    chosen = check_lang(lang)
     view = scene(graph, seed=seed)
     buf = io.BytesIO()
     with _LOCK, matplotlib.rc_context(_RC), warnings.catch_warnings():
         # a label in a script DejaVu Sans lacks draws empty boxes; that is not worth an error
         warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from", category=UserWarning)
-        fig = _figure(view, heading, lang)
+        fig = _figure(view, heading, chosen)
         fig.savefig(buf, format=fmt, bbox_inches="tight", pad_inches=0.15, facecolor="white", **savefig)
     return buf.getvalue()
 

@@ -1,5 +1,9 @@
 """Colours, shapes and legend texts of the network views, shared by HTML, SVG and PNG.
 
+The words themselves are in the message catalogue (``graph/locale/<lang>/LC_MESSAGES/viz.po``):
+a node kind's legend text under ``viz.kind.<kind>``, an edge kind's under ``viz.edge.<kind>``,
+the page's own texts under ``viz.page.*``.
+
 The palette is Okabe and Ito's, chosen to stay distinguishable with the common kinds of colour
 blindness; every node kind also has its own shape and the suggested links (the gaps overlay) are
 dashed, so nothing depends on colour alone. Edges take lighter tints of the colour of the node
@@ -13,7 +17,11 @@ References
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import cast
+
+from ikg.graph.i18n import LANGS, Lang, catalogue, t
 
 __all__ = [
     "EDGE_KINDS",
@@ -71,9 +79,6 @@ class EdgeStyle:
 NODE_KINDS = ("actor", "working_group", "goal", "action_field", "task")
 #: Edge kinds in legend order; ``suggested`` is the gaps overlay.
 EDGE_KINDS = ("membership", "cooperation", "pursues", "formulated", "in_field", "addresses", "suggested")
-#: Languages of the legend and the page texts.
-LANGS = ("de", "en")
-
 NODE_STYLES: dict[str, NodeStyle] = {
     "actor": NodeStyle(OKABE_ITO["blue"], "#00466E", "dot", "o", 10.0),
     "working_group": NodeStyle(OKABE_ITO["orange"], "#8A5F00", "square", "s", 14.0),
@@ -92,56 +97,8 @@ EDGE_STYLES: dict[str, EdgeStyle] = {
     "suggested": EdgeStyle(OKABE_ITO["vermillion"], 2.5, (12, 8)),
 }
 
-#: Legend and page texts by language.
-TEXTS: dict[str, dict[str, str]] = {
-    "de": {
-        "actor": "Akteur",
-        "working_group": "Arbeitsgruppe",
-        "goal": "Ziel",
-        "action_field": "Handlungsfeld",
-        "task": "Querschnittsaufgabe",
-        "membership": "Mitglied einer AG",
-        "cooperation": "Kooperation",
-        "pursues": "verfolgt Ziel",
-        "formulated": "Ziel formuliert von AG",
-        "in_field": "gehört zum Handlungsfeld",
-        "addresses": "betrifft Querschnittsaufgabe",
-        "suggested": "vorgeschlagene Verbindung (Lücke)",
-        "legend": "Legende",
-        "nodes": "Knoten",
-        "edges": "Verbindungen",
-        "search": "Suche",
-        "search_placeholder": "Name oder Typ …",
-        "matches": "Treffer",
-        "physics": "Physik (Knoten bewegen sich)",
-        "network": "Netzwerkansicht",
-    },
-    "en": {
-        "actor": "Actor",
-        "working_group": "Working group",
-        "goal": "Goal",
-        "action_field": "Action field",
-        "task": "Cross-cutting task",
-        "membership": "Member of a working group",
-        "cooperation": "Cooperation",
-        "pursues": "pursues goal",
-        "formulated": "goal formulated by working group",
-        "in_field": "in action field",
-        "addresses": "addresses cross-cutting task",
-        "suggested": "suggested link (gap)",
-        "legend": "Legend",
-        "nodes": "Nodes",
-        "edges": "Links",
-        "search": "Search",
-        "search_placeholder": "Name or type …",
-        "matches": "matches",
-        "physics": "Physics (nodes move)",
-        "network": "Network view",
-    },
-}
 
-
-def check_lang(lang: str) -> str:
+def check_lang(lang: str) -> Lang:
     """Return ``lang`` if it is one of :data:`LANGS`, else raise.
 
     Raises
@@ -156,18 +113,54 @@ def check_lang(lang: str) -> str:
     """
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
-    return lang
+    return cast(Lang, lang)
 
 
-def text(key: str, lang: str) -> str:
-    """Return the legend or page text ``key`` in ``lang``.
+def _key(kind: str) -> str:
+    if kind in NODE_KINDS:
+        return f"viz.kind.{kind}"
+    if kind in EDGE_KINDS:
+        return f"viz.edge.{kind}"
+    raise KeyError(kind)
+
+
+def text(kind: str, lang: str) -> str:
+    """Return the legend text of a node or edge ``kind`` in ``lang``, from the message catalogue.
+
+    Raises
+    ------
+    KeyError
+        For a kind that is not in :data:`NODE_KINDS` or :data:`EDGE_KINDS`.
+    ValueError
+        For an unknown ``lang``.
 
     Examples
     --------
     >>> text("goal", "de"), text("suggested", "en")
     ('Ziel', 'suggested link (gap)')
     """
-    return TEXTS[check_lang(lang)][key]
+    return t(_key(kind), check_lang(lang))
+
+
+class _LegendTexts(Mapping[str, Mapping[str, str]]):
+    """Language -> kind -> legend text, read from the catalogue: the kinds it has a text for.
+
+    Kept for callers of the former table of words; the renderers call :func:`text`.
+    """
+
+    def __getitem__(self, lang: str) -> Mapping[str, str]:
+        known = catalogue(check_lang(lang))
+        return {kind: text(kind, lang) for kind in NODE_KINDS + EDGE_KINDS if _key(kind) in known}
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(LANGS)
+
+    def __len__(self) -> int:
+        return len(LANGS)
+
+
+#: Legend texts by language and kind (``TEXTS["de"]["goal"] == "Ziel"``), from the catalogue.
+TEXTS: Mapping[str, Mapping[str, str]] = _LegendTexts()
 
 
 def node_size(kind: str, value: float | None, largest: float) -> float:

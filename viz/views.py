@@ -2,8 +2,9 @@
 
 Each view is a function of a :class:`~ikg.graph.analysis.network.ConceptNetwork` (and, where it shows
 metrics or gaps, of its :class:`~ikg.graph.analysis.gaps.Analysis`) that returns a ``networkx.Graph`` in the
-renderers' input format and a heading. Tooltips are plain text; labels are in the chosen
-language.
+renderers' input format and a heading. Tooltips are plain text; labels, headings and tooltips
+are in the chosen language (the words from the message catalogue, ``viz.po``; numbers as the
+language writes them).
 
 ``overview``
     Everything: actors, working groups, goals, action fields, cross-cutting tasks.
@@ -30,33 +31,13 @@ import networkx as nx
 from ikg.graph.analysis.gaps import Analysis, missing_links
 from ikg.graph.analysis.network import ConceptNetwork, Item, actor_network, two_mode_graph
 from ikg.graph.errors import InputError, NotFoundError
-from ikg.graph.i18n import Lang
+from ikg.graph.i18n import Lang, format_number, t
 
 __all__ = ["FORMATS", "MEDIA_TYPES", "METRICS", "VIEWS", "ViewRequest", "build_view", "find_item", "render_view"]
 
 VIEWS = ("overview", "actors", "action-field", "working-group", "ego", "gaps")
 #: metrics a node's size can show
 METRICS = ("betweenness", "degree", "effective_size", "constraint")
-
-_T: dict[str, dict[str, str]] = {
-    "overview": {"de": "Überblick", "en": "Overview"},
-    "actors": {"de": "Akteursnetz", "en": "Actor network"},
-    "action-field": {"de": "Handlungsfeld", "en": "Action field"},
-    "working-group": {"de": "Arbeitsgruppe", "en": "Working group"},
-    "ego": {"de": "Netz von", "en": "Network of"},
-    "gaps": {"de": "Fehlende Verbindungen", "en": "Missing links"},
-    "actor": {"de": "Akteur", "en": "Actor"},
-    "goal": {"de": "Ziel", "en": "Goal"},
-    "task": {"de": "Querschnittsaufgabe", "en": "Cross-cutting task"},
-    "groups": {"de": "AGs", "en": "Working groups"},
-    "goals": {"de": "Ziele", "en": "Goals"},
-    "members": {"de": "Mitglieder", "en": "Members"},
-    "fields": {"de": "Handlungsfelder", "en": "Action fields"},
-    "pursuers": {"de": "Verfolgt von", "en": "Pursued by"},
-    "cooperation": {"de": "Kooperation", "en": "Cooperation"},
-    "shared": {"de": "Gemeinsame AG", "en": "Shared working group"},
-    "suggested": {"de": "Vorschlag", "en": "Suggestion"},
-}
 
 
 @dataclass(frozen=True)
@@ -94,15 +75,16 @@ def find_item(net: ConceptNetwork, kind: str, ident: str) -> Item:
     Raises
     ------
     NotFoundError
-        Naming a few ids that do exist.
+        Naming a few ids that do exist (the message in both languages: ``error.render(lang)``).
     """
     for item in net.of_kind(kind):
         if item.id == ident:
             return item
     known = [i.id for i in net.of_kind(kind)]
+    if not known:
+        raise NotFoundError(key=f"viz.error.none_of_kind.{kind}", id=ident, concept=net.concept)
     shown = ", ".join(known[:8]) + (" ..." if len(known) > 8 else "")
-    what = kind.replace("_", " ")
-    raise NotFoundError(f"no {what} {ident!r} in concept {net.concept}; it has: {shown or 'none'}")
+    raise NotFoundError(key=f"viz.error.not_found.{kind}", id=ident, concept=net.concept, known=shown)
 
 
 def build_view(net: ConceptNetwork, analysis: Analysis, request: ViewRequest) -> tuple[nx.Graph, str]:
@@ -140,23 +122,19 @@ def build_view(net: ConceptNetwork, analysis: Analysis, request: ViewRequest) ->
     """
     builder = _BUILDERS.get(request.name)
     if builder is None:
-        raise InputError(f"unknown view {request.name!r}; choose from {', '.join(VIEWS)}")
+        raise InputError(key="viz.error.unknown_view", name=request.name, choices=", ".join(VIEWS))
     if request.size_by not in METRICS:
-        raise InputError(f"unknown metric {request.size_by!r}; choose from {', '.join(METRICS)}")
+        raise InputError(key="viz.error.unknown_metric", name=request.size_by, choices=", ".join(METRICS))
     return builder(net, analysis, request)
 
 
 # --- node and edge texts -----------------------------------------------------------------------
 
 
-def _t(key: str, lang: Lang) -> str:
-    return _T[key][lang]
-
-
 def _labels(net: ConceptNetwork, iris: list[str], lang: Lang, limit: int = 5) -> str:
     names = sorted(net.items[i].label(lang) for i in iris)
     more = len(names) - limit
-    return ", ".join(names[:limit]) + (f" (+{more})" if more > 0 else "")
+    return ", ".join(names[:limit]) + (f" (+{format_number(more, lang)})" if more > 0 else "")
 
 
 def _node_attrs(net: ConceptNetwork, analysis: Analysis, item: Item, lang: Lang, size_by: str) -> dict[str, object]:
@@ -168,26 +146,33 @@ def _node_attrs(net: ConceptNetwork, analysis: Analysis, item: Item, lang: Lang,
             lines.append(where)
         groups = net.memberships().get(item.iri, [])
         if groups:
-            lines.append(f"{_t('groups', lang)}: {_labels(net, groups, lang)}")
+            lines.append(t("viz.tip.groups", lang, names=_labels(net, groups, lang)))
         m = analysis.metrics.get(item.iri)
         if m is not None:
-            lines.append(f"Betweenness {m.betweenness:.3f} · Degree {m.degree}")
+            lines.append(
+                t(
+                    "viz.tip.metrics",
+                    lang,
+                    betweenness=format_number(m.betweenness, lang, 3),
+                    degree=format_number(m.degree, lang),
+                )
+            )
             value = getattr(m, size_by)
             size = None if value != value else float(value)  # NaN (isolates) -> default size
     elif item.kind == "goal":
         fields = net.goal_fields.get(item.iri, [])
         if fields:
-            lines.append(f"{_t('fields', lang)}: {_labels(net, fields, lang)}")
+            lines.append(t("viz.tip.fields", lang, names=_labels(net, fields, lang)))
         wg = net.formulated_by.get(item.iri)
         if wg:
-            lines.append(f"{_t('working-group', lang)}: {net.items[wg].label(lang)}")
+            lines.append(t("viz.tip.working_group", lang, name=net.items[wg].label(lang)))
         who = net.pursuers().get(item.iri, [])
-        lines.append(f"{_t('pursuers', lang)}: {_labels(net, who, lang) if who else '-'}")
+        lines.append(t("viz.tip.pursuers", lang, names=_labels(net, who, lang) if who else "-"))
     elif item.kind == "working_group":
-        lines.append(f"{_t('members', lang)}: {len(net.members.get(item.iri, []))}")
+        lines.append(t("viz.tip.members", lang, n=format_number(len(net.members.get(item.iri, [])), lang)))
         fields = net.wg_fields.get(item.iri, [])
         if fields:
-            lines.append(f"{_t('fields', lang)}: {_labels(net, fields, lang)}")
+            lines.append(t("viz.tip.fields", lang, names=_labels(net, fields, lang)))
     attrs: dict[str, object] = {"kind": item.kind, "label": item.label(lang), "title": "\n".join(lines)}
     if item.subkind and item.kind == "actor":
         attrs["subkind"] = item.subkind
@@ -196,15 +181,11 @@ def _node_attrs(net: ConceptNetwork, analysis: Analysis, item: Item, lang: Lang,
     return attrs
 
 
-def _heading(net: ConceptNetwork, what: str, lang: Lang) -> str:
-    return f"{what}: {net.title(lang)}"
-
-
 # --- the views -----------------------------------------------------------------------------------
 
 
 def _overview(net: ConceptNetwork, analysis: Analysis, req: ViewRequest) -> tuple[nx.Graph, str]:
-    return _two_mode(net, analysis, req, set(net.items)), _heading(net, _t("overview", req.lang), req.lang)
+    return _two_mode(net, analysis, req, set(net.items)), t("viz.view.overview", req.lang, title=net.title(req.lang))
 
 
 def _two_mode(net: ConceptNetwork, analysis: Analysis, req: ViewRequest, keep: set[str]) -> nx.Graph:
@@ -220,7 +201,7 @@ def _two_mode(net: ConceptNetwork, analysis: Analysis, req: ViewRequest, keep: s
 
 
 def _actors(net: ConceptNetwork, analysis: Analysis, req: ViewRequest) -> tuple[nx.Graph, str]:
-    return _actor_graph(net, analysis, req, None), _heading(net, _t("actors", req.lang), req.lang)
+    return _actor_graph(net, analysis, req, None), t("viz.view.actors", req.lang, title=net.title(req.lang))
 
 
 def _actor_graph(net: ConceptNetwork, analysis: Analysis, req: ViewRequest, keep: set[str] | None) -> nx.Graph:
@@ -234,7 +215,7 @@ def _actor_graph(net: ConceptNetwork, analysis: Analysis, req: ViewRequest, keep
             continue
         parts = [net.items[w].label(req.lang) for w in data["groups"]]
         if data["cooperation"]:
-            parts.append(_t("cooperation", req.lang))
+            parts.append(t("viz.tip.cooperation", req.lang))
         kind = "membership" if data["groups"] else "cooperation"
         title = f"{net.items[u].label(req.lang)} – {net.items[v].label(req.lang)}\n" + "\n".join(parts)
         graph.add_edge(u, v, kind=kind, title=title, weight=float(data["weight"]))
@@ -243,7 +224,7 @@ def _actor_graph(net: ConceptNetwork, analysis: Analysis, req: ViewRequest, keep
 
 def _action_field(net: ConceptNetwork, analysis: Analysis, req: ViewRequest) -> tuple[nx.Graph, str]:
     if not req.action_field:
-        raise InputError("the action-field view needs --action-field ID")
+        raise InputError(key="viz.error.needs_action_field")
     field = find_item(net, "action_field", req.action_field)
     goals = [g for g, fields in net.goal_fields.items() if field.iri in fields]
     groups = [w for w, fields in net.wg_fields.items() if field.iri in fields]
@@ -252,29 +233,36 @@ def _action_field(net: ConceptNetwork, analysis: Analysis, req: ViewRequest) -> 
     actors |= {a for g in goals for a in pursuers.get(g, [])}
     keep = {field.iri, *goals, *groups, *actors}
     graph = _two_mode(net, analysis, req, keep)
-    return graph, f"{_t('action-field', req.lang)} {field.label(req.lang)}: {net.title(req.lang)}"
+    return graph, t("viz.view.action_field", req.lang, field=field.label(req.lang), title=net.title(req.lang))
 
 
 def _working_group(net: ConceptNetwork, analysis: Analysis, req: ViewRequest) -> tuple[nx.Graph, str]:
     if not req.working_group:
-        raise InputError("the working-group view needs --working-group ID")
+        raise InputError(key="viz.error.needs_working_group")
     wg = find_item(net, "working_group", req.working_group)
     goals = [g for g, w in net.formulated_by.items() if w == wg.iri]
     keep = {wg.iri, *goals, *net.members.get(wg.iri, []), *net.wg_fields.get(wg.iri, [])}
     keep |= {a for g in goals for a in net.named.get(g, [])}
     graph = _two_mode(net, analysis, req, keep)
-    return graph, f"{wg.label(req.lang)}: {net.title(req.lang)}"
+    return graph, t("viz.view.working_group", req.lang, group=wg.label(req.lang), title=net.title(req.lang))
 
 
 def _ego(net: ConceptNetwork, analysis: Analysis, req: ViewRequest) -> tuple[nx.Graph, str]:
     if not req.actor:
-        raise InputError("the ego view needs --actor ID")
+        raise InputError(key="viz.error.needs_actor")
     if req.radius not in (1, 2):
-        raise InputError(f"radius must be 1 or 2, not {req.radius}")
+        raise InputError(key="viz.error.radius", radius=req.radius)
     actor = find_item(net, "actor", req.actor)
     keep = set(nx.ego_graph(actor_network(net), actor.iri, radius=req.radius).nodes)
     graph = _actor_graph(net, analysis, req, keep)
-    return graph, f"{_t('ego', req.lang)} {actor.label(req.lang)} (r = {req.radius}): {net.title(req.lang)}"
+    heading = t(
+        "viz.view.ego",
+        req.lang,
+        actor=actor.label(req.lang),
+        radius=format_number(req.radius, req.lang),
+        title=net.title(req.lang),
+    )
+    return graph, heading
 
 
 def _gaps(net: ConceptNetwork, analysis: Analysis, req: ViewRequest) -> tuple[nx.Graph, str]:
@@ -282,9 +270,10 @@ def _gaps(net: ConceptNetwork, analysis: Analysis, req: ViewRequest) -> tuple[nx
     found, _total = missing_links(net, top=req.top)
     for finding in found:
         u, v = (s.iri for s in finding.subjects)
-        title = f"{_t('suggested', req.lang)} ({finding.score:.2f})\n" + "\n".join(finding.reasons[req.lang])
+        head = t("viz.tip.suggested", req.lang, score=format_number(finding.score, req.lang, 2))
+        title = head + "\n" + "\n".join(finding.reasons[req.lang])
         graph.add_edge(u, v, kind="suggested", title=title, weight=1.0)
-    return graph, _heading(net, _t("gaps", req.lang), req.lang)
+    return graph, t("viz.view.gaps", req.lang, title=net.title(req.lang))
 
 
 _BUILDERS: dict[str, Callable[[ConceptNetwork, Analysis, ViewRequest], tuple[nx.Graph, str]]] = {
@@ -328,4 +317,4 @@ def render_view(net: ConceptNetwork, analysis: Analysis, request: ViewRequest, f
         from ikg.viz.static import to_png
 
         return to_png(graph, heading=heading, lang=request.lang)
-    raise InputError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+    raise InputError(key="viz.error.unknown_format", name=fmt, choices=", ".join(FORMATS))

@@ -11,9 +11,17 @@ from rdflib import Literal
 
 from ikg.api.formats.rows import render_rows
 from ikg.graph.analysis.gaps import Analysis
-from ikg.graph.i18n import Lang
+from ikg.graph.i18n import Lang, format_number, t
 
-__all__ = ["GAP_FORMATS", "METRIC_COLUMNS", "gaps_document", "metrics_rows", "render_gaps", "render_metrics"]
+__all__ = [
+    "GAP_FORMATS",
+    "METRIC_COLUMNS",
+    "gaps_document",
+    "kind_heading",
+    "metrics_rows",
+    "render_gaps",
+    "render_metrics",
+]
 
 GAP_FORMATS = ("table", "json", "csv", "md")
 METRIC_COLUMNS = (
@@ -29,27 +37,6 @@ METRIC_COLUMNS = (
     "community",
     "articulation_point",
 )
-
-_HEAD = {
-    "de": {
-        "missing-link": "Fehlende Verbindungen",
-        "coverage": "Abdeckungslücken",
-        "broker": "Broker und Brücken",
-        "silo": "Silos",
-        "isolate": "Isolierte Akteure",
-        "shown": "gezeigt",
-        "of": "von",
-    },
-    "en": {
-        "missing-link": "Missing links",
-        "coverage": "Coverage gaps",
-        "broker": "Brokers and bridges",
-        "silo": "Silos",
-        "isolate": "Isolated actors",
-        "shown": "shown",
-        "of": "of",
-    },
-}
 
 
 def gaps_document(analyses: Sequence[Analysis], kinds: Sequence[str], lang: Lang) -> dict[str, Any]:
@@ -101,21 +88,35 @@ def render_gaps(analyses: Sequence[Analysis], kinds: Sequence[str], lang: Lang, 
     return _text_report(analyses, kinds, lang)
 
 
+def kind_heading(kind: str, lang: Lang) -> str:
+    """The heading of a kind of finding in the text report.
+
+    Examples
+    --------
+    >>> kind_heading("missing-link", "de"), kind_heading("coverage", "en")
+    ('Fehlende Verbindungen', 'Coverage gaps')
+    """
+    return t(f"gaps.kind.{kind.replace('-', '_')}", lang)
+
+
 def _text_report(analyses: Sequence[Analysis], kinds: Sequence[str], lang: Lang) -> str:
-    head = _HEAD[lang]
     lines: list[str] = []
     for a in analyses:
         lines.append(f"== {a.concept} ==")
         for kind in kinds:
             found = a.findings.get(kind, [])
             total = a.totals.get(kind, 0)
-            count = f"{len(found)} {head['of']} {total} {head['shown']}" if total > len(found) else str(total)
-            lines.append(f"{head[kind]} ({count})")
+            count = (
+                t("gaps.report.shown_of", lang, shown=format_number(len(found), lang), total=format_number(total, lang))
+                if total > len(found)
+                else format_number(total, lang)
+            )
+            lines.append(f"{kind_heading(kind, lang)} ({count})")
             for rank, f in enumerate(found, start=1):
                 subjects = " – ".join(s.label(lang) for s in f.subjects)
                 if len(subjects) > 100:
                     subjects = subjects[:97] + "..."
-                lines.append(f"  {rank}. {subjects}  [{f.score:.3f}]")
+                lines.append(f"  {rank}. {subjects}  [{format_number(f.score, lang, 3)}]")
                 lines.extend(f"     {r}" for r in f.reasons[lang])
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

@@ -21,11 +21,12 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from ikg.api.http import gaps, queries, sparql, views
+from ikg.api.http import errors, gaps, queries, sparql, views
+from ikg.api.http.deps import StoreDep
 from ikg.api.http.guard import RequestGuard
 from ikg.api.http.settings import Settings
+from ikg.graph.choices import VIEWS
 from ikg.graph.library.inventory import list_concepts
-from ikg.viz.views import VIEWS
 
 __all__ = ["create_app"]
 
@@ -88,7 +89,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     Examples
     --------
-    >>> app = create_app(Settings(backend=None))
+    >>> app = create_app(Settings(backend=None))  # type: ignore[arg-type]
     >>> sorted(p for p in app.openapi()["paths"] if p.startswith(("/sparql", "/queries")))
     ['/queries', '/queries/{name}', '/sparql']
     """
@@ -100,6 +101,7 @@ def create_app(settings: Settings) -> FastAPI:
         redoc_url=None,  # ReDoc would load from a CDN: not offered
     )
     app.state.settings = settings
+    errors.install(app)  # IkgError subclasses -> status codes, messages in the request's language
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -129,7 +131,7 @@ def create_app(settings: Settings) -> FastAPI:
     _add_docs(app)
 
     @app.get("/", summary="What this server offers", tags=["meta"])
-    def index() -> JSONResponse:
+    def index(store: StoreDep) -> JSONResponse:
         return JSONResponse(
             {
                 "name": "ikg",
@@ -141,7 +143,7 @@ def create_app(settings: Settings) -> FastAPI:
                 "views": [f"/views/{name}.html" for name in VIEWS],
                 "docs": "/docs",
                 "read_only": not settings.write_token,
-                "concepts": [{"id": c.id, "title": c.title} for c in list_concepts(settings.backend.store)],
+                "concepts": [{"id": c.id, "title": c.title} for c in list_concepts(store)],
             }
         )
 

@@ -17,28 +17,24 @@
   out). At most ``queue_max`` queries wait for the general lane; more get "busy" at once.
 - Every process is killed at its deadline by its owner, and past the byte cap.
 
-``RemoteBackend`` forwards to a SPARQL server given with ``--store URL``; ikg cannot confine that
-server's engine, so user text is checked strictly (:func:`ikg.graph.store.sparql_text.check_remote_safe`).
+The lanes are in :mod:`ikg.api.http.lanes`; ``RemoteBackend`` (``--store URL``) is in
+:mod:`ikg.api.http.remote_backend`.
 """
 
 from __future__ import annotations
 
-import io
 import shutil
 import threading
 import time
 import weakref
-from collections import Counter, deque
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
 
-import httpx
-import pyoxigraph as ox
-
-from ikg.graph.cells import write_sparql_csv, write_sparql_tsv
+from ikg.api.http.lanes import Lane
 from ikg.graph.errors import StoreError
-from ikg.graph.namespaces import PREFIXES
+from ikg.graph.store.base import StoreLike
 from ikg.graph.store.embedded import Store
 from ikg.graph.store.engine import sandbox
 from ikg.graph.store.engine.process import (
@@ -46,15 +42,40 @@ from ikg.graph.store.engine.process import (
     DeadlineError,
     EngineError,
     EngineProcess,
-    EngineUnavailableError,
-    ResultTooLargeError,
+    refused_unconfined,
     start_engine,
-    too_large_message,
 )
 from ikg.graph.store.engine.snapshots import RunDir, remove_stale, snapshots_root
-from ikg.graph.store.remote import CANCELLED, RemoteStore
 
-__all__ = ["BusyError", "PooledBackend", "QueryJob", "RemoteBackend"]
+__all__ = ["Backend", "BusyError", "PooledBackend", "QueryJob"]
+
+
+class Backend(Protocol):
+    """Where the HTTP API runs SPARQL; :class:`PooledBackend` and :class:`RemoteBackend` offer it."""
+
+    #: why user SPARQL is not served here, or None
+    refusal: str | None
+
+    @property
+    def store(self) -> StoreLike:
+        """The store for the API's own reads."""
+        ...
+
+    def named_graphs(self) -> list[str]:
+        """The graphs in the store."""
+        ...
+
+    def run_query(self, job: QueryJob, deadline: float, max_bytes: int) -> Answer:
+        """Run one query within ``deadline`` seconds and ``max_bytes``."""
+        ...
+
+    def run_update(self, text: str, base_iri: str | None) -> None:
+        """Apply one update."""
+        ...
+
+    def close(self) -> None:
+        """Stop what the backend started."""
+        ...
 
 
 class BusyError(StoreError):
@@ -99,121 +120,6 @@ class QueryJob:
         return request
 
 
-_START = object()  # handed to a waiter: a slot is free, start a process in it
-
-
-@dataclass(eq=False)
-class _Waiter:
-    event: threading.Event = field(default_factory=threading.Event)
-    slot: Any = None
-
-
-class _Lane:
-    """A bounded set of engine processes; waiters are served first-in-first-out, or newest first."""
-
-    def __init__(self, name: str, capacity: int, start: Callable[[], EngineProcess], retired: Callable[[Any], None]):
-        self.name = name
-        self.capacity = capacity
-        self._start = start
-        self._retired = retired
-        self._lock = threading.Lock()
-        self._idle: list[EngineProcess] = []
-        self._count = 0
-        self._waiters: deque[_Waiter] = deque()
-        self.busy: set[EngineProcess] = set()
-
-    def waiting(self) -> int:
-        return len(self._waiters)
-
-    def acquire(self, timeout: float, newest_first: bool = False) -> EngineProcess | None:
-        """An idle process, a new one if there is room, or one handed over within ``timeout``; else None."""
-        with self._lock:
-            if self._idle:
-                engine = self._idle.pop()
-                self.busy.add(engine)
-                return engine
-            if self._count < self.capacity:
-                self._count += 1
-                waiter = None
-            elif timeout <= 0:
-                return None
-            else:
-                waiter = _Waiter()
-                (self._waiters.appendleft if newest_first else self._waiters.append)(waiter)
-        if waiter is not None:
-            waiter.event.wait(timeout)
-            with self._lock:
-                if waiter.slot is None:
-                    self._waiters.remove(waiter)
-                    return None
-            if waiter.slot is not _START:
-                return waiter.slot  # type: ignore[no-any-return]
-        return self._start_in_slot()
-
-    def _start_in_slot(self) -> EngineProcess:
-        try:
-            engine = self._start()
-        except BaseException:
-            self._free_slot()
-            raise
-        with self._lock:
-            self.busy.add(engine)
-        return engine
-
-    def _free_slot(self) -> None:
-        with self._lock:
-            if self._waiters:
-                waiter = self._waiters.popleft()
-                waiter.slot = _START
-                waiter.event.set()
-            else:
-                self._count -= 1
-
-    def release(self, engine: EngineProcess) -> None:
-        """Give back a process that finished its work."""
-        with self._lock:
-            self.busy.discard(engine)
-            if self._waiters:
-                waiter = self._waiters.popleft()
-                waiter.slot = engine
-                self.busy.add(engine)
-                waiter.event.set()
-                return
-            self._idle.append(engine)
-
-    def retire(self, engine: EngineProcess) -> None:
-        """Kill a process and free its slot (a waiter then starts a new one)."""
-        engine.kill()
-        with self._lock:
-            self.busy.discard(engine)
-        self._retired(engine.tag)
-        self._free_slot()
-
-    def replace(self, engine: EngineProcess) -> EngineProcess:
-        """Kill a process and start a new one in its slot."""
-        engine.kill()
-        with self._lock:
-            self.busy.discard(engine)
-        self._retired(engine.tag)
-        return self._start_in_slot()
-
-    def idle_out(self, keep: Callable[[EngineProcess], bool]) -> None:
-        """Retire the idle processes ``keep`` rejects (stale snapshot)."""
-        with self._lock:
-            stale = [e for e in self._idle if not keep(e)]
-            self._idle = [e for e in self._idle if keep(e)]
-            self.busy.update(stale)
-        for engine in stale:
-            self.retire(engine)
-
-    def close(self) -> None:
-        with self._lock:
-            engines = self._idle + list(self.busy)
-            self._idle = []
-        for engine in engines:
-            engine.kill()
-
-
 class PooledBackend:
     """The embedded store behind one confined writer and two lanes of confined query processes.
 
@@ -251,16 +157,12 @@ class PooledBackend:
         allow_unconfined: bool = False,
     ) -> None:
         if store.path is None:
-            raise StoreError("the query processes need an on-disk store")
+            raise StoreError(key="store.needs_folder")
         self.location = store.path
         reason = sandbox.unavailable_reason()
         self.confined = reason is None
-        self.refusal: str | None = None
-        if reason is not None and not allow_unconfined:
-            self.refusal = (
-                f"this server does not run SPARQL written by users: its query engine cannot be confined "
-                f"here ({reason}); set IKG_ALLOW_UNCONFINED=1 to run it without that guard"
-            )
+        #: why user SPARQL is refused here (the engine cannot be confined), or None
+        self.refusal: str | None = reason if reason is not None and not allow_unconfined else None
         self.sandbox = sandbox.LAYER if self.confined else "none"
         self.express_budget = express_budget
         self.express_wait = express_wait
@@ -276,8 +178,8 @@ class PooledBackend:
         self._run = RunDir(snapshots_root(self.location))
         store.close()  # the writer owns the store from now on
         self._writer = self._start_writer()
-        self._general = _Lane("general", max(1, size), lambda: self._start_reader(5), self._retired)
-        self._express = _Lane("express", max(0, express), lambda: self._start_reader(0), self._retired)
+        self._general = Lane("general", max(1, size), lambda: self._start_reader(5), self._retired)
+        self._express = Lane("express", max(0, express), lambda: self._start_reader(0), self._retired)
         self._reader: Store | None = None
         try:
             self._publish(self._new_snapshot())
@@ -312,7 +214,7 @@ class PooledBackend:
             shutil.rmtree(path, ignore_errors=True)
             if not self._writer.alive():
                 self._writer = self._start_writer()
-            raise StoreError(f"could not write a snapshot for the query processes: {exc}") from exc
+            raise StoreError(key="store.snapshot_failed", detail=str(exc)) from exc
         return generation
 
     def _publish(self, generation: int) -> None:
@@ -362,13 +264,13 @@ class PooledBackend:
         """The graphs in the store (for the safety check and the service description)."""
         return self.store.named_graphs()
 
-    def _fresh(self, lane: _Lane, timeout: float, newest_first: bool = False) -> EngineProcess | None:
+    def _fresh(self, lane: Lane, timeout: float, newest_first: bool = False) -> EngineProcess | None:
         engine = lane.acquire(timeout, newest_first)
         if engine is not None and (not engine.alive() or engine.tag != self._generation):
             engine = lane.replace(engine)
         return engine
 
-    def _run_on(self, lane: _Lane, engine: EngineProcess, job: QueryJob, deadline: float, max_bytes: int) -> Answer:
+    def _run_on(self, lane: Lane, engine: EngineProcess, job: QueryJob, deadline: float, max_bytes: int) -> Answer:
         try:
             answer = engine.run(job.request(), deadline, max_bytes)
         except BaseException:
@@ -400,7 +302,7 @@ class PooledBackend:
             User text on a system where the engine cannot be confined.
         """
         if not job.trusted and self.refusal:
-            raise EngineUnavailableError(self.refusal, "sandbox")
+            raise refused_unconfined(self.refusal)
         started = time.monotonic()
         engine = self._fresh(self._general, 0)
         if engine is None and self._express.capacity:
@@ -416,11 +318,11 @@ class PooledBackend:
                     self.demoted += 1
         if engine is None:
             if self._general.waiting() >= self.queue_max:
-                raise BusyError(f"{self.queue_max} queries are already waiting; try again shortly")
+                raise BusyError(key="http.busy_queue", n=self.queue_max)
             remaining = deadline - (time.monotonic() - started)
             engine = self._fresh(self._general, remaining)
             if engine is None:
-                raise BusyError(f"no query process became free within {deadline:g} s; try again shortly")
+                raise BusyError(key="http.busy_wait", seconds=f"{deadline:g}")
         remaining = max(0.05, deadline - (time.monotonic() - started))
         try:
             return self._run_on(self._general, engine, job, remaining, max_bytes)
@@ -443,7 +345,7 @@ class PooledBackend:
             On a system where the engine cannot be confined.
         """
         if self.refusal:
-            raise EngineUnavailableError(self.refusal, "sandbox")
+            raise refused_unconfined(self.refusal)
         with self._write_lock:
             try:
                 self._writer.run({"op": "update", "text": text, "base_iri": base_iri}, self.update_timeout, 1024)
@@ -461,86 +363,3 @@ class PooledBackend:
         self._writer.close()
         self._reader = None
         self._run.close()
-
-
-@dataclass
-class RemoteBackend:
-    """Forward to a SPARQL 1.1 server (``--store URL``); the server enforces its own deadline.
-
-    The answer is read as a stream and refused past the byte cap; CSV and TSV are written here
-    (:mod:`ikg.graph.cells`), so they are spreadsheet-safe like every CSV ikg writes.
-    """
-
-    store: RemoteStore
-    refusal: str | None = None
-    sandbox: str = "remote server (not confined by ikg; user text checked strictly)"
-
-    def named_graphs(self) -> list[str]:
-        return self.store.named_graphs()
-
-    def run_query(self, job: QueryJob, deadline: float, max_bytes: int) -> Answer:
-        """Run one query on the server; see :meth:`PooledBackend.run_query`."""
-        tabular = job.results_media in ("text/csv", "text/tab-separated-values")
-        accept = ", ".join(
-            [
-                "application/sparql-results+json" if tabular else job.results_media,
-                "application/n-triples",
-            ]
-        )
-        body = bytearray()
-        try:
-            with self.store.stream_query(job.text, accept, list(job.dataset), timeout=deadline) as response:
-                for chunk in response.iter_bytes():
-                    body += chunk
-                    if len(body) > max_bytes:
-                        raise ResultTooLargeError("", "bytes", max_bytes)
-                status, media = response.status_code, response.headers.get("content-type", "").split(";")[0]
-        except httpx.TimeoutException as exc:
-            raise DeadlineError(f"no answer within the deadline of {deadline:g} s") from exc
-        except httpx.HTTPError as exc:
-            raise StoreError(f"cannot reach the SPARQL server at {self.store.url}: {exc}") from exc
-        except ResultTooLargeError as exc:
-            raise ResultTooLargeError(too_large_message("bytes", max_bytes), "bytes", max_bytes) from exc
-        if status == 400:
-            raise EngineError(body.decode("utf-8", "replace").strip() or "malformed query", "syntax")
-        if status >= 300 or CANCELLED.encode() in body[-200:]:
-            if CANCELLED.encode() in body:
-                raise DeadlineError("stopped at the server's deadline")
-            raise StoreError(f"the SPARQL server answered {status}: {bytes(body[:300])!r}")
-        if media in ("application/n-triples", "text/plain"):
-            triples = [
-                ox.Triple(q.subject, q.predicate, q.object)
-                for q in ox.parse(bytes(body), format=ox.RdfFormat.N_TRIPLES)
-            ]
-            if len(triples) > job.max_rows:
-                raise ResultTooLargeError(too_large_message("rows", job.max_rows), "rows", job.max_rows)
-            out = ox.serialize(triples, format=ox.RdfFormat.from_media_type(job.graph_media), prefixes=PREFIXES) or b""
-            return Answer(out, {"form": "CONSTRUCT", "rows": len(triples), "media": job.graph_media})
-        fmt = ox.QueryResultsFormat.from_media_type(media) or ox.QueryResultsFormat.JSON
-        parsed = ox.parse_query_results(bytes(body), format=fmt)
-        if isinstance(parsed, ox.QueryBoolean):
-            return Answer(
-                parsed.serialize(format=ox.QueryResultsFormat.from_media_type(job.results_media)) or b"",
-                {"form": "ASK", "rows": 1, "media": job.results_media},
-            )
-        names = [v.value for v in parsed.variables]
-        rows = [[s[i] for i in range(len(names))] for s in parsed]
-        if len(rows) > job.max_rows:
-            raise ResultTooLargeError(too_large_message("rows", job.max_rows), "rows", job.max_rows)
-        if tabular:
-            text = io.StringIO(newline="")
-            (write_sparql_csv if job.results_media == "text/csv" else write_sparql_tsv)(text, names, rows)
-            out = text.getvalue().encode("utf-8")
-        else:
-            out = bytes(body)
-        return Answer(out, {"form": "SELECT", "rows": len(rows), "media": job.results_media})
-
-    def run_update(self, text: str, base_iri: str | None) -> None:
-        """Send an update to the server."""
-        response = self.store.raw_update(text)
-        if response.status_code >= 300:
-            message = response.text.strip() or f"update failed ({response.status_code})"
-            raise EngineError(message, "syntax" if response.status_code < 500 else "engine")
-
-    def close(self) -> None:
-        self.store.close()

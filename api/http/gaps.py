@@ -14,10 +14,12 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from ikg.api.formats.findings import render_gaps, render_metrics
+from ikg.api.http.deps import LangDep, StoreDep
 from ikg.api.http.negotiation import choose
-from ikg.graph.analysis.gaps import KINDS, actor_type_notations, analyse_store
+from ikg.graph.analysis.gaps import actor_type_notations, analyse_store
 from ikg.graph.analysis.netexport import export_network
-from ikg.graph.errors import InputError, NotFoundError
+from ikg.graph.choices import GAP_FORMATS, GAP_KINDS, NETWORK_FORMATS
+from ikg.graph.i18n import t
 
 __all__ = ["router"]
 
@@ -27,49 +29,25 @@ ActorType = StrEnum("ActorType", {t: t for t in sorted(actor_type_notations())})
 router = APIRouter(tags=["gaps"])
 
 
-class Kind(StrEnum):
-    all = "all"
-    missing_link = "missing-link"
-    coverage = "coverage"
-    broker = "broker"
-    silo = "silo"
-    isolate = "isolate"
-
-
-class Lang(StrEnum):
-    de = "de"
-    en = "en"
-
+#: which findings (``all`` or one of the core's kinds)
+Kind = StrEnum("Kind", {k.replace("-", "_"): k for k in ("all", *GAP_KINDS)})  # type: ignore[misc]
+#: formats of findings and metrics over HTTP (the core's, without the text table)
+TableFormat = StrEnum("TableFormat", {f: f for f in GAP_FORMATS if f != "table"})  # type: ignore[misc]
+#: formats of the network
+NetworkFormat = StrEnum("NetworkFormat", {f: f for f in NETWORK_FORMATS})  # type: ignore[misc]
 
 _TABLE_TYPES = {"application/json": "json", "text/csv": "csv", "text/markdown": "md"}
 _NETWORK_TYPES = {"application/graphml+xml": "graphml", "application/gexf+xml": "gexf"}
 ConceptParam = Annotated[str | None, Query(description="A concept id (default: each concept).", max_length=200)]
-LangParam = Annotated[Lang, Query(description="Language of labels and reasons.")]
-
-
-class TableFormat(StrEnum):
-    """Formats of findings and metrics (``format`` wins over ``Accept``)."""
-
-    json = "json"
-    csv = "csv"
-    md = "md"
-
-
-class NetworkFormat(StrEnum):
-    """Formats of the network (``format`` wins over ``Accept``)."""
-
-    graphml = "graphml"
-    gexf = "gexf"
 
 
 FormatParam = Annotated[TableFormat | None, Query(description="json, csv or md (wins over Accept).")]
 NetworkFormatParam = Annotated[NetworkFormat | None, Query(description="graphml or gexf (wins over Accept).")]
 
 
-def _not_acceptable(offered: dict[str, str]) -> Response:
-    return Response(
-        f"not acceptable; this resource offers: {', '.join(offered)}\n", status_code=406, media_type="text/plain"
-    )
+def _not_acceptable(offered: dict[str, str], lang: str) -> Response:
+    text = t("http.not_acceptable", lang, offered=", ".join(offered))  # type: ignore[arg-type]
+    return Response(text + "\n", status_code=406, media_type="text/plain")
 
 
 @router.get(
@@ -85,10 +63,11 @@ def _not_acceptable(offered: dict[str, str]) -> Response:
 )
 async def get_gaps(
     request: Request,
+    store: StoreDep,
+    lang: LangDep,
     concept: ConceptParam = None,
-    kind: Annotated[list[Kind] | None, Query(description="Which findings (repeatable; default all).")] = None,
+    kind: Annotated[list[Kind] | None, Query(description="Which findings (repeatable; default all).")] = None,  # type: ignore[valid-type]
     top: Annotated[int, Query(ge=0, le=10_000, description="At most this many findings per kind (0: all).")] = 10,
-    lang: LangParam = Lang.en,
     require: Annotated[
         list[ActorType] | None,
         Query(description="Actor type every working group should include (repeatable).", max_length=100),
@@ -98,18 +77,12 @@ async def get_gaps(
     """Missing links, coverage gaps, brokers, silos and isolated actors, each with its reasons."""
     media = choose(request.headers.get("accept"), list(_TABLE_TYPES), format.value if format else None)
     if media is None:
-        return _not_acceptable(_TABLE_TYPES)
-    chosen = [k.value for k in kind or [Kind.all]]
-    kinds = KINDS if "all" in chosen else tuple(k for k in KINDS if k in chosen)
-    store = request.app.state.settings.backend.store
-    try:
-        required = [t.value for t in require] if require else None
-        analyses = await run_in_threadpool(analyse_store, store, concept, kinds, top or None, required)
-    except NotFoundError as exc:
-        return Response(str(exc) + "\n", status_code=404, media_type="text/plain")
-    except InputError as exc:
-        return Response(str(exc) + "\n", status_code=400, media_type="text/plain")
-    body = render_gaps(analyses, kinds, lang.value, _TABLE_TYPES[media])  # type: ignore[arg-type]
+        return _not_acceptable(_TABLE_TYPES, lang)
+    chosen = [k.value for k in kind or []] or ["all"]
+    kinds = GAP_KINDS if "all" in chosen else tuple(k for k in GAP_KINDS if k in chosen)
+    required = [a.value for a in require] if require else None
+    analyses = await run_in_threadpool(analyse_store, store, concept, kinds, top or None, required)
+    body = render_gaps(analyses, kinds, lang, _TABLE_TYPES[media])
     return Response(body, media_type=media + ("; charset=utf-8" if media.startswith("text/") else ""))
 
 
@@ -125,20 +98,17 @@ async def get_gaps(
 )
 async def get_metrics(
     request: Request,
+    store: StoreDep,
+    lang: LangDep,
     concept: ConceptParam = None,
-    lang: LangParam = Lang.en,
     format: FormatParam = None,
 ) -> Response:
     """Degree, betweenness, Burt's constraint, effective size, community and articulation points."""
     media = choose(request.headers.get("accept"), list(_TABLE_TYPES), format.value if format else None)
     if media is None:
-        return _not_acceptable(_TABLE_TYPES)
-    store = request.app.state.settings.backend.store
-    try:
-        analyses = await run_in_threadpool(analyse_store, store, concept, ())
-    except NotFoundError as exc:
-        return Response(str(exc) + "\n", status_code=404, media_type="text/plain")
-    body = render_metrics(analyses, lang.value, _TABLE_TYPES[media])  # type: ignore[arg-type]
+        return _not_acceptable(_TABLE_TYPES, lang)
+    analyses = await run_in_threadpool(analyse_store, store, concept, ())
+    body = render_metrics(analyses, lang, _TABLE_TYPES[media])
     return Response(body, media_type=media + ("; charset=utf-8" if media.startswith("text/") else ""))
 
 
@@ -154,19 +124,16 @@ async def get_metrics(
 )
 async def get_network(
     request: Request,
+    store: StoreDep,
+    lang: LangDep,
     concept: ConceptParam = None,
-    lang: LangParam = Lang.en,
     format: NetworkFormatParam = None,
 ) -> Response:
     """The actor network (ties: shared working groups, cooperations) as GraphML or GEXF."""
     media = choose(request.headers.get("accept"), list(_NETWORK_TYPES), format.value if format else None)
     if media is None:
-        return _not_acceptable(_NETWORK_TYPES)
-    store = request.app.state.settings.backend.store
-    try:
-        analyses = await run_in_threadpool(analyse_store, store, concept, ())
-    except NotFoundError as exc:
-        return Response(str(exc) + "\n", status_code=404, media_type="text/plain")
-    data = export_network(analyses, _NETWORK_TYPES[media], lang.value)  # type: ignore[arg-type]
+        return _not_acceptable(_NETWORK_TYPES, lang)
+    analyses = await run_in_threadpool(analyse_store, store, concept, ())
+    data = export_network(analyses, _NETWORK_TYPES[media], lang)
     name = f"{concept or 'ikg'}.{_NETWORK_TYPES[media]}"
     return Response(data, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -22,6 +22,8 @@ from starlette.datastructures import Headers
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from ikg.graph.i18n import resolve_lang, t
+
 __all__ = ["LOCAL_HOSTS", "RequestGuard", "host_name"]
 
 #: the names a server on the loopback interface always answers to
@@ -68,19 +70,16 @@ class RequestGuard:
         headers = Headers(scope=scope)
         refusal = self._refusal(scope, headers)
         if refusal is not None:
-            status, message = refusal
-            await PlainTextResponse(message + "\n", status_code=status)(scope, receive, send)
+            status, key, params = refusal
+            lang = resolve_lang(None, headers.get("accept-language", ""))
+            await PlainTextResponse(t(key, lang, **params) + "\n", status_code=status)(scope, receive, send)
             return
         await self.app(scope, receive, send)
 
-    def _refusal(self, scope: Scope, headers: Headers) -> tuple[int, str] | None:
+    def _refusal(self, scope: Scope, headers: Headers) -> tuple[int, str, dict[str, str]] | None:
         host = headers.get("host", "")
         if host_name(host) not in self.hosts:
-            names = ", ".join(sorted(self.hosts))
-            return 400, (
-                f"this server does not answer to the host name {host!r}, only to {names}; "
-                "to reach it under another name, start it with --host NAME or set IKG_ALLOWED_HOSTS"
-            )
+            return 400, "http.guard.host", {"host": host, "names": ", ".join(sorted(self.hosts))}
         guarded = scope["method"] not in _SAFE_METHODS or scope["path"].rstrip("/") in _GUARDED_PATHS
         if not guarded:
             return None
@@ -89,10 +88,7 @@ class RequestGuard:
         if origin is not None:
             if origin.rstrip("/").lower() in (own, *self.origins):
                 return None
-            return 403, (
-                f"requests from pages on {origin} are refused: only this server's own pages may send them "
-                "(add the origin to IKG_CORS_ORIGINS to allow it)"
-            )
+            return 403, "http.guard.origin", {"origin": origin}
         if headers.get("sec-fetch-site", "none") in ("cross-site", "same-site"):
-            return 403, "requests from other web sites are refused (the browser marked this one cross-site)"
+            return 403, "http.guard.cross_site", {}
         return None

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from ikg.api.http.deps import SettingsDep, request_lang
 from ikg.api.http.sparql import SparqlError, execute_query
-from ikg.graph.errors import InputError, NotFoundError
 from ikg.graph.library.named import bind_params, get_query, library
 from ikg.graph.store.sparql_text import bind_values
 
@@ -45,18 +45,13 @@ def list_queries() -> list[dict[str, Any]]:
         503: {"description": "Stopped at the deadline"},
     },
 )
-async def run_query(name: str, request: Request) -> Response:
+async def run_query(name: str, request: Request, settings: SettingsDep) -> Response:
     """Run the query ``name``; its parameters come as URL parameters (``?wg_id=ag-sprache``)."""
-    settings = request.app.state.settings
     raw = dict(request.query_params)
     fmt = raw.pop("format", None)
+    query = get_query(name)  # NotFoundError: 404, by the app's error table
+    text = bind_values(query.text, bind_params(query, raw))  # InputError: 400
     try:
-        query = get_query(name)
-        text = bind_values(query.text, bind_params(query, raw))
         return await run_in_threadpool(execute_query, settings, text, request.headers.get("accept"), fmt, trusted=True)
-    except NotFoundError as exc:
-        return Response(str(exc) + "\n", status_code=404, media_type="text/plain")
-    except InputError as exc:
-        return Response(str(exc) + "\n", status_code=400, media_type="text/plain")
     except SparqlError as exc:
-        return exc.response()
+        return exc.response(request_lang(request))

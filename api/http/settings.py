@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ikg.api.http.backends import Backend
 
 __all__ = ["Settings"]
 
@@ -26,14 +29,15 @@ class Settings:
 
     Attributes
     ----------
-    backend : PooledBackend or RemoteBackend
+    backend : Backend
+        A :class:`~ikg.api.http.backends.PooledBackend` or :class:`~ikg.api.http.remote_backend.RemoteBackend`.
         Where queries run (:mod:`ikg.api.http.backends`); ``backend.store`` is the store for
         internal reads.
     write_token : str or None
         ``IKG_WRITE_TOKEN``: SPARQL Update and write routes need ``Authorization: Bearer`` it;
         without one, the API is read-only.
     query_timeout : float
-        ``IKG_QUERY_TIMEOUT`` seconds (default 30); the worker running a query is killed then.
+        ``IKG_QUERY_TIMEOUT`` seconds (default 30); the engine process running a query is killed then.
     max_rows : int
         ``IKG_MAX_ROWS`` (default 100,000): larger results are refused with a message, not cut.
     max_body : int
@@ -57,7 +61,7 @@ class Settings:
         elsewhere cannot read the answers.
     """
 
-    backend: Any
+    backend: Backend
     write_token: str | None = None
     query_timeout: float = 30.0
     max_rows: int = 100_000
@@ -69,7 +73,7 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
 
     @classmethod
-    def from_env(cls, backend: Any, **overrides: Any) -> Settings:
+    def from_env(cls, backend: Backend, **overrides: Any) -> Settings:
         """Read the settings from the environment; keyword arguments win."""
         values: dict[str, Any] = {
             "write_token": os.environ.get("IKG_WRITE_TOKEN") or None,

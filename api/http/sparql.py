@@ -18,7 +18,7 @@ from __future__ import annotations
 import hmac
 import re
 from collections.abc import Sequence
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
@@ -26,10 +26,13 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from ikg.api.http.backends import BusyError, QueryJob, RemoteBackend
+from ikg.api.http.backends import BusyError, QueryJob
+from ikg.api.http.deps import request_lang
 from ikg.api.http.negotiation import GRAPH_TYPES, RESULT_TYPES, choose
+from ikg.api.http.remote_backend import RemoteBackend
 from ikg.api.http.settings import Settings
 from ikg.graph.errors import IkgError, QueryError
+from ikg.graph.i18n import Lang, t
 from ikg.graph.store.engine.process import DeadlineError, EngineUnavailableError
 from ikg.graph.store.sparql_text import add_using, check_remote_safe, check_safe, has_dataset_clause, query_form
 
@@ -41,16 +44,32 @@ _SD_TYPES = ["text/turtle", "application/ld+json", "application/n-triples", "app
 
 
 class SparqlError(Exception):
-    """An answer other than 200, with a plain-text message."""
+    """An answer other than 200: a status and a catalogue message (or an ikg error to render).
 
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
-        super().__init__(message)
+    Parameters
+    ----------
+    status : int
+    what : str or IkgError
+        A catalogue key (``http.*``) filled with ``params``, or an error whose own message is said.
+    headers : dict, optional
+    """
+
+    def __init__(self, status: int, what: str | IkgError, headers: dict[str, str] | None = None, **params: Any) -> None:
         self.status = status
-        self.message = message
+        self.what = what
+        self.params = params
         self.headers = headers or {}
+        super().__init__(self.text("en"))
 
-    def response(self) -> Response:
-        return PlainTextResponse(self.message + "\n", status_code=self.status, headers=self.headers)
+    def text(self, lang: Lang) -> str:
+        """The message in ``lang``."""
+        if isinstance(self.what, IkgError):
+            return self.what.render(lang)
+        return t(self.what, lang, **self.params)
+
+    def response(self, lang: Lang) -> Response:
+        """The plain-text answer in ``lang``."""
+        return PlainTextResponse(self.text(lang) + "\n", status_code=self.status, headers=self.headers)
 
 
 def _settings(request: Request) -> Settings:
@@ -59,7 +78,7 @@ def _settings(request: Request) -> Settings:
 
 def _one(values: Sequence[str], name: str) -> str | None:
     if len(values) > 1:
-        raise SparqlError(400, f"more than one '{name}' parameter: send one operation per request")
+        raise SparqlError(400, "http.sparql.several", name=name)
     return values[0] if values else None
 
 
@@ -81,14 +100,14 @@ async def _read_body(request: Request, settings: Settings) -> bytes:
     )
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > cap:
-        raise SparqlError(413, f"request body above the cap of {cap} bytes ({name})")
+        raise SparqlError(413, "http.sparql.body_cap", cap=cap, name=name)
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
         chunks.append(chunk)
         size += len(chunk)
         if size > cap:
-            raise SparqlError(413, f"request body above the cap of {cap} bytes ({name})")
+            raise SparqlError(413, "http.sparql.body_cap", cap=cap, name=name)
     return b"".join(chunks)
 
 
@@ -96,7 +115,7 @@ def _utf8(data: bytes, what: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise SparqlError(400, f"{what} is not UTF-8: {exc}") from exc
+        raise SparqlError(400, f"http.sparql.not_utf8.{what}", detail=str(exc)) from exc
 
 
 async def _operation(request: Request, settings: Settings) -> tuple[str | None, str | None, list[tuple[str, str]]]:
@@ -108,45 +127,37 @@ async def _operation(request: Request, settings: Settings) -> tuple[str | None, 
     else:
         content_type = request.headers.get("content-type")
         if not content_type:
-            raise SparqlError(
-                415,
-                "missing Content-Type: use application/sparql-query, application/sparql-update "
-                "or application/x-www-form-urlencoded",
-            )
+            raise SparqlError(415, "http.sparql.no_content_type")
         media, *opts = [p.strip() for p in content_type.split(";")]
         media = media.lower()
         charset = next(
             (o.split("=", 1)[1].strip().strip('"').lower() for o in opts if o.lower().startswith("charset=")), "utf-8"
         )
         if charset not in ("utf-8", "utf8"):
-            raise SparqlError(415, f"charset {charset} is not supported: send UTF-8")
+            raise SparqlError(415, "http.sparql.charset", charset=charset)
         body = await _read_body(request, settings)
         if media == "application/x-www-form-urlencoded":
-            fields = params + parse_qsl(_utf8(body, "the form"), keep_blank_values=True, strict_parsing=False)
+            fields = params + parse_qsl(_utf8(body, "form"), keep_blank_values=True, strict_parsing=False)
             body_text = None
         elif media in ("application/sparql-query", "application/sparql-update"):
             fields = params
-            body_text = _utf8(body, "the request body")
+            body_text = _utf8(body, "body")
             key = "query" if media.endswith("query") else "update"
             if any(k in ("query", "update") for k, _ in params):
-                raise SparqlError(400, "a query or update in the body must not also be a URL parameter")
+                raise SparqlError(400, "http.sparql.body_and_parameter")
             fields = [*params, (key, body_text)]
         else:
-            raise SparqlError(
-                415,
-                f"unsupported media type {media}: use application/sparql-query, "
-                "application/sparql-update or application/x-www-form-urlencoded",
-            )
+            raise SparqlError(415, "http.sparql.media_type", media=media)
     query = _one([v for k, v in fields if k == "query"], "query")
     update = _one([v for k, v in fields if k == "update"], "update")
     if query is not None and update is not None:
-        raise SparqlError(400, "a request holds either a query or an update, not both")
+        raise SparqlError(400, "http.sparql.query_and_update")
     if request.method == "GET" and update is not None:
-        raise SparqlError(405, "SPARQL Update by GET is refused: use POST", {"Allow": "POST"})
+        raise SparqlError(405, "http.sparql.update_by_get", {"Allow": "POST"})
     others = [(k, v) for k, v in fields if k not in ("query", "update")]
     for key, value in others:
         if key in _DATASET_KEYS and not _ABSOLUTE_IRI.match(value):
-            raise SparqlError(400, f"{key} must be an absolute IRI, such as https://w3id.org/ikg/graph/mettmann-2015")
+            raise SparqlError(400, "http.sparql.not_an_iri", key=key)
     return query, update, others
 
 
@@ -156,11 +167,7 @@ _ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]+$")
 
 
 def _stopped(settings: Settings) -> SparqlError:
-    return SparqlError(
-        503,
-        f"the query was stopped at the deadline of {settings.query_timeout:g} s (IKG_QUERY_TIMEOUT); "
-        "narrow it or add LIMIT",
-    )
+    return SparqlError(503, "http.sparql.stopped", seconds=f"{settings.query_timeout:g}")
 
 
 def execute_query(
@@ -187,28 +194,28 @@ def execute_query(
     """
     backend = settings.backend
     if not text.strip():
-        raise SparqlError(400, "the query is empty: give a SPARQL query as 'query'")
+        raise SparqlError(400, "http.sparql.empty_query")
     named = backend.named_graphs()
     try:
         tokens = check_safe(text, named)
         if isinstance(backend, RemoteBackend) and not trusted:
             check_remote_safe(text)
     except QueryError as exc:
-        raise SparqlError(400, str(exc)) from exc
+        raise SparqlError(400, exc) from exc
     form = query_form(tokens)
     if form == "UPDATE":
-        raise SparqlError(400, "this is an update, not a query: send it as 'update' with POST")
+        raise SparqlError(400, "http.sparql.update_as_query")
     graph_form = form in ("CONSTRUCT", "DESCRIBE")
     results_media = choose(accept, list(RESULT_TYPES), fmt)
     graph_media = choose(accept, list(GRAPH_TYPES), fmt)
     if (graph_media if graph_form else results_media) is None:
         offered = list(GRAPH_TYPES) if graph_form else list(RESULT_TYPES)
-        raise SparqlError(406, f"none of the requested formats is available; offered: {', '.join(offered)}")
+        raise SparqlError(406, "http.not_acceptable", offered=", ".join(offered))
     dataset_params = [(k, v) for k, v in dataset if k in ("default-graph-uri", "named-graph-uri")]
     if isinstance(backend, RemoteBackend):
         unknown = [v for _, v in dataset_params if v not in named]
         if unknown:
-            raise SparqlError(400, f"{unknown[0]} is not a graph in the store: only store graphs can form the dataset")
+            raise SparqlError(400, "http.sparql.unknown_graph", graph=unknown[0])
     job = QueryJob(
         text,
         results_media or next(iter(RESULT_TYPES)),
@@ -224,53 +231,49 @@ def execute_query(
     except DeadlineError as exc:
         raise _stopped(settings) from exc
     except BusyError as exc:
-        raise SparqlError(503, f"the server is busy: {exc}", {"Retry-After": "5"}) from exc
+        raise SparqlError(503, exc, {"Retry-After": "5"}) from exc
     except EngineUnavailableError as exc:
-        raise SparqlError(503, str(exc)) from exc
+        raise SparqlError(503, exc) from exc
     except QueryError as exc:  # syntax, refused network access, caps, a crashed engine
-        raise SparqlError(400, str(exc)) from exc
+        raise SparqlError(400, exc) from exc
     except IkgError as exc:
-        raise SparqlError(503, str(exc)) from exc
+        raise SparqlError(503, exc) from exc
     return Response(answer.body, media_type=str(answer.info["media"]), headers={"Vary": "Accept"})
 
 
 def _authorise(request: Request, settings: Settings) -> None:
     if not settings.write_token:
-        raise SparqlError(403, "this endpoint is read-only: updates need IKG_WRITE_TOKEN set on the server")
+        raise SparqlError(403, "http.sparql.read_only")
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token:
-        raise SparqlError(401, "updates need 'Authorization: Bearer TOKEN'", {"WWW-Authenticate": "Bearer"})
+        raise SparqlError(401, "http.sparql.no_token", {"WWW-Authenticate": "Bearer"})
     if not _token_ok(request, settings):
-        raise SparqlError(403, "wrong token")
+        raise SparqlError(403, "http.sparql.wrong_token")
 
 
 def _execute_update(settings: Settings, text: str, params: Sequence[tuple[str, str]], base_iri: str) -> Response:
     backend = settings.backend
     if not text.strip():
-        raise SparqlError(400, "the update is empty: give a SPARQL update as 'update'")
+        raise SparqlError(400, "http.sparql.empty_update")
     try:
         tokens = check_safe(text, backend.named_graphs())
         if isinstance(backend, RemoteBackend):
             check_remote_safe(text)
     except QueryError as exc:
-        raise SparqlError(400, str(exc)) from exc
+        raise SparqlError(400, exc) from exc
     using = [(k, v) for k, v in params if k in ("using-graph-uri", "using-named-graph-uri")]
     if using and any(t.keyword in ("USING", "WITH") for t in tokens):
-        raise SparqlError(400, "using-graph-uri/using-named-graph-uri conflict with USING or WITH in the update")
+        raise SparqlError(400, "http.sparql.using_conflict")
     try:
         backend.run_update(add_using(text, using), base_iri)
     except DeadlineError as exc:
-        raise SparqlError(
-            503,
-            f"the update was stopped at the deadline of {settings.update_timeout:g} s (IKG_UPDATE_TIMEOUT); "
-            "nothing was changed",
-        ) from exc
+        raise SparqlError(503, "http.sparql.update_stopped", seconds=f"{settings.update_timeout:g}") from exc
     except EngineUnavailableError as exc:
-        raise SparqlError(503, str(exc)) from exc
+        raise SparqlError(503, exc) from exc
     except QueryError as exc:
-        raise SparqlError(400, str(exc)) from exc
+        raise SparqlError(400, exc) from exc
     except IkgError as exc:
-        raise SparqlError(502, str(exc)) from exc
+        raise SparqlError(502, exc) from exc
     return Response(status_code=204)
 
 
@@ -278,7 +281,7 @@ def service_description(request: Request, settings: Settings) -> Response:
     """Describe the endpoint (SPARQL 1.1 Service Description) in the negotiated RDF format."""
     media = choose(request.headers.get("accept"), _SD_TYPES, request.query_params.get("format"))
     if media is None:
-        raise SparqlError(406, f"offered: {', '.join(_SD_TYPES)}")
+        raise SparqlError(406, "http.not_acceptable", offered=", ".join(_SD_TYPES))
     endpoint = ox.NamedNode(str(request.url.replace(query="")))
     sd = "http://www.w3.org/ns/sparql-service-description#"
     rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -352,14 +355,14 @@ async def _handle(request: Request) -> Response:
         if query is None:
             if request.method == "GET":
                 return await run_in_threadpool(service_description, request, settings)
-            raise SparqlError(400, "missing 'query' or 'update'")
+            raise SparqlError(400, "http.sparql.missing")
         fmt = next((v for k, v in others if k == "format"), None)
         base = str(request.url.replace(query=""))
         return await run_in_threadpool(
             execute_query, settings, query, request.headers.get("accept"), fmt, others, base_iri=base
         )
     except SparqlError as exc:
-        return exc.response()
+        return exc.response(request_lang(request))
 
 
 @router.get(

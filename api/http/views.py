@@ -5,35 +5,30 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from ikg.api.http.deps import LangDep, StoreDep
 from ikg.graph.analysis.gaps import analyse
 from ikg.graph.analysis.network import choose_concepts, load_network
+from ikg.graph.choices import METRICS, VIEWS
 from ikg.graph.errors import InputError, NotFoundError
-from ikg.viz.views import MEDIA_TYPES, VIEWS, ViewRequest, render_view
+from ikg.graph.store.base import StoreLike
+from ikg.viz.views import MEDIA_TYPES, ViewRequest, render_view
 
 __all__ = ["router"]
 
 router = APIRouter(tags=["views"])
 
 
-class Lang(StrEnum):
-    de = "de"
-    en = "en"
+#: what an actor's size shows (the core's metrics)
+SizeBy = StrEnum("SizeBy", {m: m for m in METRICS})  # type: ignore[misc]
 
 
-class SizeBy(StrEnum):
-    betweenness = "betweenness"
-    degree = "degree"
-    effective_size = "effective_size"
-    constraint = "constraint"
-
-
-def _render(store: object, concept: str | None, request: ViewRequest, fmt: str) -> bytes:
-    (chosen,) = choose_concepts(store, concept, one=True, hint="?concept=")  # type: ignore[arg-type]
-    net = load_network(store, chosen)  # type: ignore[arg-type]
+def _render(store: StoreLike, concept: str | None, request: ViewRequest, fmt: str) -> bytes:
+    (chosen,) = choose_concepts(store, concept, one=True, hint="?concept=")
+    net = load_network(store, chosen)
     return render_view(net, analyse(net, kinds=()), request, fmt)
 
 
@@ -55,15 +50,15 @@ IdParam = Annotated[str | None, Query(max_length=200)]
 )
 async def get_view(
     file: str,
-    request: Request,
+    store: StoreDep,
+    lang: LangDep,
     concept: IdParam = None,
     actor: IdParam = None,
     action_field: IdParam = None,
     working_group: IdParam = None,
     radius: Annotated[int, Query(ge=1, le=2)] = 1,
-    size_by: SizeBy = SizeBy.betweenness,
+    size_by: SizeBy = "betweenness",  # type: ignore[valid-type,assignment]
     top: Annotated[int, Query(ge=1, le=1000)] = 20,
-    lang: Lang = Lang.de,
 ) -> Response:
     """``file`` is ``NAME.html``, ``NAME.svg`` or ``NAME.png``, NAME one of the views of ``ikg view``.
 
@@ -74,17 +69,10 @@ async def get_view(
     """
     name, _, fmt = file.rpartition(".")
     if name not in VIEWS or fmt not in MEDIA_TYPES:
-        return Response(
-            f"unknown view file {file!r}; use NAME.html, NAME.svg or NAME.png with NAME one of {', '.join(VIEWS)}\n",
-            status_code=404 if name not in VIEWS else 400,
-            media_type="text/plain",
-        )
-    view = ViewRequest(name, lang.value, actor, action_field, working_group, radius, size_by.value, top)  # type: ignore[arg-type]
-    store = request.app.state.settings.backend.store
-    try:
-        data = await run_in_threadpool(_render, store, concept, view, fmt)
-    except NotFoundError as exc:
-        return Response(str(exc) + "\n", status_code=404, media_type="text/plain")
-    except InputError as exc:
-        return Response(str(exc) + "\n", status_code=400, media_type="text/plain")
+        error = NotFoundError if name not in VIEWS else InputError
+        raise error(key="http.view_file_unknown", file=file, views=", ".join(VIEWS))
+    view = ViewRequest(
+        name, lang, actor, action_field, working_group, radius, str(getattr(size_by, "value", size_by)), top
+    )
+    data = await run_in_threadpool(_render, store, concept, view, fmt)
     return Response(data, media_type=MEDIA_TYPES[fmt], headers={"X-Content-Type-Options": "nosniff"})

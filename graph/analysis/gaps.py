@@ -1,6 +1,6 @@
 """Networking gaps of a concept: ranked findings, each with its reasons and evidence.
 
-Five kinds (DESIGN.md, "Networking gaps"):
+Five kinds (docs/design.md, "Networking gaps"):
 
 ``missing-link``
     Two actors who pursue the same goals but have no tie (no shared working group, no
@@ -23,7 +23,8 @@ Five kinds (DESIGN.md, "Networking gaps"):
 ``isolate``
     Actors with no tie at all (reported apart: constraint is undefined for them).
 
-Every finding has ``reasons`` as sentences in German and English and ``evidence`` as structured
+Every finding has ``reasons`` as sentences in German and English (worded by
+:mod:`ikg.graph.analysis.explain` from the ``gaps`` message catalogue) and ``evidence`` as structured
 data (shared goals, fields, towns, actor types). The same data gives the same findings in the
 same order. Scores rank findings within one kind; they are not comparable across kinds.
 
@@ -39,7 +40,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,6 +49,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse import csgraph
 
+from ikg.graph.analysis import explain
 from ikg.graph.analysis.metrics import ActorMetrics, metrics, structural_holes_soon
 from ikg.graph.analysis.network import (
     ConceptNetwork,
@@ -59,7 +61,7 @@ from ikg.graph.analysis.network import (
     load_network,
 )
 from ikg.graph.errors import InputError
-from ikg.graph.i18n import Lang
+from ikg.graph.i18n import LANGS, Lang
 from ikg.graph.resources import vocabulary
 from ikg.graph.store.embedded import Store
 
@@ -171,24 +173,13 @@ class Analysis:
 # --- small helpers ------------------------------------------------------------------------------
 
 
-def _q(text: str, lang: Lang) -> str:
-    return f"„{text}“" if lang == "de" else f"'{text}'"
-
-
-def _join(parts: Sequence[str], lang: Lang) -> str:
-    parts = list(parts)
-    if len(parts) <= 1:
-        return "".join(parts)
-    word = " und " if lang == "de" else " and "
-    return ", ".join(parts[:-1]) + word + parts[-1]
-
-
 def _ref(item: Item) -> dict[str, str]:
     return {"iri": item.iri, "id": item.id, "label_de": item.label("de"), "label_en": item.label("en")}
 
 
-def _who(item: Item, lang: Lang) -> str:
-    return f"{item.label(lang)} ({item.town})" if item.town else item.label(lang)
+def _in_all_languages(explain_in: Callable[..., list[str]], *facts: Any) -> dict[str, list[str]]:
+    """The reasons in every language ikg speaks: ``explain_in(*facts, lang)`` for each."""
+    return {lang: explain_in(*facts, lang) for lang in LANGS}
 
 
 def _aa_weights(counts: np.ndarray) -> np.ndarray:
@@ -287,7 +278,7 @@ def missing_links(net: ConceptNetwork, top: int | None = 10, ties: Ties | None =
     for k in order:
         x, y = actors[ii[k]], actors[jj[k]]
         out.append(
-            _explain_link(
+            _link_finding(
                 net,
                 net.items[x],
                 net.items[y],
@@ -302,7 +293,7 @@ def missing_links(net: ConceptNetwork, top: int | None = 10, ties: Ties | None =
     return out, total
 
 
-def _explain_link(
+def _link_finding(
     net: ConceptNetwork,
     x: Item,
     y: Item,
@@ -315,56 +306,7 @@ def _explain_link(
 ) -> Finding:
     goals = [net.items[g] for g in shared_goals]
     fields = [net.items[f] for f in shared_fields]
-    reasons: dict[str, list[str]] = {}
-    for lang in ("de", "en"):
-        titles = _join([_q(g.label(lang), lang) for g in goals[:3]], lang)
-        more = len(goals) - 3
-        if more > 0:
-            titles += f" (+{more} weitere)" if lang == "de" else f" (+{more} more)"
-        if lang == "de":
-            first = (
-                f"{_who(x, lang)} und {_who(y, lang)} verfolgen beide {titles}, "
-                "haben aber keine gemeinsame AG und keine Kooperation."
-            )
-        else:
-            first = (
-                f"{_who(x, lang)} and {_who(y, lang)} both pursue {titles}, "
-                "but share no working group and have no cooperation."
-            )
-        lines = [first]
-        rare = [g for g in goals if goal_n[g.iri] <= 3]
-        if rare:
-            g = rare[0]
-            lines.append(
-                f"{_q(g.label(lang), lang)} verfolgen nur {goal_n[g.iri]} Akteure: ein seltenes gemeinsames Ziel."
-                if lang == "de"
-                else f"Only {goal_n[g.iri]} actors pursue {_q(g.label(lang), lang)}: a rare shared goal."
-            )
-        if fields:
-            names = _join([f.label(lang) for f in fields], lang)
-            lines.append(
-                (
-                    f"Beide arbeiten im Handlungsfeld {names}."
-                    if len(fields) == 1
-                    else f"Beide arbeiten in den Handlungsfeldern {names}."
-                )
-                if lang == "de"
-                else f"Both work in the action field{'s' if len(fields) > 1 else ''} {names}."
-            )
-        if x.town and y.town and x.town != y.town:
-            lines.append(
-                f"Sie sind in verschiedenen Orten ({x.town}, {y.town}): die Idee geht nicht über die Ortsgrenze."
-                if lang == "de"
-                else f"They are in different towns ({x.town}, {y.town}): the idea does not cross the town border."
-            )
-        if x.subkind and y.subkind and x.subkind != y.subkind:
-            tx, ty = net.type_label(x.subkind, lang), net.type_label(y.subkind, lang)
-            lines.append(
-                f"Verschiedene Akteurstypen ({tx}, {ty}) können sich ergänzen."
-                if lang == "de"
-                else f"Different kinds of actor ({tx}, {ty}) can complement each other."
-            )
-        reasons[lang] = lines
+    reasons = _in_all_languages(explain.link_reasons, net, x, y, goals, goal_n, fields)
     evidence = {
         "shared_goals": [{**_ref(g), "pursuers": goal_n[g.iri]} for g in goals],
         "shared_action_fields": [_ref(f) for f in fields],
@@ -424,17 +366,17 @@ def coverage_gaps(net: ConceptNetwork, required_types: Sequence[str] | None = No
         if len(actors) < 2:
             gaps.append("fewer_than_two_actors")
         if gaps:
-            out.append(_explain_coverage(net, item, gaps, goals, groups, actors))
+            out.append(_coverage_finding(net, item, gaps, goals, groups, actors))
     for goal in net.goals:
         if goal.subkind == "concept_goal" or pursuers.get(goal.iri):
             continue
-        out.append(_explain_goal_without_actor(net, goal))
+        out.append(_goal_without_actor_finding(net, goal))
     for wg in net.of_kind("working_group"):
         members = [net.items[a] for a in net.members.get(wg.iri, ())]
         present = {m.subkind for m in members}
         missing = [t for t in required if t not in present]
         if missing:
-            out.append(_explain_missing_type(net, wg, missing, members))
+            out.append(_missing_type_finding(net, wg, missing, members))
     severity = {"no_goal": 3, "no_working_group": 2, "fewer_than_two_actors": 1, "no_actor": 3, "missing_type": 1}
     for f in out:
         object.__setattr__(f, "score", float(sum(severity[g] for g in f.evidence["gaps"])))
@@ -442,41 +384,10 @@ def coverage_gaps(net: ConceptNetwork, required_types: Sequence[str] | None = No
     return sorted(out, key=lambda f: (-f.score, order[f.subjects[0].kind], f.subjects[0].id))
 
 
-def _explain_coverage(
+def _coverage_finding(
     net: ConceptNetwork, item: Item, gaps: list[str], goals: list[str], groups: list[str], actors: list[str]
 ) -> Finding:
-    reasons: dict[str, list[str]] = {}
-    for lang in ("de", "en"):
-        what = (
-            ("Das Handlungsfeld" if item.kind == "action_field" else "Die Querschnittsaufgabe")
-            if lang == "de"
-            else ("The action field" if item.kind == "action_field" else "The cross-cutting task")
-        )
-        name = _q(item.label(lang), lang)
-        lines = []
-        if "no_goal" in gaps:
-            lines.append(f"{what} {name} hat kein Ziel." if lang == "de" else f"{what} {name} has no goal.")
-        if "no_working_group" in gaps:
-            lines.append(
-                f"Keine AG arbeitet im Handlungsfeld {name}."
-                if lang == "de"
-                else f"No working group works in the action field {name}."
-            )
-        if "fewer_than_two_actors" in gaps:
-            names = _join([_who(net.items[a], lang) for a in actors], lang)
-            if lang == "de":
-                lines.append(
-                    f"Nur {len(actors)} Akteur ({names}) arbeitet daran: niemand, mit dem er sich abstimmen kann."
-                    if actors
-                    else "Kein Akteur arbeitet daran."
-                )
-            else:
-                lines.append(
-                    f"Only {len(actors)} actor ({names}) works on it: no one to coordinate with."
-                    if actors
-                    else "No actor works on it."
-                )
-        reasons[lang] = lines
+    reasons = _in_all_languages(explain.coverage_reasons, item, gaps, [net.items[a] for a in actors])
     evidence = {
         "gaps": gaps,
         "goals": [_ref(net.items[g]) for g in goals],
@@ -486,50 +397,21 @@ def _explain_coverage(
     return Finding("coverage", net.concept, (item,), 0.0, reasons, evidence)
 
 
-def _explain_goal_without_actor(net: ConceptNetwork, goal: Item) -> Finding:
+def _goal_without_actor_finding(net: ConceptNetwork, goal: Item) -> Finding:
     fields = [net.items[f] for f in net.goal_fields.get(goal.iri, [])]
     wg = net.formulated_by.get(goal.iri)
-    reasons: dict[str, list[str]] = {}
-    for lang in ("de", "en"):
-        name = _q(goal.label(lang), lang)
-        lines = [f"Das Ziel {name} verfolgt kein Akteur." if lang == "de" else f"No actor pursues the goal {name}."]
-        if wg:
-            label = net.items[wg].label(lang)
-            lines.append(
-                f"Für {_q(label, lang)}, die AG, die es formuliert hat, sind keine Mitglieder erfasst."
-                if lang == "de"
-                else f"No members are recorded for {_q(label, lang)}, the working group that formulated it."
-            )
-        else:
-            lines.append(
-                "Keine AG hat es formuliert, niemand ist dafür genannt."
-                if lang == "de"
-                else "No working group formulated it and no actor is named for it."
-            )
-        if fields:
-            names = _join([f.label(lang) for f in fields], lang)
-            lines.append(f"Handlungsfeld: {names}." if lang == "de" else f"Action field: {names}.")
-        reasons[lang] = lines
+    group = net.items[wg] if wg else None
+    reasons = _in_all_languages(explain.goal_without_actor_reasons, goal, fields, group)
     evidence = {
         "gaps": ["no_actor"],
         "action_fields": [_ref(f) for f in fields],
-        "working_group": _ref(net.items[wg]) if wg else None,
+        "working_group": _ref(group) if group else None,
     }
     return Finding("coverage", net.concept, (goal,), 0.0, reasons, evidence)
 
 
-def _explain_missing_type(net: ConceptNetwork, wg: Item, missing: list[str], members: list[Item]) -> Finding:
-    reasons: dict[str, list[str]] = {}
-    for lang in ("de", "en"):
-        types = _join([net.type_label(t, lang) for t in missing], lang)
-        name = wg.label(lang)
-        reasons[lang] = [
-            f"In der AG {_q(name, lang)} ({len(members)} Mitglieder) fehlt: {types}. "
-            "Das Konzept verlangt diesen Akteurstyp in jeder AG (Beteiligung)."
-            if lang == "de"
-            else f"The working group {_q(name, lang)} ({len(members)} members) has no {types}. "
-            "The concept asks for this kind of actor in every working group (participation)."
-        ]
+def _missing_type_finding(net: ConceptNetwork, wg: Item, missing: list[str], members: list[Item]) -> Finding:
+    reasons = _in_all_languages(explain.missing_type_reasons, net, wg, missing, len(members))
     evidence = {
         "gaps": ["missing_type"],
         "missing_types": missing,
@@ -583,13 +465,13 @@ def brokers(
     inner = [(u, v) for u, v in info["bridges"] if degree[row[u]] > 1 and degree[row[v]] > 1]
     total = len(chosen) + len(inner)
     room = total if limit is None else max(limit, 0)
-    out = [_explain_broker(net, ties, net.items[a], per_actor[a], info) for a in chosen[:room]]
+    out = [_broker_finding(net, ties, net.items[a], per_actor[a], info) for a in chosen[:room]]
     room -= len(out)
     if inner[:room]:
         sides = _bridge_sides(ties, [(row[u], row[v]) for u, v in info["bridges"]])
         for u, v in inner[:room]:
             n_u, n_v = sides[(row[u], row[v])]
-            out.append(_explain_bridge(net, net.items[u], net.items[v], n_u, n_v))
+            out.append(_bridge_finding(net, net.items[u], net.items[v], n_u, n_v))
     return out, total
 
 
@@ -632,7 +514,7 @@ def _bridge_sides(ties: Ties, bridges: list[tuple[int, int]]) -> dict[tuple[int,
     return {(u, v): (below[(int(piece[v]), int(piece[u]))], below[(int(piece[u]), int(piece[v]))]) for u, v in bridges}
 
 
-def _explain_broker(net: ConceptNetwork, ties: Ties, actor: Item, m: ActorMetrics, info: dict[str, Any]) -> Finding:
+def _broker_finding(net: ConceptNetwork, ties: Ties, actor: Item, m: ActorMetrics, info: dict[str, Any]) -> Finding:
     parts: list[list[str]] = []
     if m.articulation_point:
         i = ties.actors.index(actor.iri)
@@ -645,38 +527,7 @@ def _explain_broker(net: ConceptNetwork, ties: Ties, actor: Item, m: ActorMetric
         parts = [sorted(c, key=lambda a: net.items[a].id) for c in seen.values()]
         parts.sort(key=lambda c: (-len(c), net.items[c[0]].id))
     groups = sorted({net.items[w].label("de") for w, ms in net.members.items() if actor.iri in ms})
-    reasons: dict[str, list[str]] = {}
-    for lang in ("de", "en"):
-        name = _who(actor, lang)
-        lines = []
-        if parts:
-            sizes = ", ".join(str(len(p)) for p in parts)
-            small = parts[-1]
-            sample = _join([net.items[a].label(lang) for a in small[:3]], lang)
-            lines.append(
-                f"Ohne {name} zerfällt das Netz in {len(parts)} Teile ({sizes} Akteure); "
-                f"{sample} {'erreicht' if len(small) == 1 else 'erreichen'} die übrigen nur über {actor.label(lang)}."
-                if lang == "de"
-                else f"Without {name} the network falls apart into {len(parts)} parts ({sizes} actors); "
-                f"{sample} {'reaches' if len(small) == 1 else 'reach'} the others only through {actor.label(lang)}."
-            )
-        lines.append(
-            f"Betweenness {m.betweenness:.3f}: dieser Anteil der kürzesten Wege zwischen anderen Akteuren "
-            f"führt über {actor.label(lang).rstrip('.')}."
-            if lang == "de"
-            else f"Betweenness {m.betweenness:.3f}: that share of shortest paths between other actors "
-            f"runs through {actor.label(lang).rstrip('.')}."
-        )
-        if not math.isnan(m.constraint):
-            lines.append(
-                f"Constraint {m.constraint:.3f}, effektive Größe {m.effective_size:.1f} von {m.degree} Kontakten "
-                f"({m.effective_size / m.degree:.0%} nicht redundant: je höher, desto mehr strukturelle Löcher "
-                "überbrückt es)."
-                if lang == "de"
-                else f"Constraint {m.constraint:.3f}, effective size {m.effective_size:.1f} of {m.degree} contacts "
-                f"({m.effective_size / m.degree:.0%} non-redundant: the higher, the more structural holes it spans)."
-            )
-        reasons[lang] = lines
+    reasons = _in_all_languages(explain.broker_reasons, actor, m, [[net.items[a] for a in p] for p in parts])
     evidence = {
         "betweenness": round(m.betweenness, 6),
         "betweenness_method": info["betweenness"],
@@ -690,28 +541,15 @@ def _explain_broker(net: ConceptNetwork, ties: Ties, actor: Item, m: ActorMetric
     return Finding("broker", net.concept, (actor,), m.betweenness, reasons, evidence)
 
 
-def _explain_bridge(net: ConceptNetwork, u: Item, v: Item, n_u: int, n_v: int) -> Finding:
-    shared = sorted(w for w, ms in net.members.items() if u.iri in ms and v.iri in ms)
-    tie = {"groups": shared, "cooperation": (min(u.iri, v.iri), max(u.iri, v.iri)) in set(net.cooperations)}
-    reasons: dict[str, list[str]] = {}
-    for lang in ("de", "en"):
-        via = (
-            ("eine Kooperation" if lang == "de" else "a cooperation")
-            if tie["cooperation"] and not tie["groups"]
-            else _join([net.items[w].label(lang) for w in tie["groups"]], lang)
-        )
-        reasons[lang] = [
-            f"Die Verbindung {_who(u, lang)} – {_who(v, lang)} ({via}) ist die einzige zwischen einer Gruppe von "
-            f"{n_u} und einer von {n_v} Akteuren: fällt sie weg, sind beide getrennt."
-            if lang == "de"
-            else f"The tie {_who(u, lang)} – {_who(v, lang)} ({via}) is the only one between a group of {n_u} "
-            f"and a group of {n_v} actors: without it they are cut off from each other."
-        ]
+def _bridge_finding(net: ConceptNetwork, u: Item, v: Item, n_u: int, n_v: int) -> Finding:
+    groups = sorted(w for w, ms in net.members.items() if u.iri in ms and v.iri in ms)
+    cooperation = (min(u.iri, v.iri), max(u.iri, v.iri)) in set(net.cooperations)
+    reasons = _in_all_languages(explain.bridge_reasons, u, v, [net.items[w] for w in groups], cooperation, n_u, n_v)
     evidence = {
         "bridge": True,
         "sides": [n_u, n_v],
-        "via_groups": [_ref(net.items[w]) for w in tie["groups"]],
-        "cooperation": tie["cooperation"],
+        "via_groups": [_ref(net.items[w]) for w in groups],
+        "cooperation": cooperation,
     }
     return Finding("broker", net.concept, (u, v), float(min(n_u, n_v)) / len(net.actors), reasons, evidence)
 
@@ -746,12 +584,12 @@ def silos(net: ConceptNetwork, ties: Ties, info: dict[str, Any]) -> list[Finding
         share = n_out / (n_out + inside) if (n_out or inside) else 0.0
         if share <= SILO_MAX_EXTERNAL_SHARE:
             outside = [(a, ties.actors[b]) for a in members for b in ties.neighbours(row[a]) if label[b] != number]
-            out.append(_explain_community(net, number, members, inside, outside, community_of, share))
+            out.append(_community_finding(net, number, members, inside, outside, community_of, share))
     out.extend(_town_silos(net, ties))
     return sorted(out, key=lambda f: (-f.score, f.evidence.get("town", ""), f.subjects[0].id))
 
 
-def _explain_community(
+def _community_finding(
     net: ConceptNetwork,
     number: int,
     members: list[str],
@@ -765,25 +603,8 @@ def _explain_community(
     types = Counter(i.subkind for i in items if i.subkind).most_common()
     gateways = sorted({net.items[a].id for a, _ in outside})
     neighbours = sorted({community_of.get(b, 0) for _, b in outside})
-    reasons: dict[str, list[str]] = {}
-    for lang in ("de", "en"):
-        town_text = _join([f"{t} ({n})" for t, n in towns[:3]], lang) or "-"
-        gates = _join([net.items[a].label(lang) for a in sorted({a for a, _ in outside})][:3], lang)
-        if lang == "de":
-            lines = [
-                f"Gruppe {number}: {len(items)} Akteure, vor allem aus {town_text}, mit {inside} Verbindungen "
-                f"untereinander und {len(outside)} nach außen."
-            ]
-            lines.append("Keine Verbindung zum übrigen Netz." if not outside else f"Nach außen nur über {gates}.")
-        else:
-            lines = [
-                f"Group {number}: {len(items)} actors, mostly from {town_text}, with {inside} ties among "
-                f"themselves and {len(outside)} to the outside."
-            ]
-            lines.append(
-                "No tie to the rest of the network." if not outside else f"Links to the outside only through {gates}."
-            )
-        reasons[lang] = lines
+    through = [net.items[a] for a in sorted({a for a, _ in outside})]
+    reasons = _in_all_languages(explain.community_reasons, number, len(items), towns, inside, len(outside), through)
     evidence = {
         "community": number,
         "actors": [i.id for i in items],
@@ -827,27 +648,15 @@ def _town_silos(net: ConceptNetwork, ties: Ties) -> list[Finding]:
                 shared[goal] = elsewhere
         if not shared:
             continue
-        out.append(_explain_town(net, town, actors, shared))
+        out.append(_town_finding(net, town, actors, shared))
     return out
 
 
-def _explain_town(net: ConceptNetwork, town: str, actors: list[Item], shared: dict[str, set[str]]) -> Finding:
+def _town_finding(net: ConceptNetwork, town: str, actors: list[Item], shared: dict[str, set[str]]) -> Finding:
     goals = sorted((net.items[g] for g in shared), key=lambda g: g.id)
     partners = sorted({b for who in shared.values() for b in who}, key=lambda b: net.items[b].id)
     other_towns = sorted({net.items[b].town for b in partners})
-    reasons: dict[str, list[str]] = {}
-    for lang in ("de", "en"):
-        titles = _join([_q(g.label(lang), lang) for g in goals[:3]], lang)
-        places = _join(other_towns[:4], lang)
-        reasons[lang] = [
-            f"Die {len(actors)} Akteure in {town} begegnen in keiner AG und keiner Kooperation "
-            "Akteuren aus anderen Orten, "
-            f"obwohl sie Ziele mit ihnen teilen: {titles} (auch verfolgt in {places})."
-            if lang == "de"
-            else f"The {len(actors)} actors in {town} meet no actor from another town "
-            "in a working group or a cooperation, "
-            f"although they share goals with them: {titles} (also pursued in {places})."
-        ]
+    reasons = _in_all_languages(explain.town_reasons, town, len(actors), goals, other_towns)
     evidence = {
         "town": town,
         "actors": [a.id for a in actors],
@@ -876,23 +685,7 @@ def isolates(net: ConceptNetwork, ties: Ties) -> list[Finding]:
             continue
         goals = sorted((net.items[g] for g in goals_of[actor.iri]), key=lambda g: g.id)
         others = sorted({b for g in goals for b in pursuers[g.iri] if b != actor.iri}, key=lambda b: net.items[b].id)
-        reasons: dict[str, list[str]] = {}
-        for lang in ("de", "en"):
-            name = _who(actor, lang)
-            lines = [
-                f"{name} ist in keiner AG und hat keine Kooperation."
-                if lang == "de"
-                else f"{name} is in no working group and has no cooperation."
-            ]
-            if others:
-                who = _join([net.items[b].label(lang) for b in others[:3]], lang)
-                title = _q(goals[0].label(lang), lang)
-                lines.append(
-                    f"Ein erster Kontakt: {who} verfolgen ebenfalls {title}."
-                    if lang == "de"
-                    else f"A first contact: {who} also pursue {title}."
-                )
-            reasons[lang] = lines
+        reasons = _in_all_languages(explain.isolate_reasons, actor, goals, [net.items[b] for b in others])
         evidence = {
             "goals": [_ref(g) for g in goals],
             "could_meet": [net.items[b].id for b in others],
@@ -944,7 +737,7 @@ def analyse(
         known = actor_type_notations()
         strange = sorted(set(required_types) - known)
         if strange:
-            raise InputError(f"unknown actor type(s) {', '.join(strange)}; choose from {', '.join(sorted(known))}")
+            raise InputError(key="gaps.unknown_actor_types", types=", ".join(strange), known=", ".join(sorted(known)))
     ties = actor_ties(net)
     holes = structural_holes_soon(ties)  # a child process for large networks, while the rest runs here
     found: dict[str, list[Finding]] = {}

@@ -8,7 +8,7 @@ All structural metrics run in igraph's C core on that matrix: Burt's constraint,
 (from local clustering), betweenness, Leiden communities, articulation points and bridges.
 networkx's own implementations are the reference the tests compare against on small graphs;
 at scale they are far too slow (networkx's ``constraint`` loops in Python over neighbour pairs:
-hours at 10,000 actors, DESIGN.md; its pure-Python Louvain took six minutes at 100,000 actors).
+hours at 10,000 actors, docs/design.md; its pure-Python Louvain took six minutes at 100,000 actors).
 Communities come from the Leiden algorithm [5]_ optimising modularity: Louvain's successor,
 which guarantees connected communities; at 100,000 actors it found a partition of higher
 modularity than igraph's Louvain (0.373 against 0.370) in a quarter of the time (5.7 s against 21 s).

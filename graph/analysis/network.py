@@ -6,7 +6,7 @@ per node, so the same code runs on the embedded store and on a remote SPARQL ser
 are built from these lists in Python, with nodes and edges in sorted order so that every result
 built on them is deterministic.
 
-Definitions follow DESIGN.md ("Networking gaps"):
+Definitions follow docs/design.md ("Networking gaps"):
 
 * an actor **pursues** a goal it is named for (``ikg:pursuedBy``) or that a working group it is a
   member of formulated (``ikg:formulatedBy``);

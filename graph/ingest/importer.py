@@ -18,6 +18,7 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal
 
 from ikg.graph.errors import InputError, StoreError
+from ikg.graph.i18n import Lang, t
 from ikg.graph.ingest.mapping import Mapped, map_tables
 from ikg.graph.ingest.problems import Problem
 from ikg.graph.ingest.tabular import link_target_inside, max_input_bytes, read_tables
@@ -161,7 +162,9 @@ def import_spreadsheet(store: Store, path: str | os.PathLike[str], progress: Pro
     mapped = check_spreadsheet(path, progress)
     errors = _errors(mapped.problems)
     if errors or mapped.concept_id is None:
-        raise InputError(f"{Path(path).name}: {len(errors)} problem(s), nothing was imported", mapped.problems)
+        raise InputError(
+            problems=mapped.problems, key="ingest.error.nothing_imported", source=Path(path).name, n=len(errors)
+        )
     graph = str(concept_graph(mapped.concept_id))
     progress("write", 0.85)
     triples = len(mapped.triples)
@@ -186,12 +189,13 @@ def _check_rdf_xml(path: Path) -> None:
         verdict = scan_xml(fh, whole=True)
     if verdict is XmlVerdict.ENTITIES:
         raise InputError(
-            f"{path.name}: RDF/XML with a DOCTYPE, nothing was imported", [Problem("xml_doctype", path.name)]
+            problems=[Problem("xml_doctype", path.name)], key="ingest.error.rdf_xml_doctype", source=path.name
         )
     if verdict is XmlVerdict.UNDECODABLE:
         raise InputError(
-            f"{path.name}: RDF/XML in an encoding that cannot be checked, nothing was imported",
-            [Problem("xml_encoding", path.name, args={"part": path.name})],
+            problems=[Problem("xml_encoding", path.name, args={"part": path.name})],
+            key="ingest.error.rdf_xml_encoding",
+            source=path.name,
         )
 
 
@@ -219,17 +223,19 @@ def import_rdf(
     p = Path(path)
     fmt = RDF_FORMATS.get(p.suffix.lower())
     if fmt is None:
-        raise InputError(f"{p.name}: unknown RDF format (use one of {', '.join(sorted(RDF_FORMATS))})")
+        raise InputError(key="ingest.error.unknown_rdf_format", source=p.name, formats=", ".join(sorted(RDF_FORMATS)))
     if not p.is_file():
-        raise InputError(f"{p}: no such file")
+        raise InputError(key="ingest.error.no_such_file", path=str(p))
     size = p.stat().st_size
     if size > max_input_bytes():
         raise InputError(
-            f"{p.name}: input is {size / 1048576:.1f} MB, at most {max_input_bytes() / 1048576:.1f} MB "
-            "is allowed (IKG_MAX_INPUT_MB)"
+            key="ingest.error.too_large",
+            source=p.name,
+            size=f"{size / 1048576:.1f}",
+            limit=f"{max_input_bytes() / 1048576:.1f}",
         )
     if graph is not None and not graph.startswith(("http://", "https://", "urn:")):
-        raise InputError(f"--graph {graph!r}: a graph name must be an absolute IRI (http://, https:// or urn:)")
+        raise InputError(key="ingest.error.graph_not_iri", graph=repr(graph))
     progress("read", 0.0)
     if fmt == ox.RdfFormat.RDF_XML:
         _check_rdf_xml(p)
@@ -238,12 +244,14 @@ def import_rdf(
     except (SyntaxError, ValueError, OSError) as exc:
         if "LoadDocumentCallback" in str(exc) or "remote context" in str(exc):
             raise InputError(
-                f"{p.name}: JSON-LD with a remote @context, nothing was imported",
-                [Problem("jsonld_remote_context", p.name)],
+                problems=[Problem("jsonld_remote_context", p.name)],
+                key="ingest.error.jsonld_remote_context",
+                source=p.name,
             ) from exc
         raise InputError(
-            f"{p.name}: RDF syntax error, nothing was imported",
-            [Problem("rdf_syntax", p.name, args={"detail": str(exc)})],
+            problems=[Problem("rdf_syntax", p.name, args={"detail": str(exc)})],
+            key="ingest.error.rdf_syntax",
+            source=p.name,
         ) from exc
     by_graph: dict[str, list[ox.Quad]] = {}
     for q in quads:
@@ -252,7 +260,7 @@ def import_rdf(
         elif isinstance(q.graph_name, ox.NamedNode):
             name = q.graph_name.value
         else:
-            raise InputError(f"{p.name}: holds triples outside a named graph; give --graph IRI to import them")
+            raise InputError(key="ingest.error.triples_outside_graph", source=p.name)
         by_graph.setdefault(name, []).append(q)
     if graph is not None:
         by_graph.setdefault(graph, [])
@@ -260,7 +268,7 @@ def import_rdf(
     data = [q for qs in by_graph.values() for q in qs]
     problems = shacl_problems(data, None, p.name)
     if problems:
-        raise InputError(f"{p.name}: {len(problems)} problem(s), nothing was imported", problems)
+        raise InputError(problems=problems, key="ingest.error.nothing_imported", source=p.name, n=len(problems))
     progress("write", 0.8)
     change = store.replace_graphs(by_graph)
     progress("done", 1.0)
@@ -276,7 +284,7 @@ def import_path(
     if p.is_file() and p.suffix.lower() in RDF_FORMATS:
         return import_rdf(store, p, graph, progress)
     if graph is not None:
-        raise InputError("--graph applies to RDF files only; a spreadsheet goes into its concept's graph")
+        raise InputError(key="ingest.error.graph_for_rdf_only")
     return import_spreadsheet(store, p, progress)
 
 
@@ -325,8 +333,9 @@ class _Materialised:
             if isinstance(item, Path) and item.is_symlink() and not link_target_inside(item.parent.resolve(), item):
                 self.__exit__()
                 raise InputError(
-                    f"{self.name}: shipped data holds a symbolic link",
-                    [Problem("symlink_outside", item.name, args={"folder": self.name})],
+                    problems=[Problem("symlink_outside", item.name, args={"folder": self.name})],
+                    key="ingest.error.shipped_symlink",
+                    name=self.name,
                 )
             if item.is_file():
                 (target / item.name).write_bytes(item.read_bytes())
@@ -357,5 +366,17 @@ def open_store(path: str | os.PathLike[str] | None = None, seed: bool = True) ->
     try:
         ensure_ready(store, seed)
     except InputError as exc:  # the shipped data must always import
-        raise StoreError(f"shipped data failed to import: {exc}") from exc
+        raise _ShippedDataError(exc) from exc
     return store
+
+
+class _ShippedDataError(StoreError):
+    """The shipped data did not import: the import's error, said in the same language."""
+
+    def __init__(self, cause: InputError) -> None:
+        super().__init__(key="ingest.error.shipped_data_failed", detail=str(cause))
+        self.cause = cause
+
+    def render(self, lang: Lang) -> str:
+        """The message in ``lang``, the import's error included."""
+        return t("ingest.error.shipped_data_failed", lang, detail=self.cause.render(lang))

@@ -13,16 +13,18 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, TIME, XSD
 
+from ikg.graph.i18n import LANGS, t
 from ikg.graph.ingest.problems import Problem
-from ikg.graph.ingest.schema import SHEETS, Column, Sheet
+from ikg.graph.ingest.schema import SHEETS, Column, Sheet, normalise_name
 from ikg.graph.ingest.tabular import RawTable
 from ikg.graph.namespaces import IKG, ORG, ROLE, concept_iri, mint, source_iri
-from ikg.graph.resources import vocabulary
+from ikg.graph.resources import ontology_graph, vocabulary
 from ikg.graph.vocab import GOAL_LEVELS
 
 __all__ = ["Mapped", "map_tables", "parse_date", "parse_decimal"]
@@ -230,20 +232,44 @@ class _Row:
         return self.values.get(name, default)
 
 
-def _choice(row: _Row, col: Column, value: str) -> URIRef | str | None:
-    from ikg.graph.ingest.schema import normalise_name
+@cache
+def _allowed(target: str) -> dict[str, str]:
+    """The values a choice column accepts, as a problem lists them in each language.
 
+    English lists the codes (``migrant_organisation``), German the German labels
+    (``Migrantenorganisation``); the column accepts both.
+
+    Examples
+    --------
+    >>> _allowed("goal_level")["de"], _allowed("role")["de"], _allowed("role")["en"]
+    ('Handlungsfeld, Konzept', 'Gast, Koordination, Leitung, Mitglied', 'coordination, guest, lead, member')
+    """
+    if target == "goal_level":
+        return {lang: t("ingest.goal_levels", lang) for lang in LANGS}
+    vocab = vocabulary(target)
+    codes = sorted({k for k, v in vocab.items() if v.rsplit("/", 1)[-1] == k})
+    graph = ontology_graph()
+    labels: dict[str, list[str]] = {lang: [] for lang in LANGS if lang != "en"}
+    for iri in sorted(set(vocab.values())):
+        names = {x.language: str(x) for x in graph.objects(URIRef(iri), SKOS.prefLabel) if isinstance(x, Literal)}
+        for lang, found in labels.items():
+            found.append(names.get(lang) or iri.rsplit("/", 1)[-1])
+    out = {lang: ", ".join(sorted(found, key=normalise_name)) for lang, found in labels.items()}
+    out["en"] = ", ".join(codes)
+    return out
+
+
+def _choice(row: _Row, col: Column, value: str) -> URIRef | str | None:
     if col.target == "goal_level":
         level = GOAL_LEVELS.get(normalise_name(value))
         if level is None:
-            row._problem("bad_choice", col, value=value, allowed="action_field, concept")
+            row._problem("bad_choice", col, value=value, allowed=dict(_allowed("goal_level")))
             return None
         return level
     vocab = vocabulary(col.target or "")
     iri = vocab.get(normalise_name(value))
     if iri is None:
-        allowed = sorted({k for k, v in vocab.items() if v.rsplit("/", 1)[-1] == k})
-        row._problem("bad_choice", col, value=value, allowed=", ".join(allowed))
+        row._problem("bad_choice", col, value=value, allowed=dict(_allowed(col.target or "")))
         return None
     return URIRef(iri)
 
@@ -373,8 +399,8 @@ def _emit(mapped: Mapped, cid: str, rows: dict[str, list[_Row]]) -> None:
             add((c, DCTERMS.publisher, iri("actors", row.get("publisher"))))
         if row.get("revision_of"):
             add((c, PROV.wasRevisionOf, concept_iri(row.get("revision_of"))))
-        for t in row.get("required_actor_types") or []:
-            add((c, IKG.requiresActorType, t))
+        for actor_type in row.get("required_actor_types") or []:
+            add((c, IKG.requiresActorType, actor_type))
         provenance(c, row)
         if i == 0:
             for scheme, de, en in (
@@ -408,12 +434,12 @@ def _emit(mapped: Mapped, cid: str, rows: dict[str, list[_Row]]) -> None:
             add((a, RDF.type, ORG.FormalOrganization))
         town = row.get("town")
         if town:
-            t = towns.get(town)
-            if t is None:
-                t = towns[town] = mint(cid, "town", town)
-                add((t, RDF.type, IKG.Town))
-                labels(t, town, None)
-            add((a, IKG.locatedIn, t))
+            place = towns.get(town)
+            if place is None:
+                place = towns[town] = mint(cid, "town", town)
+                add((place, RDF.type, IKG.Town))
+                labels(place, town, None)
+            add((a, IKG.locatedIn, place))
         provenance(a, row)
 
     for kind, scheme, klass in (
@@ -497,8 +523,8 @@ def _emit(mapped: Mapped, cid: str, rows: dict[str, list[_Row]]) -> None:
         labels(goal, row.get("title"), row.get("title_en"))
         for f in row.get("action_fields") or []:
             add((goal, IKG.inActionField, iri("action_fields", f)))
-        for t in row.get("cross_cutting_tasks") or []:
-            add((goal, IKG.addressesTask, iri("cross_cutting_tasks", t)))
+        for task in row.get("cross_cutting_tasks") or []:
+            add((goal, IKG.addressesTask, iri("cross_cutting_tasks", task)))
         if row.get("working_group"):
             add((goal, IKG.formulatedBy, iri("working_groups", row.get("working_group"))))
         for a in row.get("pursued_by") or []:

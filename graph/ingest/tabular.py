@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ikg.graph.errors import InputError
+from ikg.graph.i18n import LANGS, format_number, t
 from ikg.graph.ingest.problems import Problem
 from ikg.graph.ingest.schema import SHEETS, Sheet, normalise_name, sheet_for_name
 from ikg.graph.ingest.xmlguard import XmlVerdict, scan_xml
@@ -66,8 +67,26 @@ class RawTable:
     columns: set[str] = field(default_factory=set)
 
 
-def _fmt_size(n: int) -> str:
-    return f"{n / 1024 / 1024:.1f} MB"
+def _fmt_size(n: int) -> dict[str, str]:
+    """A size in MB as each language writes it (``20.0 MB``, ``20,0 MB``)."""
+    return {lang: f"{format_number(n / 1024 / 1024, lang, 1)} MB" for lang in LANGS}
+
+
+def _not_xlsx(exc: Exception) -> dict[str, str]:
+    return {lang: t("ingest.detail.not_xlsx", lang, detail=str(exc)) for lang in LANGS}
+
+
+class _RowError(csv.Error):
+    """A CSV row that cannot be read; ``str`` names the row (``row 7: ...``)."""
+
+    def __init__(self, row: int, reason: str) -> None:
+        super().__init__(t("ingest.detail.csv_row", "en", row=row, detail=reason))
+        self.row = row
+        self.reason = reason
+
+    def detail(self) -> dict[str, str]:
+        """The reason with its row, in each language."""
+        return {lang: t("ingest.detail.csv_row", lang, row=self.row, detail=self.reason) for lang in LANGS}
 
 
 def _check_size(path: Path, size: int, problems: list[Problem]) -> bool:
@@ -167,7 +186,7 @@ def read_csv_text(sheet: Sheet, source: str, text: str, problems: list[Problem])
         try:
             yield from reader
         except csv.Error as exc:  # e.g. a field past the csv module's limit: say where
-            raise csv.Error(f"row {reader.line_num}: {exc}") from exc
+            raise _RowError(reader.line_num, str(exc)) from exc
 
     return _table_from_rows(sheet, source, rows(), problems)
 
@@ -273,7 +292,8 @@ def _read_folder(path: Path, problems: list[Problem]) -> tuple[dict[str, RawTabl
         try:
             tables[sheet.name] = read_csv_text(sheet, file.name, text, problems)
         except csv.Error as exc:
-            problems.append(Problem("unreadable", file.name, args={"detail": str(exc)}))
+            detail = exc.detail() if isinstance(exc, _RowError) else str(exc)
+            problems.append(Problem("unreadable", file.name, args={"detail": detail}))
     return tables, refused_sheets
 
 
@@ -283,7 +303,7 @@ def _check_zip(path: Path, problems: list[Problem]) -> bool:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
     except (zipfile.BadZipFile, OSError) as exc:
-        problems.append(Problem("unreadable", path.name, args={"detail": f"not an XLSX workbook ({exc})"}))
+        problems.append(Problem("unreadable", path.name, args={"detail": _not_xlsx(exc)}))
         return False
     unpacked = sum(i.file_size for i in infos)
     # A workbook unpacks to at most ~20x its size; refuse zip bombs before openpyxl inflates them.
@@ -306,7 +326,7 @@ def _check_zip(path: Path, problems: list[Problem]) -> bool:
                     problems.append(Problem("xml_encoding", path.name, args={"part": info.filename}))
                     return False
     except (zipfile.BadZipFile, OSError, RuntimeError) as exc:
-        problems.append(Problem("unreadable", path.name, args={"detail": f"not an XLSX workbook ({exc})"}))
+        problems.append(Problem("unreadable", path.name, args={"detail": _not_xlsx(exc)}))
         return False
     return True
 
@@ -372,12 +392,9 @@ def read_tables(path: str | os.PathLike[str]) -> tuple[dict[str, RawTable], list
     elif p.is_file() and p.suffix.lower() in (".xlsx", ".xlsm"):
         tables = _read_workbook(p, problems)
     elif p.exists():
-        raise InputError(
-            f"{p}: not a folder of CSV files or an .xlsx workbook "
-            "(RDF files need an RDF extension: .ttl .nt .nq .trig .jsonld .rdf)"
-        )
+        raise InputError(key="ingest.error.not_a_spreadsheet", path=str(p))
     else:
-        raise InputError(f"{p}: no such file or folder")
+        raise InputError(key="ingest.error.no_such_path", path=str(p))
     if not any(pr.code in _REFUSED_WHOLE for pr in problems):
         for sheet in SHEETS:
             if sheet.required and sheet.name not in tables and sheet.name not in refused:

@@ -44,13 +44,13 @@ def export_concepts(store: Store, fmt: str, concept_id: str | None = None) -> by
     """
     rdf_format = EXPORT_FORMATS.get(fmt)
     if rdf_format is None:
-        raise InputError(f"unknown export format {fmt!r} (use one of {', '.join(EXPORT_FORMATS)})")
+        raise InputError(key="library.error.unknown_export_format", format=repr(fmt), formats=", ".join(EXPORT_FORMATS))
     concepts = [require_concept(store, concept_id)] if concept_id else list_concepts(store)
     if fmt == "turtle" and len(concepts) != 1:
-        ids = ", ".join(c.id for c in concepts) or "none"
-        raise InputError(
-            f"Turtle holds one graph: choose a concept with --concept (concepts: {ids}) or use --format trig"
-        )
+        ids = ", ".join(c.id for c in concepts)
+        if not ids:
+            raise InputError(key="library.error.turtle_no_concept")
+        raise InputError(key="library.error.turtle_one_graph", concepts=ids)
     quads = sorted((q for c in concepts for q in store.graph_quads(c.graph)), key=str)
     if rdf_format.supports_datasets:
         return ox.serialize(quads, format=rdf_format, prefixes=None if fmt == "nquads" else PREFIXES) or b""

@@ -109,5 +109,7 @@ def require_concept(store: Store, concept_id: str) -> ConceptInfo:
     for info in list_concepts(store):
         if info.graph == graph:
             return info
-    known = ", ".join(c.id for c in list_concepts(store)) or "none"
-    raise NotFoundError(f"no concept {concept_id!r} in the store (concepts: {known})")
+    known = ", ".join(c.id for c in list_concepts(store))
+    if not known:
+        raise NotFoundError(key="library.error.no_concept_none", concept=repr(concept_id))
+    raise NotFoundError(key="library.error.no_concept", concept=repr(concept_id), concepts=known)

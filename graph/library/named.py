@@ -22,16 +22,18 @@ A parameter binds the query variable of the same name, through a ``VALUES`` bloc
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from ikg.graph.errors import InputError, NotFoundError
+from ikg.graph.errors import IkgError, InputError, NotFoundError
+from ikg.graph.i18n import LANGS, Lang, t
 from ikg.graph.ingest.mapping import parse_date
 from ikg.graph.namespaces import concept_graph
 from ikg.graph.resources import queries_dir
@@ -152,39 +154,68 @@ def get_query(name: str) -> NamedQuery:
     try:
         return library()[name]
     except KeyError:
-        raise NotFoundError(f"no query named {name!r} (queries: {', '.join(library())})") from None
+        raise NotFoundError(key="library.error.no_query", name=repr(name), queries=", ".join(library())) from None
 
 
 def _convert(param: Param, raw: str) -> Node:
+    """The value as an RDF term; :class:`InputError` (with a catalogue key) says why it does not fit."""
     value = raw.strip()
     if param.type == "concept":
         if not value:
-            raise ValueError("a concept id is needed")
+            raise InputError(key="library.reason.concept_needed")
         return concept_graph(value)
     if param.type in ("id", "string"):
         return Literal(value)
     if param.type == "lang":
-        if value not in ("de", "en"):
-            raise ValueError("use de or en")
+        if value not in LANGS:
+            raise InputError(key="library.reason.lang")
         return Literal(value)
     if param.type == "iri":
         if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", value):
-            raise ValueError("an absolute IRI is needed, e.g. https://w3id.org/ikg/id/...")
+            raise InputError(key="library.reason.iri_needed")
         try:
             ox.NamedNode(value)
         except ValueError as exc:
-            raise ValueError(f"not a valid IRI ({exc})") from None
+            raise InputError(key="library.reason.bad_iri", detail=str(exc)) from None
         return URIRef(value)
     if param.type == "date":
         lit = parse_date(value)
         if lit is None:
-            raise ValueError("expected a date such as 2015-06-30, 30.06.2015 or 2015")
+            raise InputError(key="library.reason.date")
         return lit
     if param.type == "integer":
         if not re.fullmatch(r"[+-]?\d+", value):
-            raise ValueError("expected a whole number")
+            raise InputError(key="library.reason.integer")
         return Literal(int(value), datatype=XSD.integer)
-    raise ValueError(f"unknown type {param.type}")  # pragma: no cover - types are checked on load
+    raise InputError(f"unknown type {param.type}")  # pragma: no cover - types are checked on load
+
+
+#: one complaint about the parameters, said in a language
+_Complaint = Callable[[Lang], str]
+
+
+def _complaint(*, key: str, **params: Any) -> _Complaint:
+    """The catalogue message ``key``; a parameter that is an error is said in the same language."""
+
+    def say(lang: Lang) -> str:
+        return t(key, lang, **{k: v.render(lang) if isinstance(v, IkgError) else v for k, v in params.items()})
+
+    return say
+
+
+class _ParametersError(InputError):
+    """Everything wrong with a query's parameters, each complaint in the user's language."""
+
+    def __init__(self, query: str, complaints: list[_Complaint]) -> None:
+        self.complaints = complaints
+        super().__init__(key="library.error.bad_params", query=query, errors=self._joined("en"))
+
+    def _joined(self, lang: Lang) -> str:
+        return "; ".join(complaint(lang) for complaint in self.complaints)
+
+    def render(self, lang: Lang) -> str:
+        """The message in ``lang``, every complaint included."""
+        return t("library.error.bad_params", lang, query=self.params["query"], errors=self._joined(lang))
 
 
 def bind_params(query: NamedQuery, raw: Mapping[str, str]) -> dict[str, Node]:
@@ -194,23 +225,50 @@ def bind_params(query: NamedQuery, raw: Mapping[str, str]) -> dict[str, Node]:
     ------
     InputError
         Naming every unknown, missing or ill-typed parameter at once.
+
+    Examples
+    --------
+    >>> q = parse_query_file("x", "# title@de: T\\n# title@en: T\\n"
+    ...     "# param n (integer, required, example=5): how many\\nSELECT ?n {}")
+    >>> try:
+    ...     bind_params(q, {"n": "viele"})
+    ... except InputError as error:
+    ...     print(error, error.render("de"), sep="\\n")
+    query x: parameter n='viele' is not a valid integer: expected a whole number
+    Abfrage x: Parameter n='viele' ist kein gültiger Wert vom Typ integer: erwartet wird eine ganze Zahl
     """
     declared = {p.name: p for p in query.params}
-    known = ", ".join(declared) or "none"
-    errors = [f"unknown parameter {k!r} (parameters: {known})" for k in raw if k not in declared]
+    known = ", ".join(declared)
+    complaints: list[_Complaint] = []
+    for k in raw:
+        if k not in declared:
+            if known:
+                complaints.append(_complaint(key="library.param.unknown", name=repr(k), known=known))
+            else:
+                complaints.append(_complaint(key="library.param.unknown_none", name=repr(k)))
     out: dict[str, Node] = {}
     for p in query.params:
         value = raw.get(p.name, p.default)
         if value is None:
             if p.required:
-                errors.append(f"missing parameter {p.name} ({p.type}, e.g. {p.example}): {p.description}")
+                complaints.append(
+                    _complaint(
+                        key="library.param.missing",
+                        name=p.name,
+                        type=p.type,
+                        example=p.example,
+                        description=p.description,
+                    )
+                )
             continue
         try:
             out[p.name] = _convert(p, value)
-        except ValueError as exc:
-            errors.append(f"parameter {p.name}={value!r} is not a valid {p.type}: {exc}")
-    if errors:
-        raise InputError(f"query {query.name}: " + "; ".join(errors))
+        except InputError as exc:
+            complaints.append(
+                _complaint(key="library.param.invalid", name=p.name, value=repr(value), type=p.type, reason=exc)
+            )
+    if complaints:
+        raise _ParametersError(query.name, complaints)
     return out
 
 

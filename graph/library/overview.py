@@ -62,8 +62,8 @@ SELECT ?g ?x ?de ?en WHERE { GRAPH ?g {
 
 
 def _label(de: Node | None, en: Node | None, x: Node | None, lang: Lang) -> str:
-    first, second = (de, en) if lang == "de" else (en, de)
-    return str(first or second or x)
+    by_lang = {"de": de, "en": en}
+    return str(by_lang.get(lang) or de or en or x)
 
 
 def uncovered(store: Store, concept_id: str, lang: Lang = "en") -> dict[str, list[str]]:

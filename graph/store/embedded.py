@@ -22,6 +22,7 @@ import pyoxigraph as ox
 from rdflib.term import Node
 
 from ikg.graph.errors import QueryError, StoreError
+from ikg.graph.i18n import resolve_lang, t
 from ikg.graph.store.sparql_text import bind_values
 from ikg.graph.terms import from_ox
 
@@ -212,7 +213,7 @@ class Store(QueryingMixin):
         try:
             self.path.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StoreError(f"cannot create store directory {self.path}: {exc.strerror or exc}") from exc
+            raise StoreError(key="store.cannot_create", path=str(self.path), detail=exc.strerror or str(exc)) from exc
         self._ox = _open_waiting(self.path, lock_wait_seconds())
         self.recovered = self._recover()
 
@@ -230,7 +231,7 @@ class Store(QueryingMixin):
         try:
             store._ox = ox.Store.read_only(str(path))
         except OSError as exc:
-            raise StoreError(f"cannot open snapshot {path}: {exc}") from exc
+            raise StoreError(key="store.cannot_open", path=str(path), detail=str(exc)) from exc
         return store
 
     def snapshot(self, path: str | os.PathLike[str]) -> None:
@@ -341,7 +342,7 @@ class Store(QueryingMixin):
                     self._ox.update(plan.update)
                 return plan.change
             except OSError as exc:
-                raise StoreError(_explain_write_error(self.path, exc)) from exc
+                raise _write_error(self.path, exc) from exc
 
     def _bulk_insert(self, graphs: list[str], quads: list[ox.Quad]) -> None:
         """Fill empty graphs with Oxigraph's bulk loader, all or nothing even if the process dies.
@@ -384,7 +385,7 @@ class Store(QueryingMixin):
             try:
                 self._ox.remove_graph(ox.NamedNode(graph))
             except OSError as exc:
-                raise StoreError(_explain_write_error(self.path, exc)) from exc
+                raise _write_error(self.path, exc) from exc
             return n
 
     def flush(self) -> None:
@@ -394,14 +395,14 @@ class Store(QueryingMixin):
 
     def _writable(self) -> None:
         if self.read_only:
-            raise StoreError(f"store {self.path} is a read-only snapshot: write through the server's endpoint")
+            raise StoreError(key="store.read_only_snapshot", path=str(self.path))
 
 
 class _Closed:
     """Stands in for the database of a closed :class:`Store`."""
 
     def __getattr__(self, name: str) -> Any:
-        raise StoreError("the store is closed")
+        raise StoreError(key="store.closed")
 
 
 def lock_wait_seconds() -> float:
@@ -422,35 +423,32 @@ def _open_waiting(path: Path, wait: float) -> ox.Store:
             return ox.Store(str(path))
         except OSError as exc:
             if "lock" not in str(exc).lower():
-                raise StoreError(_explain_open_error(path, exc)) from exc
+                raise _open_error(path, exc) from exc
             if time.monotonic() >= deadline:
-                raise StoreError(f"{_explain_open_error(path, exc)} (waited {wait:g} s, IKG_LOCK_WAIT)") from exc
+                raise StoreError(key="store.in_use_waited", path=str(path), seconds=f"{wait:g}") from exc
             if not told:
-                print(f"store {path} is in use by another ikg process; waiting up to {wait:.0f} s", file=sys.stderr)
+                print(t("store.waiting", resolve_lang(), path=str(path), seconds=f"{wait:.0f}"), file=sys.stderr)
                 told = True
             time.sleep(delay)
             delay = min(delay * 2, 0.5)
 
 
-def _explain_open_error(path: Path, exc: OSError) -> str:
+def _open_error(path: Path, exc: OSError) -> StoreError:
     text = str(exc)
     if "lock" in text.lower():
-        return (
-            f"store {path} is in use by another ikg process (is `ikg serve` running?); "
-            "stop it, or use its HTTP interface"
-        )
+        return StoreError(key="store.in_use", path=str(path))
     if "permission" in text.lower() or "read-only" in text.lower():
-        return f"store {path} is not writable: {text}"
-    return f"cannot open store {path}: {text}"
+        return StoreError(key="store.not_writable", path=str(path), detail=text)
+    return StoreError(key="store.cannot_open", path=str(path), detail=text)
 
 
-def _explain_write_error(path: Path | None, exc: OSError) -> str:
+def _write_error(path: Path | None, exc: OSError) -> StoreError:
     text = str(exc)
-    where = f"store {path}" if path else "in-memory store"
+    where = str(path) if path else ":memory:"
     if "No space" in text or "ENOSPC" in text:
-        return f"{where}: disk full, nothing was written ({text})"
+        return StoreError(key="store.disk_full", path=where, detail=text)
     if "File too large" in text or "EFBIG" in text:
-        return f"{where}: disk full (or the file size limit reached), nothing was written ({text})"
+        return StoreError(key="store.file_too_large", path=where, detail=text)
     if "Read-only" in text or "Permission" in text:
-        return f"{where} is not writable, nothing was written ({text})"
-    return f"{where}: write failed, nothing was written ({text})"
+        return StoreError(key="store.write_not_writable", path=where, detail=text)
+    return StoreError(key="store.write_failed", path=where, detail=text)

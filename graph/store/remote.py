@@ -2,8 +2,8 @@
 
 It offers what :class:`ikg.graph.store.embedded.Store` offers, over the SPARQL 1.1 Protocol: queries go to
 the query endpoint, writes are one SPARQL Update request each (one transaction on the servers
-named above), so an import stays all-or-nothing. ``ikg serve`` also uses it to talk to the
-Oxigraph server it starts, which enforces the per-query deadline.
+named above), so an import stays all-or-nothing. ikg cannot confine a remote server's engine:
+text a user writes for it is checked strictly first (:func:`ikg.graph.store.sparql_text.check_remote_safe`).
 """
 
 from __future__ import annotations
@@ -95,7 +95,7 @@ class RemoteStore(QueryingMixin):
                 timeout=timeout if timeout is not None else httpx.USE_CLIENT_DEFAULT,
             )
         except httpx.HTTPError as exc:
-            raise StoreError(f"cannot reach the SPARQL server at {self.url}: {exc}") from exc
+            raise StoreError(key="store.unreachable", url=self.url, detail=str(exc)) from exc
 
     def stream_query(
         self, text: str, accept: str, params: Iterable[tuple[str, str]] = (), timeout: float | None = None
@@ -125,7 +125,7 @@ class RemoteStore(QueryingMixin):
                 headers={"Content-Type": "application/sparql-update; charset=utf-8", **self._update_headers},
             )
         except httpx.HTTPError as exc:
-            raise StoreError(f"cannot reach the SPARQL server at {self.update_url}: {exc}") from exc
+            raise StoreError(key="store.unreachable", url=self.update_url, detail=str(exc)) from exc
 
     # -- the Store interface -------------------------------------------------------------------
 

@@ -36,7 +36,7 @@ def run_select_or_ask(
         return ["ask"], [(Literal(bool(result), datatype=XSD.boolean),)]
     if isinstance(result, ox.QuerySolutions):
         return solution_rows(result)
-    raise QueryError("CONSTRUCT and DESCRIBE give graphs, not rows: use the HTTP endpoint or a SELECT query")
+    raise QueryError(key="store.graph_not_rows")
 
 
 def run_user_select_or_ask(
@@ -56,7 +56,7 @@ def run_user_select_or_ask(
     """
     tokens = check_safe(sparql, store.named_graphs())
     if query_form(tokens) in ("CONSTRUCT", "DESCRIBE"):
-        raise QueryError("CONSTRUCT and DESCRIBE give graphs, not rows: use the HTTP endpoint or a SELECT query")
+        raise QueryError(key="store.graph_not_rows")
     if isinstance(store, RemoteStore):
         check_remote_safe(sparql)
         return run_select_or_ask(store, sparql)

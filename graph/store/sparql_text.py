@@ -88,7 +88,7 @@ def tokenize(text: str) -> list[Token]:
     while pos < len(text):
         m = _TOKEN.match(text, pos)
         if m is None or m.end() == pos:
-            raise QueryError(f"unexpected character {text[pos]!r} at offset {pos}")
+            raise QueryError(key="store.unexpected_character", char=repr(text[pos]), offset=pos)
         kind = m.lastgroup or ""
         if kind not in ("ws", "comment"):
             tokens.append(Token(kind, m.group(), pos))
@@ -176,20 +176,17 @@ def check_safe(text: str, allowed_graphs: Iterable[str] | None = None) -> list[T
     for i, tok in enumerate(tokens):
         kw = tok.keyword
         if kw == "SERVICE":
-            raise QueryError("SERVICE is refused: ikg does not call other endpoints from a query")
+            raise QueryError(key="store.service_refused")
         if kw == "LOAD":
-            raise QueryError("LOAD is refused: ikg does not fetch files or URLs from a query")
+            raise QueryError(key="store.load_refused")
         if kw in ("FROM", "USING"):
             j = i + 1
             if j < len(tokens) and tokens[j].keyword == "NAMED":
                 j += 1
             target = _expand(tokens[j], prefixes) if j < len(tokens) else None
             if target is None or target not in allowed:
-                shown = tokens[j].text if j < len(tokens) else "(nothing)"
-                raise QueryError(
-                    f"{kw} {shown} is refused: only graphs in the store can form the dataset "
-                    "(see GET /sparql for the service description, or ikg concepts)"
-                )
+                shown = tokens[j].text if j < len(tokens) else "…"
+                raise QueryError(key="store.dataset_refused", keyword=kw, graph=shown)
     return tokens
 
 
@@ -202,10 +199,7 @@ def _check_nesting(tokens: list[Token]) -> None:
         elif tok.text in ("}", ")", "]"):
             depth -= 1
     if deepest > MAX_NESTING:
-        raise QueryError(
-            f"the text nests brackets {deepest} levels deep; ikg accepts at most {MAX_NESTING} levels: "
-            "flatten the groups"
-        )
+        raise QueryError(key="store.too_deep", depth=deepest, limit=MAX_NESTING)
 
 
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
@@ -239,12 +233,7 @@ def check_remote_safe(text: str) -> None:
     folded = unicodedata.normalize("NFKC", decoded).casefold()
     found = _REMOTE_REFUSED.search(folded)
     if found:
-        raise QueryError(
-            f"the word {found.group(1).upper()} is refused in text for a remote SPARQL server (even inside a "
-            "string or comment): ikg cannot confine that server's engine, so it sends no text that could "
-            "make it call other servers or load files; use default-graph-uri and named-graph-uri instead "
-            "of FROM or USING"
-        )
+        raise QueryError(key="store.remote_word_refused", word=found.group(1).upper())
 
 
 def has_dataset_clause(tokens: Iterable[Token]) -> bool:
@@ -392,7 +381,7 @@ def _where_brace(tokens: list[Token]) -> Token:
             depth += 1
         elif tok.text == "}":
             depth -= 1
-    raise QueryError("cannot bind parameters: the query has no WHERE group")
+    raise QueryError(key="store.no_where")
 
 
 def _construct_where(tokens: list[Token], i: int) -> bool:

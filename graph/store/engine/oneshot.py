@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ikg.graph.store.engine import sandbox
-from ikg.graph.store.engine.process import Answer, EngineUnavailableError, start_engine
+from ikg.graph.store.engine.process import Answer, refused_unconfined, start_engine
 from ikg.graph.store.engine.snapshots import RunDir, remove_stale, snapshots_root
 
 __all__ = ["allow_unconfined", "run_confined"]
@@ -36,11 +36,7 @@ def run_confined(store: Any, request: dict[str, Any], deadline: float, max_bytes
     """
     reason = sandbox.unavailable_reason()
     if reason is not None and not allow_unconfined():
-        raise EngineUnavailableError(
-            f"ikg does not run SPARQL written by users here: its query engine cannot be confined ({reason}); "
-            "set IKG_ALLOW_UNCONFINED=1 to run it without that guard",
-            "sandbox",
-        )
+        raise refused_unconfined(reason)
     if store.path is not None:
         root = snapshots_root(Path(store.path))
         remove_stale(root)

@@ -31,8 +31,9 @@ __all__ = [
     "EngineProcess",
     "EngineUnavailableError",
     "ResultTooLargeError",
+    "refused_unconfined",
     "start_engine",
-    "too_large_message",
+    "too_large",
 ]
 
 #: seconds a new engine process may take to confine itself and open its store
@@ -44,19 +45,19 @@ class DeadlineError(QueryError):
 
 
 class ResultTooLargeError(QueryError):
-    """The answer passed the byte or row cap; nothing of it is given out."""
+    """The answer passed the byte or row cap (``code``: ``rows`` or ``bytes``); nothing of it is given out."""
 
-    def __init__(self, message: str, code: str, limit: int) -> None:
-        super().__init__(message)
+    def __init__(self, code: str, cap: int, **message: Any) -> None:
+        super().__init__(**message)
         self.code = code
-        self.limit = limit
+        self.limit = cap
 
 
 class EngineUnavailableError(StoreError):
     """An engine process could not start; ``code`` is ``sandbox`` (it cannot be confined here) or ``store``."""
 
-    def __init__(self, message: str, code: str) -> None:
-        super().__init__(message)
+    def __init__(self, code: str, message: str = "", **params: Any) -> None:
+        super().__init__(message, **params)
         self.code = code
 
 
@@ -67,8 +68,8 @@ class EngineError(QueryError):
     sandbox refused), ``crashed`` (the process died on this text), ``engine`` (anything else).
     """
 
-    def __init__(self, message: str, code: str) -> None:
-        super().__init__(message)
+    def __init__(self, code: str, message: str = "", **params: Any) -> None:
+        super().__init__(message, **params)
         self.code = code
 
 
@@ -223,7 +224,7 @@ class EngineProcess:
                     body += payload
                     if len(body) > max_bytes:
                         self.kill()
-                        raise ResultTooLargeError(too_large_message("bytes", max_bytes), "bytes", max_bytes)
+                        raise too_large("bytes", max_bytes)
                 elif kind == frames.DONE:
                     return Answer(bytes(body), frames.read_json(payload))
                 elif kind == frames.ERROR:
@@ -233,12 +234,8 @@ class EngineProcess:
         # the stream ended: killed at the deadline, or died
         self.kill()
         if self.expired.is_set():
-            raise DeadlineError(f"stopped at the deadline of {deadline:g} s")
-        raise EngineError(
-            "the query engine stopped while working on this text (nothing was changed); "
-            "if it nests groups very deeply, simplify it",
-            "crashed",
-        )
+            raise DeadlineError(key="store.deadline", seconds=f"{deadline:g}")
+        raise EngineError("crashed", key="store.engine_crashed")
 
     def close(self) -> None:
         """Let the process end by closing its input; kill it if it does not end within 5 s."""
@@ -249,29 +246,26 @@ class EngineProcess:
         self.kill()
 
 
-def too_large_message(code: str, limit: int) -> str:
-    """The message for an answer past the row cap (``code == "rows"``) or the byte cap."""
+def too_large(code: str, limit: int) -> ResultTooLargeError:
+    """The error for an answer past the row cap (``code == "rows"``) or the byte cap."""
     if code == "rows":
-        return (
-            f"the result has more than {limit} rows (IKG_MAX_ROWS); add LIMIT or narrow the query: "
-            "nothing was cut silently"
-        )
-    mb = limit / 1_048_576
-    return f"the answer is larger than {mb:g} MB (IKG_MAX_RESULT_MB); add LIMIT or narrow the query"
+        return ResultTooLargeError(code, limit, key="store.too_many_rows", limit=limit)
+    return ResultTooLargeError(code, limit, key="store.too_many_bytes", mb=f"{limit / 1_048_576:g}")
+
+
+def refused_unconfined(reason: str) -> EngineUnavailableError:
+    """The error for user SPARQL on a system where the engine cannot be confined (``reason`` says why)."""
+    return EngineUnavailableError("sandbox", key="store.unconfined_refused", reason=reason)
 
 
 def _engine_error(info: dict[str, Any]) -> QueryError:
     code = str(info.get("code", "engine"))
     if code in ("rows", "bytes"):
-        limit = int(info.get("limit", 0))
-        return ResultTooLargeError(too_large_message(code, limit), code, limit)
+        return too_large(code, int(info.get("limit", 0)))
     message = str(info.get("message", "")).strip()
     if code == "network":
-        message = (
-            "this text tries to reach the network (SERVICE or LOAD), and ikg's query engine has no "
-            f"network access: nothing was fetched or sent ({message})"
-        )
-    return EngineError(message or "the query engine refused the text", code)
+        return EngineError(code, key="store.engine_network", detail=message)
+    return EngineError(code, message or "the query engine refused the text")
 
 
 def start_engine(
@@ -318,11 +312,13 @@ def start_engine(
         timer.cancel()
     if frame is None or frame[0] != frames.HELLO:
         engine.kill()
-        raise EngineUnavailableError(f"the query engine did not start (exit code {process.returncode})", "start")
+        raise EngineUnavailableError("start", key="store.engine_did_not_start", detail=f"exit {process.returncode}")
     hello = frames.read_json(frame[1])
     if not hello.get("ok"):
         engine.kill()
-        raise EngineUnavailableError(f"the query engine did not start: {hello.get('message')}", str(hello.get("code")))
+        raise EngineUnavailableError(
+            str(hello.get("code")), key="store.engine_did_not_start", detail=str(hello.get("message"))
+        )
     engine.sandbox = str(hello.get("sandbox"))
     engine.tag = tag
     return engine

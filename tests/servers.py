@@ -1,7 +1,6 @@
-"""Starting and stopping an Oxigraph SPARQL server (the PyPI package ``oxigraph``) on 127.0.0.1.
+"""Real servers for the tests: an Oxigraph SPARQL server (the PyPI package ``oxigraph``) on 127.0.0.1.
 
-``ikg serve`` puts one in front of the store: Oxigraph's server runs queries on all cores, stops a
-query at its deadline (``--timeout-s``) and frees the CPU, which Python threads cannot do.
+It stands for a remote store (``--store URL``) as deployments run one; ikg itself never starts it.
 """
 
 from __future__ import annotations

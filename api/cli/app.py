@@ -1,0 +1,95 @@
+"""The Typer app, the global options, and :func:`main`: every error one clear line, in the user's language.
+
+Exit codes: 1 for bad input or a failed operation, 2 for a wrong command line, 130 after Ctrl-C.
+A bad spreadsheet gets one line per problem, with file or sheet, row and column.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from ikg.api.cli.common import LangOption, err, msg, state
+from ikg.graph.errors import IkgError, InputError
+from ikg.graph.i18n import resolve_lang, t
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="ikg",
+    help=t("cli.help", resolve_lang()),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+@app.callback()
+def _options(
+    store: Annotated[
+        str | None,
+        typer.Option(
+            "--store",
+            envvar="IKG_STORE",
+            metavar="DIR",
+            help="Store directory (default: ~/.local/share/ikg/store); ':memory:' for a throw-away store; "
+            "or the URL of a SPARQL 1.1 endpoint.",
+        ),
+    ] = None,
+    lang: Annotated[
+        LangOption | None,  # type: ignore[valid-type]
+        typer.Option("--lang", help="de or en (default: IKG_LANG, else the system's language, else de)."),
+    ] = None,
+    no_seed: Annotated[
+        bool,
+        typer.Option(
+            "--no-seed",
+            envvar="IKG_NO_SEED",
+            help="Do not load the default concepts (Mettmann 2015, the fictional Beispielkreis) into a new store.",
+        ),
+    ] = False,
+) -> None:
+    state.store_path = store
+    state.lang = resolve_lang(lang.value if lang else None)
+    state.seed = not no_seed
+
+
+def _register() -> None:
+    from ikg.api.cli import data, explore, network, serving
+
+    for module in (serving, data, explore, network):
+        module.register(app)
+
+
+_register()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the command line; errors become one clear line each and a non-zero exit code."""
+    state.lang = resolve_lang()  # before the options are read, errors still speak the user's language
+    try:
+        app(args=argv, prog_name="ikg")
+    except InputError as exc:
+        from ikg.graph.ingest.problems import render
+
+        for problem in exc.problems:
+            err(render(problem, state.lang))
+        err(msg("cli.error", message=exc.render(state.lang)))
+        sys.exit(1)
+    except IkgError as exc:
+        err(msg("cli.error", message=exc.render(state.lang)))
+        sys.exit(1)
+    except KeyboardInterrupt:
+        err(msg("cli.interrupted"))
+        sys.exit(130)
+    except OSError as exc:
+        where = f": {exc.filename}" if exc.filename else ""
+        err(msg("cli.error", message=f"{exc.strerror or exc}{where}"))
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

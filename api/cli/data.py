@@ -1,0 +1,148 @@
+"""Getting data in and out: ``import``, ``validate``, ``export``, ``drop``."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ikg.api.cli.common import ExportFormat, echo, err, msg, open_store, progress, state
+from ikg.graph.errors import InputError
+from ikg.graph.i18n import format_number, tn
+
+__all__ = ["register"]
+
+
+def import_(
+    path: Annotated[
+        Path, typer.Argument(help="CSV folder, XLSX workbook, or RDF file (.ttl .nt .nq .trig .jsonld .rdf).")
+    ],
+    graph: Annotated[
+        str | None, typer.Option("--graph", help="Named graph IRI for an RDF file (required for triple formats).")
+    ] = None,
+) -> None:
+    """Import a concept from a spreadsheet, or an RDF file into a named graph; all or nothing.
+
+    Every problem is reported at once, with file or sheet, row and column; then nothing is
+    written. Re-importing the same data changes nothing.
+
+    Example: ikg import data/beispiel/   |   ikg import konzept.xlsx   |   ikg import extra.ttl --graph https://example.org/g
+    """
+    from ikg.graph.ingest.importer import import_path
+    from ikg.graph.ingest.problems import render
+
+    store = open_store()
+    started = time.perf_counter()
+    with progress(True) as report:
+        result = import_path(store, path, graph, report)
+    store.flush()
+    elapsed = time.perf_counter() - started
+    for warning in result.warnings:
+        err(render(warning, state.lang))
+    what = msg("cli.concept", id=result.concept_id) if result.concept_id else ", ".join(result.graphs)
+    echo(
+        "cli.imported",
+        what=what,
+        triples=format_number(result.triples, state.lang),
+        added=format_number(result.change.added, state.lang),
+        removed=format_number(result.change.removed, state.lang),
+        seconds=format_number(elapsed, state.lang, 2),
+    )
+
+
+def validate(path: Annotated[Path, typer.Argument(help="CSV folder or XLSX workbook.")]) -> None:
+    """Check a spreadsheet without writing anything: every problem, with row and column.
+
+    Example: ikg validate konzept.xlsx
+    """
+    from ikg.graph.ingest.importer import check_spreadsheet
+    from ikg.graph.ingest.problems import render
+
+    with progress(True) as report:
+        mapped = check_spreadsheet(path, report)
+    errors = [p for p in mapped.problems if p.severity == "error"]
+    for problem in mapped.problems:
+        typer.echo(render(problem, state.lang), err=True)
+    if errors:
+        raise InputError(f"{path.name}: {len(errors)} problem(s)", key="cli.invalid", name=path.name, n=len(errors))
+    echo(
+        "cli.valid",
+        name=path.name,
+        concept=mapped.concept_id,
+        rows=format_number(sum(mapped.counts.values()), state.lang),
+        triples=format_number(len(mapped.triples), state.lang),
+    )
+
+
+def export(
+    fmt: Annotated[
+        ExportFormat,  # type: ignore[valid-type]
+        typer.Option("--format", "-f", help="RDF format, or graphml/gexf for the actor network with its metrics."),
+    ] = "trig",  # type: ignore[assignment]
+    concept: Annotated[str | None, typer.Option("--concept", help="Export one concept (default: all).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")] = None,
+) -> None:
+    """Export concepts as Turtle, TriG, N-Quads or JSON-LD, or the actor network as GraphML or GEXF.
+
+    GraphML and GEXF hold the actor network (a tie: a shared working group or a cooperation)
+    with degree, betweenness, constraint, effective size and community as node attributes, so
+    Gephi users can go on from there.
+
+    Example: ikg export --format gexf --concept beispielkreis-2024 --out netz.gexf
+    """
+    from ikg.graph.choices import NETWORK_FORMATS
+
+    store = open_store()
+    chosen = str(getattr(fmt, "value", fmt))
+    if chosen in NETWORK_FORMATS:
+        from ikg.graph.analysis.gaps import analyse_store
+        from ikg.graph.analysis.netexport import export_network
+
+        data = export_network(analyse_store(store, concept, kinds=()), chosen, state.lang)
+    else:
+        from ikg.graph.library.export import export_concepts
+
+        data = export_concepts(store, chosen, concept)
+    write_out(data, out)
+
+
+def write_out(data: bytes, out: Path | str | None) -> None:
+    """Write ``data`` to stdout (``None`` or ``-``) or to a file, and say so on stderr."""
+    if out is None or str(out) == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    Path(out).write_bytes(data)
+    err(msg("cli.wrote", path=str(out), size=format_number(len(data), state.lang)))
+
+
+def drop(
+    concept: Annotated[str, typer.Option("--concept", help="Id of the concept to remove.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Remove a concept (its whole named graph) from the store.
+
+    Example: ikg drop --concept beispielkreis --yes
+    """
+    from ikg.graph.library.inventory import require_concept
+
+    store = open_store()
+    info = require_concept(store, concept)
+    if not yes:
+        if not sys.stdin.isatty():
+            raise InputError("refusing to drop without confirmation: add --yes", key="cli.drop_needs_yes")
+        typer.confirm(msg("cli.drop_confirm", id=concept, triples=format_number(info.triples, state.lang)), abort=True)
+    n = store.drop_graph(info.graph)
+    store.flush()
+    typer.echo(tn("cli.dropped", n, state.lang, id=concept))
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to ``app``."""
+    app.command("import")(import_)
+    app.command()(validate)
+    app.command()(export)
+    app.command()(drop)

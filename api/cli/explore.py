@@ -1,0 +1,138 @@
+"""Looking into the store: ``info``, ``concepts``, ``queries``, ``query``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ikg.api.cli.common import QueryFormat, echo, msg, open_store, query_timeout, state, where
+from ikg.graph.i18n import format_date, format_number
+
+__all__ = ["echo_concept", "register"]
+
+
+def echo_concept(c: Any) -> None:
+    """Two lines about a concept: title, date, version it revises, size; then its counts per kind."""
+    title = c.title.get(state.lang) or c.title.get("de") or c.id
+    revises = msg("cli.revises", id=c.revision_of) if c.revision_of else ""
+    issued = format_date(c.issued, state.lang) if c.issued else msg("cli.undated")
+    echo(
+        "cli.concept_line",
+        id=c.id,
+        title=title,
+        issued=issued,
+        revises=revises,
+        triples=format_number(c.triples, state.lang),
+    )
+    counts = ", ".join(f"{msg('cli.kind.' + k)} {format_number(v, state.lang)}" for k, v in sorted(c.counts.items()))
+    typer.echo(f"  {counts}")
+
+
+def info() -> None:
+    """Show what is in the store: concepts and counts per kind.
+
+    Example: ikg info
+    """
+    from ikg.graph.library.inventory import list_concepts
+
+    store = open_store()
+    echo(
+        "cli.store_info",
+        where=where(store),
+        quads=format_number(len(store), state.lang),
+        graphs=format_number(len(store.named_graphs()), state.lang),
+    )
+    for c in list_concepts(store):
+        echo_concept(c)
+
+
+def concepts() -> None:
+    """List the concepts in the store (id, date, title, the version each revises).
+
+    Example: ikg concepts
+    """
+    from rdflib import Literal
+
+    from ikg.api.formats.rows import render_rows
+    from ikg.graph.library.inventory import list_concepts
+
+    rows = [
+        (
+            Literal(c.id),
+            Literal(c.issued or ""),
+            Literal(c.title.get(state.lang) or c.title.get("de", "")),
+            Literal(c.revision_of or ""),
+            Literal(c.triples),
+        )
+        for c in list_concepts(open_store())
+    ]
+    head = [msg(f"cli.column.{name}") for name in ("id", "issued", "title", "revision_of", "triples")]
+    typer.echo(render_rows(head, rows, "table"))
+
+
+def queries() -> None:
+    """List the named queries: name, title and parameters.
+
+    Example: ikg queries
+    """
+    from ikg.graph.library.named import library
+
+    for q in library().values():
+        params = ", ".join(
+            f"{p.name}:{p.type}{'' if p.required else '?'}" + (f"={p.default}" if p.default else "") for p in q.params
+        )
+        typer.echo(f"{q.name:<28} {q.title.get(state.lang, q.title['en'])}")
+        listed = msg("cli.params", params=params or "-")
+        typer.echo(f"{'':<28} {listed}")
+
+
+def _parse_params(values: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise typer.BadParameter(msg("cli.param_syntax", item=item))
+        out[key.strip()] = value
+    return out
+
+
+def query(
+    name: Annotated[str | None, typer.Argument(help="Name of a query from the library (see: ikg queries).")] = None,
+    param: Annotated[
+        list[str] | None, typer.Option("--param", "-p", help="Parameter of a named query, as key=value (repeatable).")
+    ] = None,
+    expression: Annotated[str | None, typer.Option("-e", "--expression", help="SPARQL query text.")] = None,
+    file: Annotated[Path | None, typer.Option("--file", help="File holding a SPARQL query (.rq).")] = None,
+    fmt: Annotated[QueryFormat, typer.Option("--format", "-f", help="Output format.")] = "table",  # type: ignore[valid-type,assignment]
+) -> None:
+    """Run a named query, or your own SELECT or ASK query (-e TEXT or --file F.rq).
+
+    Parameters are checked against their declared type and bound safely, never pasted into the
+    query text. Your own queries run in a confined engine process that cannot reach the network;
+    SERVICE, LOAD and FROM of anything but a store graph are refused with a message.
+
+    Example: ikg query wg-members --param wg_id=ag-sprache --format md
+    """
+    from ikg.api.formats.rows import render_rows
+    from ikg.graph.library.named import run_named
+    from ikg.graph.store.sparql import run_user_select_or_ask
+
+    if sum(x is not None for x in (name, expression, file)) != 1:
+        raise typer.BadParameter(msg("cli.query_one_of"))
+    store = open_store()
+    if name is not None:
+        names, rows = run_named(store, name, _parse_params(param or []))
+    else:
+        if param:
+            raise typer.BadParameter(msg("cli.param_named_only"))
+        text = expression if expression is not None else Path(str(file)).read_text(encoding="utf-8")
+        names, rows = run_user_select_or_ask(store, text, deadline=query_timeout())
+    typer.echo(render_rows(names, rows, str(getattr(fmt, "value", fmt))))
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to ``app``."""
+    for command in (info, concepts, queries, query):
+        app.command()(command)

@@ -1,0 +1,189 @@
+"""The network: ``gaps``, ``metrics``, ``view``, ``report``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ikg.api.cli.common import GapFormat, GapKind, LangOption, SizeBy, ViewFormat, ViewName, msg, open_store, state
+from ikg.api.cli.data import write_out
+from ikg.graph.errors import InputError
+from ikg.graph.i18n import Lang, resolve_lang
+
+__all__ = ["register", "write_reports"]
+
+
+def _lang(option: Any) -> Lang:
+    return resolve_lang(option.value) if option else state.lang
+
+
+def _kinds(values: list[Any] | None) -> tuple[str, ...]:
+    from ikg.graph.choices import GAP_KINDS
+
+    chosen = [str(v.value) for v in values or []] or ["all"]
+    return GAP_KINDS if "all" in chosen else tuple(k for k in GAP_KINDS if k in chosen)
+
+
+def gaps(
+    kind: Annotated[
+        list[GapKind] | None,  # type: ignore[valid-type]
+        typer.Option("--kind", "-k", help="Which findings (repeatable; default all)."),
+    ] = None,
+    top: Annotated[int, typer.Option("--top", "-n", min=0, help="At most N findings per kind (0: all).")] = 10,
+    concept: Annotated[str | None, typer.Option("--concept", help="One concept (default: each concept).")] = None,
+    fmt: Annotated[GapFormat, typer.Option("--format", "-f", help="Output format.")] = "table",  # type: ignore[valid-type,assignment]
+    lang: Annotated[LangOption | None, typer.Option("--lang", help="Language of labels and reasons.")] = None,  # type: ignore[valid-type]
+    require: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--require",
+            metavar="TYPE",
+            help="Actor type every working group should include (repeatable; default: the concept's "
+            "required_actor_types, else migrant_organisation).",
+        ),
+    ] = None,
+) -> None:
+    """Find networking gaps: missing links, coverage gaps, brokers, silos and isolated actors.
+
+    Every finding comes with its reasons (sentences in German or English) and, in JSON, the
+    evidence behind them: shared goals, action fields, towns, actor types, metrics.
+
+    Example: ikg gaps --kind missing-link --top 5 --concept beispielkreis-2024 --lang de
+    """
+    from ikg.api.formats.findings import render_gaps
+    from ikg.graph.analysis.gaps import analyse_store
+
+    chosen = _kinds(kind)
+    analyses = analyse_store(open_store(), concept, chosen, top or None, require or None)
+    typer.echo(render_gaps(analyses, chosen, _lang(lang), str(getattr(fmt, "value", fmt))).rstrip("\n"))
+
+
+def metrics(
+    concept: Annotated[str | None, typer.Option("--concept", help="One concept (default: each concept).")] = None,
+    fmt: Annotated[GapFormat, typer.Option("--format", "-f", help="Output format.")] = "table",  # type: ignore[valid-type,assignment]
+    lang: Annotated[LangOption | None, typer.Option("--lang", help="Language of labels.")] = None,  # type: ignore[valid-type]
+) -> None:
+    """Per actor: degree, betweenness, Burt's constraint, effective size, community, articulation point.
+
+    Sorted by betweenness, highest first. Betweenness is exact up to 2,000 actors and estimated
+    from 256 pivots (fixed seed) above; the JSON output says which.
+
+    Example: ikg metrics --concept beispielkreis-2024 --format csv
+    """
+    from ikg.api.formats.findings import render_metrics
+    from ikg.graph.analysis.gaps import analyse_store
+
+    analyses = analyse_store(open_store(), concept, kinds=())
+    typer.echo(render_metrics(analyses, _lang(lang), str(getattr(fmt, "value", fmt))))
+
+
+def _one_concept(store: Any, concept: str | None) -> str:
+    from ikg.graph.analysis.network import choose_concepts
+
+    try:
+        (chosen,) = choose_concepts(store, concept, one=True, hint="--concept")
+    except InputError as exc:  # a wrong command line: exit code 2, like typer's own errors
+        raise typer.BadParameter(exc.render(state.lang)) from exc
+    return chosen
+
+
+def view(
+    name: Annotated[ViewName, typer.Argument(metavar="NAME", help="Which view.")],  # type: ignore[valid-type]
+    out: Annotated[str, typer.Option("--out", "-o", help="File to write ('-' for stdout).")],
+    concept: Annotated[
+        str | None, typer.Option("--concept", help="The concept (needed if the store holds several).")
+    ] = None,
+    actor: Annotated[str | None, typer.Option("--actor", help="Actor id, for the ego view.")] = None,
+    action_field: Annotated[str | None, typer.Option("--action-field", help="Action field id.")] = None,
+    working_group: Annotated[str | None, typer.Option("--working-group", help="Working group id.")] = None,
+    radius: Annotated[int, typer.Option("--radius", min=1, max=2, help="Ego view: 1 or 2 steps.")] = 1,
+    size_by: Annotated[SizeBy, typer.Option("--size-by", help="What an actor's size shows.")] = "betweenness",  # type: ignore[valid-type,assignment]
+    top: Annotated[int, typer.Option("--top", min=1, help="Gaps view: how many missing links.")] = 20,
+    lang: Annotated[LangOption | None, typer.Option("--lang", help="Language of labels and legend.")] = None,  # type: ignore[valid-type]
+    fmt: Annotated[
+        ViewFormat | None,  # type: ignore[valid-type]
+        typer.Option("--format", "-f", help="html, svg or png (default: from --out's suffix)."),
+    ] = None,
+    embed: Annotated[
+        bool, typer.Option("--embed", help="Also print an <iframe> snippet for the written page.")
+    ] = False,
+) -> None:
+    """Draw a network view: interactive HTML (offline, one file), SVG or PNG for print.
+
+    Views: overview (everything), actors (the actor network), action-field, working-group,
+    ego (one actor's ties), gaps (the actor network with suggested links and their reasons).
+    The same data gives the same file.
+
+    Example: ikg view gaps --concept beispielkreis-2024 --out luecken.html --embed
+    """
+    from ikg.graph.analysis.gaps import analyse
+    from ikg.graph.analysis.network import load_network
+    from ikg.graph.choices import VIEW_FORMATS
+    from ikg.viz.html import embed_snippet
+    from ikg.viz.views import ViewRequest, render_view
+
+    chosen = str(fmt.value) if fmt else (Path(out).suffix.lower().lstrip(".") if out != "-" else "html")
+    if chosen not in VIEW_FORMATS:
+        raise typer.BadParameter(msg("cli.view_format_unknown", out=out))
+    store = open_store()
+    net = load_network(store, _one_concept(store, concept))
+    request = ViewRequest(
+        str(name.value),
+        _lang(lang),
+        actor=actor,
+        action_field=action_field,
+        working_group=working_group,
+        radius=radius,
+        size_by=str(getattr(size_by, "value", size_by)),
+        top=top,
+    )
+    data = render_view(net, analyse(net, kinds=()), request, chosen)
+    write_out(data, out)
+    if embed:
+        if chosen != "html" or out == "-":
+            raise typer.BadParameter(msg("cli.embed_needs_html"))
+        typer.echo(embed_snippet(out, title=str(name.value)))
+
+
+def report(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the report into (created if missing).")],
+    concept: Annotated[
+        str | None, typer.Option("--concept", help="One concept (default: one report per concept).")
+    ] = None,
+    lang: Annotated[LangOption | None, typer.Option("--lang", help="Language of the report.")] = None,  # type: ignore[valid-type]
+    top: Annotated[int, typer.Option("--top", min=1, help="How many findings of each kind to list.")] = 10,
+) -> None:
+    """Write the network report: one self-contained HTML file, plus SVG and PNG of each view for print.
+
+    The report holds key figures, coverage per action field and cross-cutting task, the top
+    networking gaps with their reasons, brokers, silos, isolated actors and the interactive
+    views. It loads nothing from the internet and the same data gives the same files. Without
+    --concept, each concept gets a folder of its own under --out.
+
+    Example: ikg report --concept beispielkreis-2024 --lang de --out bericht/
+    """
+    from ikg.graph.analysis.gaps import analyse_store
+
+    analyses = analyse_store(open_store(), concept, top=top)
+    for path in write_reports(analyses, out, _lang(lang), single=concept is not None):
+        typer.echo(str(path))
+
+
+def write_reports(analyses: list[Any], out: Path, lang: Lang, single: bool) -> list[Path]:
+    """Write one report per analysis (into ``out`` itself when ``single``); return the index files."""
+    from ikg.viz.report import write_report
+
+    written = []
+    for analysis in analyses:
+        folder = out if single else out / analysis.concept
+        files = write_report(analysis.network, analysis, folder, lang)
+        written.append(folder / files.index)
+    return written
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to ``app``."""
+    for command in (gaps, metrics, view, report):
+        app.command()(command)

@@ -1,0 +1,72 @@
+"""What every store offers: the embedded :class:`~ikg.graph.store.embedded.Store` and the
+:class:`~ikg.graph.store.remote.RemoteStore` alike. Functions that read or write a concept take a
+``StoreLike``, so they work the same on a folder, a snapshot or a SPARQL server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+import pyoxigraph as ox
+from rdflib.term import Node
+
+__all__ = ["StoreLike"]
+
+
+@runtime_checkable
+class StoreLike(Protocol):
+    """The store interface (reads through SPARQL with bound values; writes of whole named graphs)."""
+
+    path: Path | None
+
+    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None, *, union: bool = True) -> Any:
+        """Run a query; return pyoxigraph's result object."""
+        ...
+
+    def select(
+        self, sparql: str, bindings: Mapping[str, Node] | None = None
+    ) -> tuple[list[str], list[tuple[Node | None, ...]]]:
+        """Run a SELECT query; return the variable names and rows of rdflib terms."""
+        ...
+
+    def select_values(
+        self, sparql: str, bindings: Mapping[str, Node] | None = None
+    ) -> tuple[list[str], list[tuple[str | None, ...]]]:
+        """Run a SELECT query; return the variable names and rows of plain strings."""
+        ...
+
+    def ask(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> bool:
+        """Run an ASK query."""
+        ...
+
+    def named_graphs(self) -> list[str]:
+        """The IRIs of all named graphs, sorted."""
+        ...
+
+    def graph_quads(self, graph: str) -> set[ox.Quad]:
+        """All quads of one named graph."""
+        ...
+
+    def replace_graph(self, graph: str, quads: Iterable[ox.Quad]) -> Any:
+        """Make one named graph hold exactly ``quads``, in one transaction."""
+        ...
+
+    def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Quad]]) -> Any:
+        """Replace several named graphs in one transaction."""
+        ...
+
+    def drop_graph(self, graph: str) -> int:
+        """Remove a named graph; return how many triples it held."""
+        ...
+
+    def flush(self) -> None:
+        """Make what was written durable."""
+        ...
+
+    def close(self) -> None:
+        """Let go of the store (files, locks, connections)."""
+        ...
+
+    def __len__(self) -> int: ...
