@@ -20,7 +20,7 @@ import datetime as dt
 import os
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 from babel.dates import format_date as _babel_date
 from babel.messages.catalog import Catalog
@@ -47,7 +47,18 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 
 @cache
 def catalogue(lang: Lang) -> dict[str, Any]:
-    """All messages of a language: key to text (or to a tuple of singular and plural)."""
+    """All messages of a language: key to text (or to a tuple of singular and plural).
+
+    Parameters
+    ----------
+    lang : Lang
+        ``de`` or ``en``.
+
+    Returns
+    -------
+    dict
+        Message key to its text, or to a tuple of singular and plural forms.
+    """
     messages: dict[str, Any] = {}
     folder = LOCALE_DIR / lang / "LC_MESSAGES"
     for po in sorted(folder.glob("*.po")):
@@ -56,7 +67,7 @@ def catalogue(lang: Lang) -> dict[str, Any]:
         for message in parsed:
             if not message.id:
                 continue
-            key = message.id[0] if isinstance(message.id, tuple) else message.id
+            key = message.id if isinstance(message.id, str) else message.id[0]  # a plural's id: (singular, plural)
             messages[key] = message.string
     return messages
 
@@ -122,15 +133,17 @@ def format_date(value: dt.date | str | None, lang: Lang) -> str:
         return ""
     if isinstance(value, str):
         try:
-            value = dt.date.fromisoformat(value)
+            day = dt.date.fromisoformat(value)
         except ValueError:
             return value
-    return str(_babel_date(value, format="long", locale=lang))
+    else:
+        day = value
+    return str(_babel_date(day, format="long", locale=lang))
 
 
 def _lang_of(tag: str) -> Lang | None:
     code = tag.strip().lower().replace("_", "-").split("-")[0].split(".")[0]
-    return cast(Lang, code) if code in LANGS else None
+    return code if code in LANGS else None
 
 
 def _from_accept_language(header: str) -> Lang | None:
@@ -177,8 +190,9 @@ def resolve_lang(explicit: str | None = None, accept_language: str | None = None
     ...     _ = os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)
     """
     for candidate in (explicit, os.environ.get("IKG_LANG")):
-        if candidate and _lang_of(candidate):
-            return cast(Lang, _lang_of(candidate))
+        chosen = _lang_of(candidate) if candidate else None
+        if chosen:
+            return chosen
     if accept_language is not None:
         found = _from_accept_language(accept_language)
         if found:

@@ -73,7 +73,7 @@ def vocabulary(name: str) -> dict[str, str]:
     scheme = VOCABULARIES[name]
     g = ontology_graph()
     out: dict[str, str] = {}
-    for concept in sorted(g.subjects(SKOS.inScheme, scheme)):
+    for concept in sorted(g.subjects(SKOS.inScheme, scheme), key=str):  # the concepts are IRIs
         for prop in (SKOS.notation, SKOS.prefLabel, SKOS.altLabel):
             for value in g.objects(concept, prop):
                 out.setdefault(normalise_name(str(value)), str(concept))

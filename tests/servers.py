@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,7 @@ import httpx
 
 from ikg.graph.errors import StoreError
 
-__all__ = ["OxigraphServer", "free_port", "oxigraph_binary", "start_oxigraph"]
+__all__ = ["Listener", "OxigraphServer", "free_port", "oxigraph_binary", "start_oxigraph"]
 
 
 def oxigraph_binary() -> str:
@@ -114,3 +115,35 @@ def start_oxigraph(location: str | Path | None, timeout_s: float, port: int | No
             time.sleep(0.1)
     server.stop()
     raise StoreError("the Oxigraph server did not answer within 30 s")
+
+
+class Listener:
+    """Records the path of every HTTP request that reaches it."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(128)
+        self.port = self.sock.getsockname()[1]
+        self.hits: list[bytes] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            conn.settimeout(1)
+            try:
+                self.hits.append(conn.recv(2000))
+            except OSError:
+                self.hits.append(b"(connected)")
+            conn.close()
+
+    def paths(self) -> set[str]:
+        out = set()
+        for hit in self.hits:
+            first = hit.split(b"\r\n", 1)[0].split(b" ")
+            out.add(first[1].decode("latin-1") if len(first) > 1 else "?")
+        return out

@@ -54,9 +54,9 @@ def test_bad_spreadsheet_gives_one_line_per_problem_and_no_traceback(run_ikg, tm
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
-    assert lines[0] == (
-        "ikg: mitgliedschaften.csv, row 6, column working_group: "
-        "unknown reference ag-sprach (no such id in table working_groups)"
+    assert lines[0] == (  # file, column and table as the user's spreadsheet spells them
+        "ikg: mitgliedschaften.csv, row 6, column arbeitsgruppe: "
+        "unknown reference ag-sprach (no such id in table arbeitsgruppen)"
     )
     assert lines[-1].startswith("ikg: error: bad: 1 problem(s), nothing was imported")
     assert "kleinstadt" not in run_ikg("concepts", check=True).stdout

@@ -170,7 +170,8 @@ def test_german_messages(tmp_path: Path, store: Store) -> None:
     with pytest.raises(InputError) as info:
         import_spreadsheet(store, write_csv_set(tmp_path / "bad", tables))
     (problem,) = info.value.problems
-    assert problem.message("de") == "unbekannter Verweis ag-sprach (keine solche ID in Tabelle working_groups)"
+    # the table as the user's file names it (arbeitsgruppen.csv), not the canonical working_groups
+    assert problem.message("de") == "unbekannter Verweis ag-sprach (keine solche ID in Tabelle arbeitsgruppen)"
 
 
 def test_missing_concept_table(store: Store, tmp_path: Path) -> None:

@@ -10,10 +10,8 @@ from __future__ import annotations
 import contextlib
 import os
 import random
-import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,41 +23,10 @@ from ikg.graph.store.engine import sandbox
 from ikg.graph.store.engine.process import EngineError, start_engine
 
 from .live import backend, live_api
+from .servers import Listener
 
 TOKEN = "s3cret-token"
 REQUEST = {"results": "application/sparql-results+json", "graph": "application/n-triples", "max_rows": 1000}
-
-
-class Listener:
-    """Records the path of every HTTP request that reaches it."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(128)
-        self.port = self.sock.getsockname()[1]
-        self.hits: list[bytes] = []
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            conn.settimeout(1)
-            try:
-                self.hits.append(conn.recv(2000))
-            except OSError:
-                self.hits.append(b"(connected)")
-            conn.close()
-
-    def paths(self) -> set[str]:
-        out = set()
-        for hit in self.hits:
-            first = hit.split(b"\r\n", 1)[0].split(b" ")
-            out.add(first[1].decode("latin-1") if len(first) > 1 else "?")
-        return out
 
 
 @pytest.fixture

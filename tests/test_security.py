@@ -22,7 +22,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -38,7 +37,7 @@ from ikg.api.http.settings import Settings
 from ikg.graph.store.remote import RemoteStore
 
 from .live import live_api
-from .servers import free_port, start_oxigraph
+from .servers import Listener, free_port, start_oxigraph
 
 TOKEN = "s3cret-token"
 IKG = str(Path(sys.executable).with_name("ikg"))
@@ -50,34 +49,6 @@ LOAD_TRICK = (
 )
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 ASK = "ASK { ?wg a <https://w3id.org/ikg/ns#WorkingGroup> }"
-
-
-class Listener:
-    """A TCP server on 127.0.0.1 that records the first bytes of every connection."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(64)
-        self.port = self.sock.getsockname()[1]
-        self.hits: list[bytes] = []
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            conn.settimeout(1)
-            try:
-                self.hits.append(conn.recv(2000))
-            except OSError:
-                self.hits.append(b"(connected)")
-            conn.close()
-
-    def close(self) -> None:
-        self.sock.close()
 
 
 @pytest.fixture
@@ -312,6 +283,7 @@ def test_a_huge_answer_is_refused_and_the_api_memory_stays_bounded(server: Serve
         after = server.rss_mb()
         assert r.status_code == 400 and "IKG_MAX_RESULT_MB" in r.text, r.text[:300]
         assert c.get("/sparql", params={"query": ASK}).status_code == 200
+    print(f"server RSS around the 308 MB answer: {before:.0f} MB -> {after:.0f} MB")
     assert after - before < 100, (before, after)
 
 

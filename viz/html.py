@@ -449,7 +449,8 @@ style="border:0" loading="lazy" referrerpolicy="no-referrer"></iframe>
     if _CONTROL.search(url):
         # browsers drop tabs and newlines inside URLs: "java\tscript:" would become "javascript:"
         raise ValueError("src must not contain whitespace or control characters")
-    scheme = _SAFE_SCHEME.match(url).group(0).lower()
+    found = _SAFE_SCHEME.match(url)  # always matches: the scheme is optional
+    scheme = found.group(0).lower() if found else ""
     if scheme not in ("", "http:", "https:", "file:"):
         raise ValueError(f"refusing to embed a {scheme!r} URL")
     esc = functools.partial(html.escape, quote=True)

@@ -17,12 +17,14 @@ import io
 import re
 import threading
 import warnings
+from typing import Any
 
 import matplotlib
 import networkx as nx
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.typing import LineStyleType, RcKeyType
 
 from ikg.graph.i18n import Lang, t
 from ikg.viz.layout import SEED
@@ -38,7 +40,7 @@ WIDTH_IN = 10.0
 _SALT = "ikg-viz"
 _LOCK = threading.Lock()
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
-_RC = {
+_RC: dict[RcKeyType, Any] = {
     "svg.hashsalt": _SALT,
     "svg.fonttype": "path",
     "font.family": ["DejaVu Sans"],
@@ -124,24 +126,26 @@ def _legend(fig: Figure, view: Scene, lang: Lang) -> None:
     handles, labels = [], []
     for kind in NODE_KINDS:
         if kind in node_kinds:
-            style = NODE_STYLES[kind]
+            node_style = NODE_STYLES[kind]
             handles.append(
                 Line2D(
                     [],
                     [],
                     linestyle="None",
-                    marker=style.marker,
+                    marker=node_style.marker,
                     markersize=8,
-                    markerfacecolor=style.color,
-                    markeredgecolor=style.border,
+                    markerfacecolor=node_style.color,
+                    markeredgecolor=node_style.border,
                 )
             )
             labels.append(text(kind, lang))
     for kind in EDGE_KINDS:
         if kind in edge_kinds:
-            style = EDGE_STYLES[kind]
-            dashes = (0, tuple(d * 0.35 for d in style.dashes)) if style.dashes else "solid"
-            handles.append(Line2D([], [], color=style.color, linewidth=max(1.5, style.width), linestyle=dashes))
+            edge_style = EDGE_STYLES[kind]
+            dashes: LineStyleType = (0, tuple(d * 0.35 for d in edge_style.dashes)) if edge_style.dashes else "solid"
+            handles.append(
+                Line2D([], [], color=edge_style.color, linewidth=max(1.5, edge_style.width), linestyle=dashes)
+            )
             labels.append(text(kind, lang))
     if handles:
         fig.legend(
@@ -177,7 +181,7 @@ def _figure(view: Scene, heading: str, lang: Lang) -> Figure:
     return fig
 
 
-def _render(graph: nx.Graph, heading: str, lang: str, seed: int, fmt: str, **savefig: object) -> bytes:
+def _render(graph: nx.Graph, heading: str, lang: str, seed: int, fmt: str, **savefig: Any) -> bytes:
     chosen = check_lang(lang)
     view = scene(graph, seed=seed)
     buf = io.BytesIO()

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import cast
 
 from ikg.graph.i18n import LANGS, Lang, catalogue, t
 
@@ -113,7 +112,7 @@ def check_lang(lang: str) -> Lang:
     """
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
-    return cast(Lang, lang)
+    return lang
 
 
 def _key(kind: str) -> str:

@@ -40,7 +40,7 @@ def _options(
         ),
     ] = None,
     lang: Annotated[
-        LangOption | None,  # type: ignore[valid-type]
+        LangOption | None,
         typer.Option("--lang", help="de or en (default: IKG_LANG, else the system's language, else de)."),
     ] = None,
     no_seed: Annotated[

@@ -7,12 +7,15 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from ikg.graph import choices
 from ikg.graph.i18n import Lang, t
+
+if TYPE_CHECKING:  # the store's modules load rdflib and pyoxigraph: not for ``ikg --help``
+    from ikg.graph.store.base import StoreLike
 
 __all__ = [
     "ExportFormat",
@@ -45,18 +48,73 @@ class _State:
 state = _State()
 
 
-def _choice(name: str, values: tuple[str, ...]) -> type[StrEnum]:
-    return StrEnum(name, {v.replace("-", "_"): v for v in values})  # type: ignore[return-value]
+# The choices are classes (so that type checkers know them) whose members are made from the
+# core's tuples at import time, with the ``_ignore_`` idiom of the enum documentation; the member
+# names are the values with ``-`` as ``_``.
 
 
-LangOption = _choice("LangOption", choices.LANGS)
-GapKind = _choice("GapKind", ("all", *choices.GAP_KINDS))
-GapFormat = _choice("GapFormat", choices.GAP_FORMATS)
-QueryFormat = _choice("QueryFormat", choices.ROW_FORMATS)
-ExportFormat = _choice("ExportFormat", (*choices.EXPORT_FORMATS, *choices.NETWORK_FORMATS))
-ViewName = _choice("ViewName", choices.VIEWS)
-ViewFormat = _choice("ViewFormat", choices.VIEW_FORMATS)
-SizeBy = _choice("SizeBy", choices.METRICS)
+class LangOption(StrEnum):
+    """The languages of ``--lang``."""
+
+    _ignore_ = "choice"  # the loop variable is no member
+    for choice in choices.LANGS:
+        vars()[choice.replace("-", "_")] = choice
+
+
+class GapKind(StrEnum):
+    """Which findings: ``all`` or one of the core's kinds of gap."""
+
+    _ignore_ = "choice"  # the loop variable is no member
+    for choice in ("all", *choices.GAP_KINDS):
+        vars()[choice.replace("-", "_")] = choice
+
+
+class GapFormat(StrEnum):
+    """Formats of findings and metrics."""
+
+    _ignore_ = "choice"  # the loop variable is no member
+    for choice in choices.GAP_FORMATS:
+        vars()[choice.replace("-", "_")] = choice
+
+
+class QueryFormat(StrEnum):
+    """Formats of query results."""
+
+    _ignore_ = "choice"  # the loop variable is no member
+    for choice in choices.ROW_FORMATS:
+        vars()[choice.replace("-", "_")] = choice
+
+
+class ExportFormat(StrEnum):
+    """RDF formats of ``ikg export``, and the actor network's."""
+
+    _ignore_ = "choice"  # the loop variable is no member
+    for choice in (*choices.EXPORT_FORMATS, *choices.NETWORK_FORMATS):
+        vars()[choice.replace("-", "_")] = choice
+
+
+class ViewName(StrEnum):
+    """The named network views."""
+
+    _ignore_ = "choice"  # the loop variable is no member
+    for choice in choices.VIEWS:
+        vars()[choice.replace("-", "_")] = choice
+
+
+class ViewFormat(StrEnum):
+    """What a view draws: interactive page or print figure."""
+
+    _ignore_ = "choice"  # the loop variable is no member
+    for choice in choices.VIEW_FORMATS:
+        vars()[choice.replace("-", "_")] = choice
+
+
+class SizeBy(StrEnum):
+    """What an actor's size in a view shows."""
+
+    _ignore_ = "choice"  # the loop variable is no member
+    for choice in choices.METRICS:
+        vars()[choice.replace("-", "_")] = choice
 
 
 def msg(key: str, **params: Any) -> str:
@@ -81,8 +139,18 @@ def open_store() -> Any:
     return _open(state.store_path, seed=state.seed)
 
 
-def where(store: Any) -> str:
-    """Where a store lives, for people: a folder, a URL or ``memory``."""
+def where(store: StoreLike) -> str:
+    """Where a store lives, for people: a folder, a URL or ``memory``.
+
+    Parameters
+    ----------
+    store : StoreLike
+        An embedded store (its folder, or none in memory) or a remote one (its URL).
+
+    Returns
+    -------
+    str
+    """
     return str(store.path or getattr(store, "url", None) or msg("cli.memory"))
 
 

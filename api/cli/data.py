@@ -15,6 +15,9 @@ from ikg.graph.i18n import format_number, tn
 
 __all__ = ["register"]
 
+#: the default of ``export --format``, a member of its choices
+_TRIG = ExportFormat("trig")
+
 
 def import_(
     path: Annotated[
@@ -79,9 +82,9 @@ def validate(path: Annotated[Path, typer.Argument(help="CSV folder or XLSX workb
 
 def export(
     fmt: Annotated[
-        ExportFormat,  # type: ignore[valid-type]
+        ExportFormat,
         typer.Option("--format", "-f", help="RDF format, or graphml/gexf for the actor network with its metrics."),
-    ] = "trig",  # type: ignore[assignment]
+    ] = _TRIG,
     concept: Annotated[str | None, typer.Option("--concept", help="Export one concept (default: all).")] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")] = None,
 ) -> None:
@@ -96,7 +99,7 @@ def export(
     from ikg.graph.choices import NETWORK_FORMATS
 
     store = open_store()
-    chosen = str(getattr(fmt, "value", fmt))
+    chosen = fmt.value
     if chosen in NETWORK_FORMATS:
         from ikg.graph.analysis.gaps import analyse_store
         from ikg.graph.analysis.netexport import export_network

@@ -12,6 +12,9 @@ from ikg.graph.i18n import format_date, format_number
 
 __all__ = ["echo_concept", "register"]
 
+#: the default of ``--format``, a member of its choices
+_TABLE = QueryFormat("table")
+
 
 def echo_concept(c: Any) -> None:
     """Two lines about a concept: title, date, version it revises, size; then its counts per kind."""
@@ -105,7 +108,7 @@ def query(
     ] = None,
     expression: Annotated[str | None, typer.Option("-e", "--expression", help="SPARQL query text.")] = None,
     file: Annotated[Path | None, typer.Option("--file", help="File holding a SPARQL query (.rq).")] = None,
-    fmt: Annotated[QueryFormat, typer.Option("--format", "-f", help="Output format.")] = "table",  # type: ignore[valid-type,assignment]
+    fmt: Annotated[QueryFormat, typer.Option("--format", "-f", help="Output format.")] = _TABLE,
 ) -> None:
     """Run a named query, or your own SELECT or ASK query (-e TEXT or --file F.rq).
 
@@ -129,7 +132,7 @@ def query(
             raise typer.BadParameter(msg("cli.param_named_only"))
         text = expression if expression is not None else Path(str(file)).read_text(encoding="utf-8")
         names, rows = run_user_select_or_ask(store, text, deadline=query_timeout())
-    typer.echo(render_rows(names, rows, str(getattr(fmt, "value", fmt))))
+    typer.echo(render_rows(names, rows, fmt.value))
 
 
 def register(app: typer.Typer) -> None:

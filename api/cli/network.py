@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -12,29 +12,36 @@ from ikg.api.cli.data import write_out
 from ikg.graph.errors import InputError
 from ikg.graph.i18n import Lang, resolve_lang
 
+if TYPE_CHECKING:  # the store's modules load rdflib and pyoxigraph: not for ``ikg --help``
+    from ikg.graph.store.base import StoreLike
+
 __all__ = ["register", "write_reports"]
 
+#: option defaults, as members of their choices
+_TABLE = GapFormat("table")
+_BETWEENNESS = SizeBy("betweenness")
 
-def _lang(option: Any) -> Lang:
+
+def _lang(option: LangOption | None) -> Lang:
     return resolve_lang(option.value) if option else state.lang
 
 
-def _kinds(values: list[Any] | None) -> tuple[str, ...]:
+def _kinds(values: list[GapKind] | None) -> tuple[str, ...]:
     from ikg.graph.choices import GAP_KINDS
 
-    chosen = [str(v.value) for v in values or []] or ["all"]
+    chosen = [v.value for v in values or []] or ["all"]
     return GAP_KINDS if "all" in chosen else tuple(k for k in GAP_KINDS if k in chosen)
 
 
 def gaps(
     kind: Annotated[
-        list[GapKind] | None,  # type: ignore[valid-type]
+        list[GapKind] | None,
         typer.Option("--kind", "-k", help="Which findings (repeatable; default all)."),
     ] = None,
     top: Annotated[int, typer.Option("--top", "-n", min=0, help="At most N findings per kind (0: all).")] = 10,
     concept: Annotated[str | None, typer.Option("--concept", help="One concept (default: each concept).")] = None,
-    fmt: Annotated[GapFormat, typer.Option("--format", "-f", help="Output format.")] = "table",  # type: ignore[valid-type,assignment]
-    lang: Annotated[LangOption | None, typer.Option("--lang", help="Language of labels and reasons.")] = None,  # type: ignore[valid-type]
+    fmt: Annotated[GapFormat, typer.Option("--format", "-f", help="Output format.")] = _TABLE,
+    lang: Annotated[LangOption | None, typer.Option("--lang", help="Language of labels and reasons.")] = None,
     require: Annotated[
         list[str] | None,
         typer.Option(
@@ -57,13 +64,13 @@ def gaps(
 
     chosen = _kinds(kind)
     analyses = analyse_store(open_store(), concept, chosen, top or None, require or None)
-    typer.echo(render_gaps(analyses, chosen, _lang(lang), str(getattr(fmt, "value", fmt))).rstrip("\n"))
+    typer.echo(render_gaps(analyses, chosen, _lang(lang), fmt.value).rstrip("\n"))
 
 
 def metrics(
     concept: Annotated[str | None, typer.Option("--concept", help="One concept (default: each concept).")] = None,
-    fmt: Annotated[GapFormat, typer.Option("--format", "-f", help="Output format.")] = "table",  # type: ignore[valid-type,assignment]
-    lang: Annotated[LangOption | None, typer.Option("--lang", help="Language of labels.")] = None,  # type: ignore[valid-type]
+    fmt: Annotated[GapFormat, typer.Option("--format", "-f", help="Output format.")] = _TABLE,
+    lang: Annotated[LangOption | None, typer.Option("--lang", help="Language of labels.")] = None,
 ) -> None:
     """Per actor: degree, betweenness, Burt's constraint, effective size, community, articulation point.
 
@@ -76,10 +83,10 @@ def metrics(
     from ikg.graph.analysis.gaps import analyse_store
 
     analyses = analyse_store(open_store(), concept, kinds=())
-    typer.echo(render_metrics(analyses, _lang(lang), str(getattr(fmt, "value", fmt))))
+    typer.echo(render_metrics(analyses, _lang(lang), fmt.value))
 
 
-def _one_concept(store: Any, concept: str | None) -> str:
+def _one_concept(store: StoreLike, concept: str | None) -> str:
     from ikg.graph.analysis.network import choose_concepts
 
     try:
@@ -90,7 +97,7 @@ def _one_concept(store: Any, concept: str | None) -> str:
 
 
 def view(
-    name: Annotated[ViewName, typer.Argument(metavar="NAME", help="Which view.")],  # type: ignore[valid-type]
+    name: Annotated[ViewName, typer.Argument(metavar="NAME", help="Which view.")],
     out: Annotated[str, typer.Option("--out", "-o", help="File to write ('-' for stdout).")],
     concept: Annotated[
         str | None, typer.Option("--concept", help="The concept (needed if the store holds several).")
@@ -99,11 +106,11 @@ def view(
     action_field: Annotated[str | None, typer.Option("--action-field", help="Action field id.")] = None,
     working_group: Annotated[str | None, typer.Option("--working-group", help="Working group id.")] = None,
     radius: Annotated[int, typer.Option("--radius", min=1, max=2, help="Ego view: 1 or 2 steps.")] = 1,
-    size_by: Annotated[SizeBy, typer.Option("--size-by", help="What an actor's size shows.")] = "betweenness",  # type: ignore[valid-type,assignment]
+    size_by: Annotated[SizeBy, typer.Option("--size-by", help="What an actor's size shows.")] = _BETWEENNESS,
     top: Annotated[int, typer.Option("--top", min=1, help="Gaps view: how many missing links.")] = 20,
-    lang: Annotated[LangOption | None, typer.Option("--lang", help="Language of labels and legend.")] = None,  # type: ignore[valid-type]
+    lang: Annotated[LangOption | None, typer.Option("--lang", help="Language of labels and legend.")] = None,
     fmt: Annotated[
-        ViewFormat | None,  # type: ignore[valid-type]
+        ViewFormat | None,
         typer.Option("--format", "-f", help="html, svg or png (default: from --out's suffix)."),
     ] = None,
     embed: Annotated[
@@ -124,19 +131,19 @@ def view(
     from ikg.viz.html import embed_snippet
     from ikg.viz.views import ViewRequest, render_view
 
-    chosen = str(fmt.value) if fmt else (Path(out).suffix.lower().lstrip(".") if out != "-" else "html")
+    chosen = fmt.value if fmt else (Path(out).suffix.lower().lstrip(".") if out != "-" else "html")
     if chosen not in VIEW_FORMATS:
         raise typer.BadParameter(msg("cli.view_format_unknown", out=out))
     store = open_store()
     net = load_network(store, _one_concept(store, concept))
     request = ViewRequest(
-        str(name.value),
+        name.value,
         _lang(lang),
         actor=actor,
         action_field=action_field,
         working_group=working_group,
         radius=radius,
-        size_by=str(getattr(size_by, "value", size_by)),
+        size_by=size_by.value,
         top=top,
     )
     data = render_view(net, analyse(net, kinds=()), request, chosen)
@@ -144,7 +151,7 @@ def view(
     if embed:
         if chosen != "html" or out == "-":
             raise typer.BadParameter(msg("cli.embed_needs_html"))
-        typer.echo(embed_snippet(out, title=str(name.value)))
+        typer.echo(embed_snippet(out, title=name.value))
 
 
 def report(
@@ -152,7 +159,7 @@ def report(
     concept: Annotated[
         str | None, typer.Option("--concept", help="One concept (default: one report per concept).")
     ] = None,
-    lang: Annotated[LangOption | None, typer.Option("--lang", help="Language of the report.")] = None,  # type: ignore[valid-type]
+    lang: Annotated[LangOption | None, typer.Option("--lang", help="Language of the report.")] = None,
     top: Annotated[int, typer.Option("--top", min=1, help="How many findings of each kind to list.")] = 10,
 ) -> None:
     """Write the network report: one self-contained HTML file, plus SVG and PNG of each view for print.

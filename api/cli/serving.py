@@ -8,7 +8,7 @@ import socket
 import sys
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -16,6 +16,9 @@ from ikg.api.cli.common import echo, err, msg, open_store, query_timeout, state,
 from ikg.api.cli.explore import echo_concept
 from ikg.api.cli.network import write_reports
 from ikg.graph.i18n import format_number
+
+if TYPE_CHECKING:
+    from ikg.api.http.backends import Backend
 
 __all__ = ["register"]
 
@@ -117,17 +120,21 @@ def _free(host: str, port: int) -> int:
             return int(probe.getsockname()[1])
 
 
-def _backend(location: str) -> Any:
+def _backend(location: str) -> Backend:
     from ikg.api.http.backends import PooledBackend
     from ikg.api.http.remote_backend import RemoteBackend
     from ikg.graph.ingest.importer import open_store as open_location
+    from ikg.graph.store.embedded import Store
     from ikg.graph.store.engine.oneshot import allow_unconfined
     from ikg.graph.store.remote import RemoteStore, is_url
 
     if is_url(location):
         return RemoteBackend(RemoteStore(location))
+    store = open_location(location, seed=state.seed)
+    if not isinstance(store, Store):  # a folder was named (a URL is handled above)
+        raise TypeError(f"expected an embedded store at {location}")
     return PooledBackend(
-        open_location(location, seed=state.seed),
+        store,
         size=max(1, int(os.environ.get("IKG_WORKERS", "") or 2)),
         update_timeout=float(os.environ.get("IKG_UPDATE_TIMEOUT", "") or 120),
         allow_unconfined=allow_unconfined(),

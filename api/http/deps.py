@@ -19,8 +19,17 @@ from ikg.graph.store.base import StoreLike
 
 __all__ = ["BackendDep", "LangChoice", "LangDep", "SettingsDep", "StoreDep", "request_lang"]
 
-#: the ``lang`` query parameter's values
-LangChoice = StrEnum("LangChoice", {lang: lang for lang in LANGS})  # type: ignore[misc]
+
+# Choices are enum classes whose members are made from the core's tuples (the ``_ignore_`` idiom
+# of the enum documentation), so that type checkers know them. No docstrings: FastAPI would put
+# them into the OpenAPI schema.
+
+
+#: the ``lang`` query parameter's values (the core's languages)
+class LangChoice(StrEnum):
+    _ignore_ = "choice"  # the loop variable is no member
+    for choice in LANGS:
+        vars()[choice] = choice
 
 
 def get_settings(request: Request) -> Settings:
@@ -56,7 +65,7 @@ def request_lang(request: Request) -> Lang:
 def get_lang(
     request: Request,
     lang: Annotated[
-        LangChoice | None,  # type: ignore[valid-type]
+        LangChoice | None,
         Query(description="de or en (default: IKG_LANG, else the browser's Accept-Language, else de)."),
     ] = None,
 ) -> Lang:

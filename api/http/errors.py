@@ -34,7 +34,7 @@ _HEADERS: dict[type[IkgError], dict[str, str]] = {BusyError: {"Retry-After": "5"
 def _status(exc: IkgError) -> tuple[int, dict[str, str]]:
     for cls in type(exc).__mro__:
         if cls in STATUS:
-            return STATUS[cls], _HEADERS.get(cls, {})  # type: ignore[index]
+            return STATUS[cls], _HEADERS.get(cls, {})
     return 500, {}
 
 

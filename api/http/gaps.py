@@ -19,22 +19,47 @@ from ikg.api.http.negotiation import choose
 from ikg.graph.analysis.gaps import actor_type_notations, analyse_store
 from ikg.graph.analysis.netexport import export_network
 from ikg.graph.choices import GAP_FORMATS, GAP_KINDS, NETWORK_FORMATS
-from ikg.graph.i18n import t
+from ikg.graph.i18n import Lang, t
 
 __all__ = ["router"]
 
+
+# Choices are enum classes whose members are made from the core's tuples (the ``_ignore_`` idiom
+# of the enum documentation), so that type checkers know them. No docstrings: FastAPI would put
+# them into the OpenAPI schema.
+
+
 #: the actor types of the ontology, so that the schema names the values ``require`` accepts
-ActorType = StrEnum("ActorType", {t: t for t in sorted(actor_type_notations())})  # type: ignore[misc]
+class ActorType(StrEnum):
+    _ignore_ = "choice"  # the loop variable is no member
+    for choice in sorted(actor_type_notations()):
+        vars()[choice] = choice
+
 
 router = APIRouter(tags=["gaps"])
 
 
 #: which findings (``all`` or one of the core's kinds)
-Kind = StrEnum("Kind", {k.replace("-", "_"): k for k in ("all", *GAP_KINDS)})  # type: ignore[misc]
+class Kind(StrEnum):
+    _ignore_ = "choice"  # the loop variable is no member
+    for choice in ("all", *GAP_KINDS):
+        vars()[choice.replace("-", "_")] = choice
+
+
 #: formats of findings and metrics over HTTP (the core's, without the text table)
-TableFormat = StrEnum("TableFormat", {f: f for f in GAP_FORMATS if f != "table"})  # type: ignore[misc]
+class TableFormat(StrEnum):
+    _ignore_ = "choice"  # the loop variable is no member
+    for choice in GAP_FORMATS:
+        if choice != "table":
+            vars()[choice] = choice
+
+
 #: formats of the network
-NetworkFormat = StrEnum("NetworkFormat", {f: f for f in NETWORK_FORMATS})  # type: ignore[misc]
+class NetworkFormat(StrEnum):
+    _ignore_ = "choice"  # the loop variable is no member
+    for choice in NETWORK_FORMATS:
+        vars()[choice] = choice
+
 
 _TABLE_TYPES = {"application/json": "json", "text/csv": "csv", "text/markdown": "md"}
 _NETWORK_TYPES = {"application/graphml+xml": "graphml", "application/gexf+xml": "gexf"}
@@ -45,8 +70,8 @@ FormatParam = Annotated[TableFormat | None, Query(description="json, csv or md (
 NetworkFormatParam = Annotated[NetworkFormat | None, Query(description="graphml or gexf (wins over Accept).")]
 
 
-def _not_acceptable(offered: dict[str, str], lang: str) -> Response:
-    text = t("http.not_acceptable", lang, offered=", ".join(offered))  # type: ignore[arg-type]
+def _not_acceptable(offered: dict[str, str], lang: Lang) -> Response:
+    text = t("http.not_acceptable", lang, offered=", ".join(offered))
     return Response(text + "\n", status_code=406, media_type="text/plain")
 
 
@@ -66,7 +91,7 @@ async def get_gaps(
     store: StoreDep,
     lang: LangDep,
     concept: ConceptParam = None,
-    kind: Annotated[list[Kind] | None, Query(description="Which findings (repeatable; default all).")] = None,  # type: ignore[valid-type]
+    kind: Annotated[list[Kind] | None, Query(description="Which findings (repeatable; default all).")] = None,
     top: Annotated[int, Query(ge=0, le=10_000, description="At most this many findings per kind (0: all).")] = 10,
     require: Annotated[
         list[ActorType] | None,

@@ -66,7 +66,7 @@ class Lane:
                     self._waiters.remove(waiter)
                     return None
             if waiter.slot is not _START:
-                return waiter.slot  # type: ignore[no-any-return]
+                return waiter.slot
         return self._start_in_slot()
 
     def _start_in_slot(self) -> EngineProcess:

@@ -73,7 +73,7 @@ class SparqlError(Exception):
 
 
 def _settings(request: Request) -> Settings:
-    return request.app.state.settings  # type: ignore[no-any-return]
+    return request.app.state.settings
 
 
 def _one(values: Sequence[str], name: str) -> str | None:

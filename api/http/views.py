@@ -22,8 +22,20 @@ __all__ = ["router"]
 router = APIRouter(tags=["views"])
 
 
+# Choices are enum classes whose members are made from the core's tuples (the ``_ignore_`` idiom
+# of the enum documentation), so that type checkers know them. No docstrings: FastAPI would put
+# them into the OpenAPI schema.
+
+
 #: what an actor's size shows (the core's metrics)
-SizeBy = StrEnum("SizeBy", {m: m for m in METRICS})  # type: ignore[misc]
+class SizeBy(StrEnum):
+    _ignore_ = "choice"  # the loop variable is no member
+    for choice in METRICS:
+        vars()[choice] = choice
+
+
+#: the default of ``size_by``, as for ``ikg view``
+_DEFAULT_SIZE_BY = SizeBy("betweenness")
 
 
 def _render(store: StoreLike, concept: str | None, request: ViewRequest, fmt: str) -> bytes:
@@ -57,7 +69,7 @@ async def get_view(
     action_field: IdParam = None,
     working_group: IdParam = None,
     radius: Annotated[int, Query(ge=1, le=2)] = 1,
-    size_by: SizeBy = "betweenness",  # type: ignore[valid-type,assignment]
+    size_by: SizeBy = _DEFAULT_SIZE_BY,
     top: Annotated[int, Query(ge=1, le=1000)] = 20,
 ) -> Response:
     """``file`` is ``NAME.html``, ``NAME.svg`` or ``NAME.png``, NAME one of the views of ``ikg view``.
@@ -71,8 +83,6 @@ async def get_view(
     if name not in VIEWS or fmt not in MEDIA_TYPES:
         error = NotFoundError if name not in VIEWS else InputError
         raise error(key="http.view_file_unknown", file=file, views=", ".join(VIEWS))
-    view = ViewRequest(
-        name, lang, actor, action_field, working_group, radius, str(getattr(size_by, "value", size_by)), top
-    )
+    view = ViewRequest(name, lang, actor, action_field, working_group, radius, size_by.value, top)
     data = await run_in_threadpool(_render, store, concept, view, fmt)
     return Response(data, media_type=MEDIA_TYPES[fmt], headers={"X-Content-Type-Options": "nosniff"})

@@ -22,7 +22,7 @@ import math
 from collections.abc import Mapping, Sequence
 
 from ikg.graph.analysis.metrics import ActorMetrics
-from ikg.graph.analysis.network import ConceptNetwork, Item
+from ikg.graph.analysis.model import ConceptNetwork, Item
 from ikg.graph.i18n import Lang, format_number, t, tn
 
 __all__ = [

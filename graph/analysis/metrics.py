@@ -1,7 +1,7 @@
 """Structural metrics of the actor network: brokerage, structural holes and communities.
 
 Every function takes the actor network either as a networkx graph (small networks, tests,
-views) or as :class:`~ikg.graph.analysis.network.Ties`, the sparse matrix the gap analysis builds, so that
+views) or as :class:`~ikg.graph.analysis.ties.Ties`, the sparse matrix the gap analysis builds, so that
 100,000 actors with millions of ties never become millions of Python objects.
 
 All structural metrics run in igraph's C core on that matrix: Burt's constraint, effective size
@@ -47,7 +47,7 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
-from ikg.graph.analysis.network import Ties
+from ikg.graph.analysis.ties import Ties
 
 __all__ = [
     "EXACT_BETWEENNESS_MAX",
@@ -153,7 +153,7 @@ def constraint_and_effective_size(
         Undirected, no self loops.
     weight : str or None
         Edge attribute holding tie strength for the constraint (``None``: every tie 1; a
-        :class:`~ikg.graph.analysis.network.Ties` always has its weights). The effective size always counts
+        :class:`~ikg.graph.analysis.ties.Ties` always has its weights). The effective size always counts
         ties, as networkx does for an unweighted graph.
 
     Returns
@@ -316,8 +316,8 @@ def _communities(h: ig.Graph, nodes: list) -> list[list]:
     with _RNG_LOCK:
         ig.set_random_number_generator(random.Random(SEED))  # noqa: S311 (reproducible, not secret)
         try:
-            found = h.community_leiden(objective_function="modularity", weights="weight", n_iterations=2)
-            membership = found.membership
+            partition = h.community_leiden(objective_function="modularity", weights="weight", n_iterations=2)
+            membership = partition.membership
         finally:
             ig.set_random_number_generator(random)
     degree = h.degree()
@@ -336,8 +336,8 @@ def metrics(
     Parameters
     ----------
     graph : networkx.Graph or Ties
-        The actor network (:func:`ikg.graph.analysis.network.actor_network` or
-        :func:`ikg.graph.analysis.network.actor_ties`).
+        The actor network (:func:`ikg.graph.analysis.ties.actor_network` or
+        :func:`ikg.graph.analysis.ties.actor_ties`).
     holes : callable, optional
         From :func:`structural_holes_soon` on the same network, started earlier so that it runs
         alongside other work; computed here when left out.

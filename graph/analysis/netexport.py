@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import networkx as nx
 
 from ikg.graph.analysis.gaps import Analysis
-from ikg.graph.analysis.network import actor_network
+from ikg.graph.analysis.ties import actor_network
 from ikg.graph.i18n import Lang
 
 __all__ = ["NETWORK_FORMATS", "export_network", "network_with_metrics"]

@@ -20,12 +20,13 @@ from rdflib import Graph, Literal
 from ikg.graph.errors import InputError, StoreError
 from ikg.graph.i18n import Lang, t
 from ikg.graph.ingest.mapping import Mapped, map_tables
-from ikg.graph.ingest.problems import Problem
+from ikg.graph.ingest.problems import Problem, spelled
 from ikg.graph.ingest.tabular import link_target_inside, max_input_bytes, read_tables
 from ikg.graph.ingest.validate import shacl_problems
 from ikg.graph.ingest.xmlguard import XmlVerdict, scan_xml
 from ikg.graph.namespaces import IKG, ONTOLOGY_GRAPH, SYSTEM_GRAPH, concept_graph
 from ikg.graph.resources import data_dir, ontology_graph
+from ikg.graph.store.base import StoreLike
 from ikg.graph.store.embedded import Change, Store, default_store_path
 from ikg.graph.store.remote import RemoteStore, is_url
 from ikg.graph.terms import to_ox
@@ -111,8 +112,8 @@ def check_spreadsheet(path: str | os.PathLike[str], progress: Progress = _noop) 
     tables, problems = read_tables(path)
     progress("check", 0.3)
     mapped = map_tables(tables)
+    mapped.problems = spelled(problems + mapped.problems, tables)  # the user's own column and table names
     del tables  # the raw rows: at 100,000 actors some 600,000 dicts, not needed past the mapping
-    mapped.problems = problems + mapped.problems
     if not any(p.severity == "error" for p in mapped.problems):
         progress("validate", 0.5)
         mapped.quads = _quads(mapped.triples, str(concept_graph(mapped.concept_id)) if mapped.concept_id else None)
@@ -139,14 +140,17 @@ def _quads(triples: Iterable[tuple[Any, Any, Any]], graph: str | None = None) ->
     return [ox.Quad(conv(s), conv(p), conv(o), name) for s, p, o in triples]
 
 
-def import_spreadsheet(store: Store, path: str | os.PathLike[str], progress: Progress = _noop) -> ImportResult:
+def import_spreadsheet(store: StoreLike, path: str | os.PathLike[str], progress: Progress = _noop) -> ImportResult:
     """Import a spreadsheet (CSV folder or XLSX workbook) as one concept, atomically.
 
     Parameters
     ----------
-    store : Store
+    store : StoreLike
+        The embedded or the remote store to write to.
     path : path-like
+        A folder of CSV files or an XLSX workbook.
     progress : callable, optional
+        Called with a stage name and the fraction done.
 
     Returns
     -------
@@ -200,13 +204,14 @@ def _check_rdf_xml(path: Path) -> None:
 
 
 def import_rdf(
-    store: Store, path: str | os.PathLike[str], graph: str | None = None, progress: Progress = _noop
+    store: StoreLike, path: str | os.PathLike[str], graph: str | None = None, progress: Progress = _noop
 ) -> ImportResult:
     """Import an RDF file (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML), atomically.
 
     Parameters
     ----------
-    store : Store
+    store : StoreLike
+        The embedded or the remote store to write to.
     path : path-like
         The file; its extension names the format.
     graph : str, optional
@@ -214,6 +219,11 @@ def import_rdf(
         quad formats, every quad is moved into it when given, else each named graph of the file
         replaces the same graph in the store.
     progress : callable, optional
+        Called with a stage name and the fraction done.
+
+    Returns
+    -------
+    ImportResult
 
     Raises
     ------
@@ -277,9 +287,31 @@ def import_rdf(
 
 
 def import_path(
-    store: Store, path: str | os.PathLike[str], graph: str | None = None, progress: Progress = _noop
+    store: StoreLike, path: str | os.PathLike[str], graph: str | None = None, progress: Progress = _noop
 ) -> ImportResult:
-    """Import a spreadsheet or an RDF file, chosen by what ``path`` is."""
+    """Import a spreadsheet or an RDF file, chosen by what ``path`` is.
+
+    Parameters
+    ----------
+    store : StoreLike
+        The embedded or the remote store to write to.
+    path : path-like
+        An RDF file (by its extension, see :data:`RDF_FORMATS`), else a spreadsheet.
+    graph : str, optional
+        For an RDF file: the named graph to import into (see :func:`import_rdf`).
+    progress : callable, optional
+        Called with a stage name and the fraction done.
+
+    Returns
+    -------
+    ImportResult
+
+    Raises
+    ------
+    InputError
+        As :func:`import_rdf` and :func:`import_spreadsheet` do, and for ``graph`` given with a
+        spreadsheet.
+    """
     p = Path(path)
     if p.is_file() and p.suffix.lower() in RDF_FORMATS:
         return import_rdf(store, p, graph, progress)
@@ -288,12 +320,13 @@ def import_path(
     return import_spreadsheet(store, p, progress)
 
 
-def ensure_ready(store: Store, seed: bool = True) -> None:
+def ensure_ready(store: StoreLike, seed: bool = True) -> None:
     """Make a store ready: the current ontology in its graph, and on first use the default data.
 
     Parameters
     ----------
-    store : Store
+    store : StoreLike
+        The embedded or the remote store.
     seed : bool
         Load :data:`DEFAULT_CONCEPTS` if the store has never been seeded and holds no concept.
         A store once seeded is not seeded again, so a dropped concept stays dropped.
@@ -346,7 +379,7 @@ class _Materialised:
             self._tmp.cleanup()
 
 
-def open_store(path: str | os.PathLike[str] | None = None, seed: bool = True) -> Any:
+def open_store(path: str | os.PathLike[str] | None = None, seed: bool = True) -> StoreLike:
     """Open the store (default: :func:`~ikg.graph.store.embedded.default_store_path`) and make it ready.
 
     Parameters
@@ -357,12 +390,19 @@ def open_store(path: str | os.PathLike[str] | None = None, seed: bool = True) ->
     seed : bool
         Load the default concept into a new store (see :func:`ensure_ready`).
 
+    Returns
+    -------
+    StoreLike
+        A :class:`~ikg.graph.store.remote.RemoteStore` for a URL, else an embedded
+        :class:`~ikg.graph.store.embedded.Store`.
+
     Raises
     ------
     StoreError
+        If the store cannot be opened, or the shipped data does not import.
     """
     location = path if path is not None else default_store_path()
-    store: Any = RemoteStore(str(location)) if is_url(location) else Store(location)
+    store: StoreLike = RemoteStore(str(location)) if is_url(location) else Store(location)
     try:
         ensure_ready(store, seed)
     except InputError as exc:  # the shipped data must always import

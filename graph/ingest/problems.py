@@ -8,12 +8,13 @@ catalogue message ``ingest.<code>`` (``graph/locale/<lang>/LC_MESSAGES/ingest.po
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from ikg.graph.i18n import Lang, catalogue, t
 
-__all__ = ["CODES", "MESSAGES", "Problem", "render"]
+__all__ = ["CODES", "MESSAGES", "Problem", "render", "spelled"]
 
 #: every problem code; the reason of a problem is the catalogue message ``ingest.<code>``
 CODES: tuple[str, ...] = (
@@ -88,6 +89,8 @@ class Problem:
         Spreadsheet row number (the header is row 1), if the problem has one.
     column : str or None
         Canonical column name, if the problem has one.
+    header : str or None
+        The same column as the user's header spells it (``typ``); messages use it.
     args : dict
         Values for the message template. A value that differs by language (a list of allowed
         values, a size) is a dict from language to text, such as ``{"de": ..., "en": ...}``.
@@ -102,6 +105,7 @@ class Problem:
     column: str | None = None
     args: dict[str, Any] = field(default_factory=dict)
     severity: str = "error"
+    header: str | None = None
 
     def message(self, lang: Lang = "en") -> str:
         """Return the plain reason, without the location.
@@ -148,6 +152,37 @@ def render(problem: Problem, lang: Lang = "en") -> str:
     if problem.row is not None:
         where.append(t("ingest.where.row", lang, row=problem.row))
     if problem.column is not None:
-        where.append(t("ingest.where.column", lang, column=problem.column))
+        where.append(t("ingest.where.column", lang, column=problem.header or problem.column))
     line = f"{', '.join(where)}: {problem.message(lang)}"
     return line if problem.severity == "error" else t("ingest.warning", lang, text=line)
+
+
+def spelled(problems: list[Problem], tables: Mapping[str, Any]) -> list[Problem]:
+    """The problems with columns and referenced tables named as the user's files spell them.
+
+    ``tables`` maps a table's canonical name to what was read (its ``source`` file or sheet and
+    its ``headers``, canonical column to header as written). A column ``type`` read from the
+    header ``typ`` is shown as ``typ``; a reference into ``working_groups`` read from
+    ``arbeitsgruppen.csv`` names the table ``arbeitsgruppen``.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> read = {
+    ...     "working_groups": SimpleNamespace(source="arbeitsgruppen.csv", headers={}),
+    ...     "memberships": SimpleNamespace(source="m.csv", headers={"working_group": "arbeitsgruppe"}),
+    ... }
+    >>> p = Problem("unknown_reference", "m.csv", 7, "working_group", {"value": "x", "target": "working_groups"})
+    >>> print(render(spelled([p], read)[0], "de"))
+    m.csv, Zeile 7, Spalte arbeitsgruppe: unbekannter Verweis x (keine solche ID in Tabelle arbeitsgruppen)
+    """
+    headers = {table.source: table.headers for table in tables.values()}
+    names = {name: Path(table.source).stem for name, table in tables.items()}
+    out = []
+    for problem in problems:
+        header = headers.get(problem.source, {}).get(problem.column or "")
+        args = problem.args
+        if "target" in args and args["target"] in names:
+            args = {**args, "target": names[args["target"]]}
+        out.append(replace(problem, header=header or problem.header, args=args))
+    return out

@@ -33,6 +33,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH, XSD
+from rdflib.term import Node
 
 __all__ = ["Check", "UnsupportedShapeError", "Violation", "compile_shapes", "run_checks"]
 
@@ -104,6 +105,39 @@ def _iri(node: URIRef) -> str:
     return str(ox.NamedNode(str(node)))
 
 
+def _resource(node: Node | None, what: str) -> URIRef | BNode:
+    """``node`` as a shape or list node: an IRI or a blank node, else the shape is not supported."""
+    if isinstance(node, (URIRef, BNode)):
+        return node
+    raise UnsupportedShapeError(f"{what}: {node!r} is not an IRI or a blank node")
+
+
+def _named(node: Node, what: str) -> URIRef:
+    """``node`` as an IRI; a shape that puts anything else there is not supported."""
+    if not isinstance(node, URIRef):
+        raise UnsupportedShapeError(f"{what}: {node!r} is not an IRI")
+    return node
+
+
+def _iris(nodes: Iterable[Node], what: str) -> list[URIRef]:
+    """The IRIs ``nodes`` are, in a stable order (see :func:`_named`)."""
+    return [_named(node, what) for node in sorted(nodes, key=str)]
+
+
+def _flag(node: Node, what: str) -> bool:
+    """The truth value an ``sh:uniqueLang`` value states."""
+    if not isinstance(node, Literal):
+        raise UnsupportedShapeError(f"{what}: {node!r} is not a boolean")
+    return bool(node.toPython())
+
+
+def _count(node: Node, what: str) -> int:
+    """The number an ``sh:minCount`` or ``sh:maxCount`` value states."""
+    if not isinstance(node, Literal):
+        raise UnsupportedShapeError(f"{what}: {node!r} is not a number")
+    return int(node)
+
+
 def _messages(shapes: Graph, shape: URIRef | BNode) -> dict[str, str]:
     out: dict[str, str] = {}
     for msg in shapes.objects(shape, SH.message):
@@ -117,12 +151,13 @@ def _path(shapes: Graph, node: URIRef | BNode) -> tuple[str, str | None]:
     if isinstance(node, URIRef):
         return _iri(node), str(node)
     steps = list(Collection(shapes, node)) if (node, RDF.first, None) in shapes else []
-    if not steps or not all(isinstance(s, URIRef) for s in steps):
+    iris = [s for s in steps if isinstance(s, URIRef)]
+    if not steps or len(iris) != len(steps):
         raise UnsupportedShapeError(f"sh:path {node!r}: only an IRI or a sequence of IRIs")
-    return "/".join(_iri(s) for s in steps), None
+    return "/".join(_iri(s) for s in iris), None
 
 
-def _one(shapes: Graph, subject: URIRef | BNode, predicate: URIRef) -> object:
+def _one(shapes: Graph, subject: URIRef | BNode, predicate: URIRef) -> Node | None:
     values = list(shapes.objects(subject, predicate))
     if len(values) > 1:
         raise UnsupportedShapeError(f"{subject!r} has {len(values)} values for {predicate}")
@@ -143,7 +178,7 @@ def _condition(shapes: Graph, shape: URIRef | BNode, var: str, k: int) -> str:
     keys = {p for p, _ in shapes.predicate_objects(shape)}
     parts: list[str] = []
     if keys - {SH["class"], SH.datatype, SH.path, SH.minCount}:
-        raise UnsupportedShapeError(f"sh:or alternative {shape!r} uses {sorted(keys)}")
+        raise UnsupportedShapeError(f"sh:or alternative {shape!r} uses {sorted(keys, key=str)}")
     cls = _one(shapes, shape, SH["class"])
     if isinstance(cls, URIRef):
         parts.append(f"EXISTS {{ {var} {_SUBCLASS} {_iri(cls)} }}")
@@ -155,7 +190,7 @@ def _condition(shapes: Graph, shape: URIRef | BNode, var: str, k: int) -> str:
         count = _one(shapes, shape, SH.minCount)
         if not isinstance(count, Literal) or int(count) != 1:
             raise UnsupportedShapeError(f"sh:or alternative {shape!r}: a path needs sh:minCount 1")
-        sparql_path, _ = _path(shapes, path)  # type: ignore[arg-type]
+        sparql_path, _ = _path(shapes, _resource(path, f"sh:path of {shape!r}"))
         parts.append(f"EXISTS {{ {var} {sparql_path} ?alt{k} }}")
     if not parts:
         raise UnsupportedShapeError(f"sh:or alternative {shape!r} has no constraint")
@@ -166,14 +201,16 @@ def _or(shapes: Graph, owner: URIRef | BNode, var: str) -> str | None:
     head = _one(shapes, owner, SH["or"])
     if head is None:
         return None
-    alternatives = list(Collection(shapes, head))  # type: ignore[arg-type]
-    conds = [_condition(shapes, alt, var, k) for k, alt in enumerate(alternatives)]  # type: ignore[arg-type]
+    alternatives = list(Collection(shapes, _resource(head, f"sh:or of {owner!r}")))
+    conds = [_condition(shapes, _resource(alt, "sh:or alternative"), var, k) for k, alt in enumerate(alternatives)]
     return "(" + " || ".join(conds) + ")"
 
 
 def _target(shapes: Graph, node_shape: URIRef | BNode) -> str:
-    blocks = [f"{{ ?focus {_SUBCLASS} {_iri(c)} }}" for c in sorted(shapes.objects(node_shape, SH.targetClass))]  # type: ignore[arg-type]
-    blocks += [f"{{ ?focus {_iri(p)} ?any }}" for p in sorted(shapes.objects(node_shape, SH.targetSubjectsOf))]  # type: ignore[arg-type]
+    classes = _iris(shapes.objects(node_shape, SH.targetClass), f"sh:targetClass of {node_shape!r}")
+    predicates = _iris(shapes.objects(node_shape, SH.targetSubjectsOf), f"sh:targetSubjectsOf of {node_shape!r}")
+    blocks = [f"{{ ?focus {_SUBCLASS} {_iri(c)} }}" for c in classes]
+    blocks += [f"{{ ?focus {_iri(p)} ?any }}" for p in predicates]
     if not blocks:
         raise UnsupportedShapeError(f"{node_shape!r} has no sh:targetClass or sh:targetSubjectsOf")
     return "{ SELECT DISTINCT ?focus WHERE { " + " UNION ".join(blocks) + " } }"
@@ -205,10 +242,11 @@ def compile_shapes(shapes: Graph) -> list[Check]:
     (True, True)
     """
     checks: list[Check] = []
-    for node_shape in sorted(shapes.subjects(RDF.type, SH.NodeShape), key=str):
+    for found in sorted(shapes.subjects(RDF.type, SH.NodeShape), key=str):
+        node_shape = _resource(found, "sh:NodeShape")
         extra = {p for p, _ in shapes.predicate_objects(node_shape)} - _NODE_KEYS
         if extra:
-            raise UnsupportedShapeError(f"{node_shape!r} uses {sorted(extra)}")
+            raise UnsupportedShapeError(f"{node_shape!r} uses {sorted(extra, key=str)}")
         target = _target(shapes, node_shape)
         node_or = _or(shapes, node_shape, "?focus")
         if node_or is not None:
@@ -224,18 +262,18 @@ def compile_shapes(shapes: Graph) -> list[Check]:
             shapes.objects(node_shape, SH.property), key=lambda p: sorted(map(str, shapes.objects(p, SH.path)))
         )
         for prop in props:
-            checks.extend(_property_checks(shapes, prop, target))  # type: ignore[arg-type]
+            checks.extend(_property_checks(shapes, _resource(prop, f"sh:property of {node_shape!r}"), target))
     return checks
 
 
 def _property_checks(shapes: Graph, prop: URIRef | BNode, target: str) -> Iterable[Check]:
     extra = {p for p, _ in shapes.predicate_objects(prop)} - _PROPERTY_KEYS
     if extra:
-        raise UnsupportedShapeError(f"property shape {prop!r} uses {sorted(extra)}")
+        raise UnsupportedShapeError(f"property shape {prop!r} uses {sorted(extra, key=str)}")
     path_node = _one(shapes, prop, SH.path)
     if path_node is None:
         raise UnsupportedShapeError(f"property shape {prop!r} has no sh:path")
-    path, path_iri = _path(shapes, path_node)  # type: ignore[arg-type]
+    path, path_iri = _path(shapes, _resource(path_node, f"sh:path of {prop!r}"))
     messages = _messages(shapes, prop)
 
     def check(sparql: str) -> Check:
@@ -245,31 +283,31 @@ def _property_checks(shapes: Graph, prop: URIRef | BNode, target: str) -> Iterab
     if low is not None:
         yield check(
             f"SELECT ?focus WHERE {{ {target} OPTIONAL {{ ?focus {path} ?value }} }} "
-            f"GROUP BY ?focus HAVING (COUNT(DISTINCT ?value) < {int(low)})"  # type: ignore[call-overload]
+            f"GROUP BY ?focus HAVING (COUNT(DISTINCT ?value) < {_count(low, 'sh:minCount')})"
         )
     high = _one(shapes, prop, SH.maxCount)
     if high is not None:
         yield check(
             f"SELECT ?focus WHERE {{ {target} ?focus {path} ?value }} "
-            f"GROUP BY ?focus HAVING (COUNT(DISTINCT ?value) > {int(high)})"  # type: ignore[call-overload]
+            f"GROUP BY ?focus HAVING (COUNT(DISTINCT ?value) > {_count(high, 'sh:maxCount')})"
         )
     cls = _one(shapes, prop, SH["class"])
     if cls is not None:
         yield check(
             f"SELECT DISTINCT ?focus ?value WHERE {{ {target} ?focus {path} ?value "
-            f"FILTER NOT EXISTS {{ ?value {_SUBCLASS} {_iri(cls)} }} }}"  # type: ignore[arg-type]
+            f"FILTER NOT EXISTS {{ ?value {_SUBCLASS} {_iri(_named(cls, 'sh:class'))} }} }}"
         )
     dt = _one(shapes, prop, SH.datatype)
     if dt is not None:
         yield check(
             f"SELECT DISTINCT ?focus ?value WHERE {{ {target} ?focus {path} ?value "
-            f"FILTER(!{_datatype_test('?value', dt)}) }}"  # type: ignore[arg-type]
+            f"FILTER(!{_datatype_test('?value', _named(dt, 'sh:datatype'))}) }}"
         )
     value_or = _or(shapes, prop, "?value")
     if value_or is not None:
         yield check(f"SELECT DISTINCT ?focus ?value WHERE {{ {target} ?focus {path} ?value FILTER(!{value_or}) }}")
     unique = _one(shapes, prop, SH.uniqueLang)
-    if unique is not None and bool(unique.toPython()):  # type: ignore[attr-defined]
+    if unique is not None and _flag(unique, "sh:uniqueLang"):
         yield check(
             f"SELECT DISTINCT ?focus ?lang WHERE {{ {target} ?focus {path} ?a , ?b "
             'FILTER(?a != ?b && lang(?a) != "" && lang(?a) = lang(?b)) BIND(lang(?a) AS ?lang) }'
@@ -292,7 +330,10 @@ def run_checks(checks: Iterable[Check], store: ox.Store) -> list[Violation]:
     """
     out: list[Violation] = []
     for c in checks:
-        for row in store.query(c.sparql):
+        solutions = store.query(c.sparql)
+        if not isinstance(solutions, ox.QuerySolutions):  # every check is a SELECT query
+            raise TypeError(f"check of {c.shape} is not a SELECT query")
+        for row in solutions:
             focus = row["focus"]
             out.append(Violation(focus.value, isinstance(focus, ox.NamedNode), c))
     return out

@@ -59,12 +59,18 @@ class RawTable:
     rows : list of (int, dict)
         Spreadsheet row number (header is row 1) and the cells by canonical column name;
         a cell is a ``str`` (CSV and text cells) or what openpyxl returned (number, date).
+    columns : set of str
+        The canonical names of the columns present.
+    headers : dict
+        Canonical column name to the header as the user wrote it (``typ`` for ``type``), so
+        that messages name columns in the user's own spelling.
     """
 
     sheet: Sheet
     source: str
     rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     columns: set[str] = field(default_factory=set)
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 def _fmt_size(n: int) -> dict[str, str]:
@@ -123,7 +129,9 @@ def _detect_delimiter(text: str) -> str:
     return best if counts[best] else ";"
 
 
-def _map_header(sheet: Sheet, header: list[Any], source: str, problems: list[Problem]) -> dict[int, str]:
+def _map_header(
+    sheet: Sheet, header: list[Any], source: str, problems: list[Problem], written: dict[str, str] | None = None
+) -> dict[int, str]:
     names = {normalise_name(c.name): c.name for c in sheet.columns}
     names.update({normalise_name(c.alias): c.name for c in sheet.columns})
     index: dict[int, str] = {}
@@ -141,9 +149,12 @@ def _map_header(sheet: Sheet, header: list[Any], source: str, problems: list[Pro
             continue
         seen.add(col)
         index[i] = col
-    for col in sheet.columns:
-        if col.required and col.name not in seen:
-            problems.append(Problem("missing_column", source, 1, col.name, {"column": col.name, "alias": col.alias}))
+        if written is not None:
+            written[col] = text.strip()
+    for column in sheet.columns:
+        if column.required and column.name not in seen:
+            args = {"column": column.name, "alias": column.alias}
+            problems.append(Problem("missing_column", source, 1, column.name, args))
     return index
 
 
@@ -154,7 +165,7 @@ def _table_from_rows(sheet: Sheet, source: str, rows: Any, problems: list[Proble
     if header is None:
         problems.append(Problem("no_rows", source, args={"sheet": sheet.name}))
         return table
-    index = _map_header(sheet, list(header), source, problems)
+    index = _map_header(sheet, list(header), source, problems, table.headers)
     table.columns = set(index.values())
     for number, row in enumerate(iterator, start=2):
         cells: dict[str, Any] = {}

@@ -115,7 +115,7 @@ def shacl_problems(
 def _rdflib_graph(quads: Sequence[ox.Quad]) -> Graph:
     graph = Graph()
     for q in quads:
-        graph.add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)))  # type: ignore[arg-type]
+        graph.add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)))  # type: ignore[arg-type]  # terms of a quad are never None
     return graph
 
 

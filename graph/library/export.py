@@ -7,7 +7,7 @@ import pyoxigraph as ox
 from ikg.graph.errors import InputError
 from ikg.graph.library.inventory import list_concepts, require_concept
 from ikg.graph.namespaces import PREFIXES
-from ikg.graph.store.embedded import Store
+from ikg.graph.store.base import StoreLike
 
 __all__ = ["EXPORT_FORMATS", "export_concepts"]
 
@@ -19,13 +19,15 @@ EXPORT_FORMATS: dict[str, ox.RdfFormat] = {
 }
 
 
-def export_concepts(store: Store, fmt: str, concept_id: str | None = None) -> bytes:
+def export_concepts(store: StoreLike, fmt: str, concept_id: str | None = None) -> bytes:
     """Serialise one concept or all concepts.
 
     Parameters
     ----------
-    store : Store
+    store : StoreLike
+        The embedded or the remote store.
     fmt : {"turtle", "trig", "nquads", "jsonld"}
+        The RDF format (:data:`EXPORT_FORMATS`).
     concept_id : str, optional
         One concept; default all. Turtle holds no graph names, so it needs one concept (or a
         store with exactly one).

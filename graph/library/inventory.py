@@ -8,7 +8,7 @@ from rdflib import Literal
 
 from ikg.graph.errors import NotFoundError
 from ikg.graph.namespaces import concept_graph, concept_id_of_graph
-from ikg.graph.store.embedded import Store
+from ikg.graph.store.base import StoreLike
 
 __all__ = ["KINDS", "ConceptInfo", "list_concepts", "require_concept"]
 
@@ -66,11 +66,21 @@ class ConceptInfo:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def list_concepts(store: Store) -> list[ConceptInfo]:
+def list_concepts(store: StoreLike) -> list[ConceptInfo]:
     """Return the concepts in the store (one per concept graph), sorted by id, with counts.
 
     A concept graph may also describe the earlier versions it revises; the concept of a graph
     is the one no other concept in it revises.
+
+    Parameters
+    ----------
+    store : StoreLike
+        The embedded or the remote store.
+
+    Returns
+    -------
+    list of ConceptInfo
+        Sorted by id; ``counts`` holds the resources of each kind of :data:`KINDS` there are.
     """
     _, rows = store.select(_CONCEPTS)
     concepts: dict[str, ConceptInfo] = {}
@@ -97,8 +107,19 @@ def list_concepts(store: Store) -> list[ConceptInfo]:
     return sorted(concepts.values(), key=lambda c: c.id)
 
 
-def require_concept(store: Store, concept_id: str) -> ConceptInfo:
+def require_concept(store: StoreLike, concept_id: str) -> ConceptInfo:
     """Return the concept with id ``concept_id``.
+
+    Parameters
+    ----------
+    store : StoreLike
+        The embedded or the remote store.
+    concept_id : str
+        The concept's id (``dcterms:identifier``).
+
+    Returns
+    -------
+    ConceptInfo
 
     Raises
     ------

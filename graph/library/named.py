@@ -37,7 +37,7 @@ from ikg.graph.i18n import LANGS, Lang, t
 from ikg.graph.ingest.mapping import parse_date
 from ikg.graph.namespaces import concept_graph
 from ikg.graph.resources import queries_dir
-from ikg.graph.store.embedded import Store
+from ikg.graph.store.base import StoreLike
 from ikg.graph.store.sparql import run_select_or_ask
 
 __all__ = ["PARAM_TYPES", "NamedQuery", "Param", "bind_params", "get_query", "library", "parse_query_file", "run_named"]
@@ -273,8 +273,32 @@ def bind_params(query: NamedQuery, raw: Mapping[str, str]) -> dict[str, Node]:
 
 
 def run_named(
-    store: Store, name: str, params: Mapping[str, str] | None = None
+    store: StoreLike, name: str, params: Mapping[str, str] | None = None
 ) -> tuple[list[str], list[tuple[Node | None, ...]]]:
-    """Run a named query with checked, bound parameters; return variable names and rows."""
+    """Run a named query with checked, bound parameters; return variable names and rows.
+
+    Parameters
+    ----------
+    store : StoreLike
+        The embedded or the remote store.
+    name : str
+        The query's name (:func:`library`).
+    params : mapping, optional
+        Parameter name to the value as text; checked and converted by :func:`bind_params`.
+
+    Returns
+    -------
+    tuple of (list of str, list of tuple)
+        The variable names and the rows (rdflib terms, ``None`` if unbound).
+
+    Raises
+    ------
+    NotFoundError
+        For an unknown query.
+    InputError
+        For unknown, missing or ill-typed parameters.
+    QueryError
+        If the query fails in the store.
+    """
     query = get_query(name)
     return run_select_or_ask(store, query.text, bind_params(query, params or {}))

@@ -10,7 +10,7 @@ from rdflib.term import Node
 
 from ikg.graph.i18n import Lang
 from ikg.graph.namespaces import concept_graph
-from ikg.graph.store.embedded import Store
+from ikg.graph.store.base import StoreLike
 
 __all__ = ["uncovered"]
 
@@ -66,13 +66,15 @@ def _label(de: Node | None, en: Node | None, x: Node | None, lang: Lang) -> str:
     return str(by_lang.get(lang) or de or en or x)
 
 
-def uncovered(store: Store, concept_id: str, lang: Lang = "en") -> dict[str, list[str]]:
+def uncovered(store: StoreLike, concept_id: str, lang: Lang = "en") -> dict[str, list[str]]:
     """Return, per kind of coverage gap, the labels of what nobody covers in one concept.
 
     Parameters
     ----------
-    store : Store
+    store : StoreLike
+        The embedded or the remote store.
     concept_id : str
+        The concept to look at.
     lang : {"de", "en"}
         Language of the labels (falls back to the other).
 

@@ -120,8 +120,8 @@ def plan_replace(graphs: Mapping[str, Iterable[ox.Quad]], current: Callable[[str
     added = {g: new[g] - old[g] for g in new}
     change = Change(sum(len(q) for q in added.values()), sum(len(q) for q in removed.values()))
     if not change.removed:
-        fresh = not any(old.values())
-        return ReplacePlan(change, [q for qs in added.values() for q in qs], "", fresh)
+        all_empty = not any(old.values())
+        return ReplacePlan(change, [q for qs in added.values() for q in qs], "", all_empty)
     return ReplacePlan(
         change, [], "DELETE DATA { " + _graph_blocks(removed) + " } ; INSERT DATA { " + _graph_blocks(added) + " }"
     )
@@ -203,8 +203,9 @@ class Store(QueryingMixin):
     """
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
-        self.path: Path | None = None if path in (None, MEMORY) else Path(path)  # type: ignore[arg-type]
+        self.path: Path | None = None if path in (None, MEMORY) else Path(path)
         self._write_lock = threading.Lock()
+        self._ox: ox.Store | _Closed
         self.recovered: list[str] = []
         self.read_only = False
         if self.path is None:
@@ -399,9 +400,12 @@ class Store(QueryingMixin):
 
 
 class _Closed:
-    """Stands in for the database of a closed :class:`Store`."""
+    """Stands in for the database of a closed :class:`Store`: every use raises :class:`StoreError`."""
 
     def __getattr__(self, name: str) -> Any:
+        raise StoreError(key="store.closed")
+
+    def __len__(self) -> int:
         raise StoreError(key="store.closed")
 
 

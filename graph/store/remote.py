@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -68,7 +69,7 @@ class RemoteStore(QueryingMixin):
     with a token requires.
     """
 
-    path = None
+    path: Path | None = None
 
     def __init__(self, query_url: str, update_url: str | None = None, timeout: float = 120.0) -> None:
         self.url = query_url
@@ -166,8 +167,8 @@ class RemoteStore(QueryingMixin):
         return sorted(str(r[0]) for r in rows if r[0] is not None)
 
     def __len__(self) -> int:
-        _, rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
-        return int(rows[0][0]) if rows and rows[0][0] is not None else 0  # type: ignore[arg-type]
+        _, rows = self.select_values("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return int(rows[0][0]) if rows and rows[0][0] is not None else 0
 
     def _update(self, text: str) -> None:
         response = self.raw_update(text)
@@ -182,11 +183,22 @@ class RemoteStore(QueryingMixin):
         return self.replace_graphs({graph: quads})
 
     def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Quad]]) -> Change:
-        """Replace several named graphs in one update request (one transaction)."""
+        """Replace several named graphs in one update request (one transaction).
+
+        Parameters
+        ----------
+        graphs : mapping
+            Graph IRI to its new content (the graph name of each quad is replaced).
+
+        Returns
+        -------
+        Change
+        """
         plan = plan_replace(graphs, self.graph_quads)
         if plan.insert_only:
             by_graph: dict[ox.NamedNode, set[ox.Quad]] = {}
             for q in plan.insert_only:
+                assert isinstance(q.graph_name, ox.NamedNode)  # plan_replace names each quad's graph
                 by_graph.setdefault(q.graph_name, set()).add(q)
             self._update("INSERT DATA { " + _graph_blocks(by_graph) + " }")
         elif plan.update:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Literal
@@ -11,6 +10,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from ikg.graph.errors import QueryError
+from ikg.graph.store.base import StoreLike
 from ikg.graph.store.embedded import Store, solution_rows
 from ikg.graph.store.engine.oneshot import run_confined
 from ikg.graph.store.remote import RemoteStore
@@ -20,11 +20,25 @@ __all__ = ["run_select_or_ask", "run_user_select_or_ask"]
 
 
 def run_select_or_ask(
-    store: Store, sparql: str, bindings: Mapping[str, Node] | None = None
+    store: StoreLike, sparql: str, bindings: Mapping[str, Node] | None = None
 ) -> tuple[list[str], list[tuple[Node | None, ...]]]:
     """Run a SELECT or ASK query and return variable names and rows.
 
     An ASK query gives one column ``ask`` with one boolean row.
+
+    Parameters
+    ----------
+    store : StoreLike
+        The embedded or the remote store.
+    sparql : str
+        The query text.
+    bindings : mapping, optional
+        Variable name to rdflib term, bound safely (see :meth:`~ikg.graph.store.embedded.Store.query`).
+
+    Returns
+    -------
+    tuple of (list of str, list of tuple)
+        The variable names and the rows (rdflib terms, ``None`` if unbound).
 
     Raises
     ------
@@ -40,7 +54,12 @@ def run_select_or_ask(
 
 
 def run_user_select_or_ask(
-    store: Any, sparql: str, *, deadline: float = 30.0, max_rows: int = 100_000, max_bytes: int = 32 * 1_048_576
+    store: Store | RemoteStore,
+    sparql: str,
+    *,
+    deadline: float = 30.0,
+    max_rows: int = 100_000,
+    max_bytes: int = 32 * 1_048_576,
 ) -> tuple[list[str], list[tuple[Node | None, ...]]]:
     """Run a SELECT or ASK query a *user* wrote, as :func:`run_select_or_ask` does, but confined.
 
@@ -48,6 +67,22 @@ def run_user_select_or_ask(
     on the embedded store it then runs in a confined engine process that cannot reach the network
     (:mod:`ikg.graph.store.engine`), under ``deadline`` and the caps; on a remote store, which ikg cannot
     confine, it must also pass :func:`~ikg.graph.store.sparql_text.check_remote_safe`.
+
+    Parameters
+    ----------
+    store : Store or RemoteStore
+        An embedded store (the query runs confined on a snapshot of it) or a remote one.
+    sparql : str
+        The query text, as the user wrote it.
+    deadline : float
+        Seconds the confined engine may take.
+    max_rows, max_bytes : int
+        Caps of the confined engine's answer.
+
+    Returns
+    -------
+    tuple of (list of str, list of tuple)
+        The variable names and the rows (rdflib terms, ``None`` if unbound).
 
     Raises
     ------

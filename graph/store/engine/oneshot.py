@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from ikg.graph.store.embedded import Store
 from ikg.graph.store.engine import sandbox
 from ikg.graph.store.engine.process import Answer, refused_unconfined, start_engine
 from ikg.graph.store.engine.snapshots import RunDir, remove_stale, snapshots_root
@@ -24,8 +25,23 @@ def allow_unconfined() -> bool:
     return os.environ.get("IKG_ALLOW_UNCONFINED", "").strip().lower() in ("1", "true", "yes")
 
 
-def run_confined(store: Any, request: dict[str, Any], deadline: float, max_bytes: int) -> Answer:
+def run_confined(store: Store, request: dict[str, Any], deadline: float, max_bytes: int) -> Answer:
     """Run one engine request on a snapshot of ``store`` (an embedded :class:`~ikg.graph.store.embedded.Store`).
+
+    Parameters
+    ----------
+    store : Store
+        The embedded store; it is copied to a snapshot that the engine process reads.
+    request : dict
+        The engine request (see :mod:`ikg.graph.store.engine.worker`).
+    deadline : float
+        Seconds the engine may take.
+    max_bytes : int
+        Cap of the answer's size.
+
+    Returns
+    -------
+    Answer
 
     Raises
     ------

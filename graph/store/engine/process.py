@@ -305,7 +305,7 @@ def start_engine(
     timer.daemon = True
     timer.start()
     try:
-        frame = frames.read_frame(process.stdout) if process.stdout is not None else None  # type: ignore[arg-type]
+        frame = frames.read_frame(process.stdout) if process.stdout is not None else None
     except (ValueError, OSError):
         frame = None
     finally:

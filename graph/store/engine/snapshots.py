@@ -39,7 +39,7 @@ def remove_stale(root: Path) -> list[Path]:
     >>> [p == run.path for p in remove_stale(root)]
     [True]
     """
-    removed = []
+    removed: list[Path] = []
     if not root.is_dir():
         return removed
     for run in root.glob("run-*"):

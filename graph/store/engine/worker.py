@@ -18,7 +18,8 @@ import io
 import os
 import sys
 import time
-from typing import IO, Any
+from collections.abc import Callable
+from typing import IO, Any, BinaryIO
 
 import pyoxigraph as ox
 
@@ -42,8 +43,14 @@ class _CapError(Exception):
         self.limit = limit
 
 
-class _Frames(io.RawIOBase):
-    """A binary stream that sends what is written as ``DATA`` frames and counts the bytes."""
+class _Frames(io.RawIOBase, BinaryIO):
+    """A binary stream that sends what is written as ``DATA`` frames and counts the bytes.
+
+    A :class:`typing.BinaryIO` too, so that pyoxigraph's ``output`` and :class:`io.TextIOWrapper`
+    accept it by type as they do at run time.
+    """
+
+    name = "<engine frames>"
 
     def __init__(self, out: IO[bytes], max_bytes: int) -> None:
         super().__init__()
@@ -71,8 +78,10 @@ class _Frames(io.RawIOBase):
             self._buf.clear()
 
 
-class _Counted(io.RawIOBase):
+class _Counted(io.RawIOBase, BinaryIO):
     """An in-memory binary stream that counts lines (rows of TSV) and bytes, and stops past the caps."""
+
+    name = "<engine rows>"
 
     def __init__(self, max_rows: int, max_bytes: int) -> None:
         super().__init__()
@@ -120,6 +129,8 @@ def _query(store: ox.Store, req: dict[str, Any], out: _Frames) -> dict[str, Any]
         media = req["results"]
         solutions = ox.parse_query_results(bytes(counted.buf), format=ox.QueryResultsFormat.TSV)
         del counted
+        if not isinstance(solutions, ox.QuerySolutions):  # TSV holds solutions only
+            raise TypeError("the TSV results did not parse as solutions")
         if media in (_CSV, _TSV):
             text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
             names = [v.value for v in solutions.variables]
@@ -181,8 +192,19 @@ def _open(location: str, writable: bool) -> ox.Store:
 
 
 def serve(stdin: IO[bytes], stdout: IO[bytes], store: ox.Store) -> None:
-    """Answer requests until the owner closes stdin."""
-    handlers = {"query": None, "update": _update, "snapshot": _snapshot}
+    """Answer requests until the owner closes stdin.
+
+    Parameters
+    ----------
+    stdin, stdout : binary stream
+        The pipes to the owner: requests come in, frames go out.
+    store : pyoxigraph.Store
+        The opened store (a read-only snapshot, or the store itself for the writer).
+    """
+    handlers: dict[str, Callable[[ox.Store, dict[str, Any]], dict[str, Any]]] = {
+        "update": _update,
+        "snapshot": _snapshot,
+    }
     while True:
         frame = frames.read_frame(stdin)
         if frame is None:
@@ -194,9 +216,13 @@ def serve(stdin: IO[bytes], stdout: IO[bytes], store: ox.Store) -> None:
         req = frames.read_json(payload)
         out = _Frames(stdout, int(req.get("max_bytes", 1 << 62)))
         try:
-            if req.get("op") not in handlers:
-                raise ValueError(f"unknown operation {req.get('op')!r}")
-            done = _query(store, req, out) if req["op"] == "query" else handlers[req["op"]](store, req)  # type: ignore[misc]
+            op = req.get("op")
+            if op == "query":
+                done = _query(store, req, out)
+            elif op in handlers:
+                done = handlers[op](store, req)
+            else:
+                raise ValueError(f"unknown operation {op!r}")
             out.flush()
         except Exception as exc:  # every failure is reported to the owner; the process goes on
             frames.write_json(stdout, frames.ERROR, _error(exc))
