@@ -141,6 +141,10 @@ class Listener:
                 self.hits.append(b"(connected)")
             conn.close()
 
+    def close(self) -> None:
+        """Stop listening."""
+        self.sock.close()
+
     def paths(self) -> set[str]:
         out = set()
         for hit in self.hits:

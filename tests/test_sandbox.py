@@ -33,7 +33,7 @@ REQUEST = {"results": "application/sparql-results+json", "graph": "application/n
 def listener() -> Iterator[Listener]:
     box = Listener()
     yield box
-    box.sock.close()
+    box.close()
 
 
 def test_a_confined_process_can_open_no_socket(listener: Listener) -> None:

@@ -166,10 +166,12 @@ def choose_concepts(store: StoreLike, concept: str | None = None, *, one: bool =
     known = concept_ids(store)
     if concept is not None:
         if concept not in known:
-            raise NotFoundError(f"no concept {concept!r} in the store; it holds: {', '.join(known) or 'none'}")
+            raise NotFoundError(key="gaps.no_such_concept", concept=repr(concept), known=", ".join(known) or "—")
         return [concept]
     if one and len(known) != 1:
-        raise InputError(f"choose a concept with {hint or 'its id'}: {', '.join(known) or '(the store is empty)'}")
+        if not known:
+            raise InputError(key="gaps.store_empty")
+        raise InputError(key="gaps.choose_concept", hint=hint or "--concept", known=", ".join(known))
     return known
 
 

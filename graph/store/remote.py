@@ -144,7 +144,9 @@ class RemoteStore(QueryingMixin):
         if response.status_code == 400:
             raise QueryError(body.decode("utf-8", "replace").strip())
         if response.status_code >= 300:
-            raise StoreError(f"SPARQL server {self.url} answered {response.status_code}: {body[:300]!r}")
+            raise StoreError(
+                key="store.remote_answered", url=self.url, status=response.status_code, detail=repr(body[:300])
+            )
         try:
             if graph_form:
                 quads = ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
@@ -152,8 +154,8 @@ class RemoteStore(QueryingMixin):
             return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
         except (SyntaxError, ValueError) as exc:
             if CANCELLED.encode() in body:
-                raise QueryError("the query was stopped at the server's deadline") from exc
-            raise StoreError(f"SPARQL server {self.url} sent an unreadable answer: {exc}") from exc
+                raise QueryError(key="store.remote_deadline") from exc
+            raise StoreError(key="store.remote_unreadable", url=self.url, detail=str(exc)) from exc
 
     def graph_quads(self, graph: str) -> set[ox.Quad]:
         """Return all quads of the named graph ``graph``."""
@@ -174,8 +176,10 @@ class RemoteStore(QueryingMixin):
         response = self.raw_update(text)
         if response.status_code >= 300:
             raise StoreError(
-                f"SPARQL server {self.update_url} refused the write ({response.status_code}): "
-                f"{response.text[:300]}; nothing was written"
+                key="store.remote_refused_write",
+                url=self.update_url,
+                status=response.status_code,
+                detail=response.text[:300],
             )
 
     def replace_graph(self, graph: str, quads: Iterable[ox.Quad]) -> Change:
