@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from ikg.api.cli.common import LangOption, err, msg, state
+from ikg.api.cli.common import HELP_LANG, Group, LangOption, err, msg, state
 from ikg.graph.errors import IkgError, InputError
 from ikg.graph.i18n import resolve_lang, t
 
@@ -19,7 +19,8 @@ __all__ = ["app", "main"]
 
 app = typer.Typer(
     name="ikg",
-    help=t("cli.help", resolve_lang()),
+    cls=Group,
+    help=t("cli.help", HELP_LANG),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -35,20 +36,19 @@ def _options(
             "--store",
             envvar="IKG_STORE",
             metavar="DIR",
-            help="Store directory (default: ~/.local/share/ikg/store); ':memory:' for a throw-away store; "
-            "or the URL of a SPARQL 1.1 endpoint.",
+            help=t("cli.opt.global.store", HELP_LANG),
         ),
     ] = None,
     lang: Annotated[
         LangOption | None,
-        typer.Option("--lang", help="de or en (default: IKG_LANG, else the system's language, else de)."),
+        typer.Option("--lang", help=t("cli.opt.global.lang", HELP_LANG)),
     ] = None,
     no_seed: Annotated[
         bool,
         typer.Option(
             "--no-seed",
             envvar="IKG_NO_SEED",
-            help="Do not load the default concepts (Mettmann 2015, the fictional Beispielkreis) into a new store.",
+            help=t("cli.opt.global.no_seed", HELP_LANG),
         ),
     ] = False,
 ) -> None:

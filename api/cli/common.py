@@ -1,4 +1,16 @@
-"""What the commands share: the chosen store and language, options built from the core's tuples, output."""
+"""What the commands share: the chosen store and language, options built from the core's tuples, output.
+
+The help (``ikg --help``, ``ikg import --help``: each command's text and each option's) comes from
+the catalogue like every other message, in :data:`HELP_LANG`: the language :func:`resolve_lang`
+finds when this module is imported, from ``IKG_LANG`` or else the locale (``LC_ALL``,
+``LC_MESSAGES``, ``LANG``), else German. The command line's ``--lang`` cannot choose it: Typer
+builds the help before any option is read, so ``ikg --lang en import --help`` speaks the language
+of ``IKG_LANG`` and the locale; ``IKG_LANG=en ikg import --help`` speaks English. The help is
+passed explicitly (``app.command(help=t("cli.cmd.<command>", HELP_LANG))``,
+``typer.Option(..., help=t("cli.opt.<command>.<option>", HELP_LANG))``), so the commands'
+docstrings stay developer documentation and are never shown. :class:`Command` and :class:`Group`
+give ``--help`` itself a translated help line.
+"""
 
 from __future__ import annotations
 
@@ -10,17 +22,21 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 import typer
+from typer.core import TyperCommand, TyperGroup
 
 from ikg.graph import choices
-from ikg.graph.i18n import Lang, t
+from ikg.graph.i18n import Lang, resolve_lang, t
 
 if TYPE_CHECKING:  # the store's modules load rdflib and pyoxigraph: not for ``ikg --help``
     from ikg.graph.store.base import StoreLike
 
 __all__ = [
+    "HELP_LANG",
+    "Command",
     "ExportFormat",
     "GapFormat",
     "GapKind",
+    "Group",
     "LangOption",
     "QueryFormat",
     "SizeBy",
@@ -46,6 +62,35 @@ class _State:
 
 
 state = _State()
+
+#: the language of the help texts, fixed when the command line is built (see the module's docstring)
+HELP_LANG: Lang = resolve_lang()
+
+
+# ``ctx`` and the option are Any: newer Typer brings its own copy of click, older Typer uses click's
+# classes, and the two are different types with the same methods.
+
+
+def _translated(option: Any) -> Any:
+    if option is not None:
+        option.help = t("cli.opt.global.help", HELP_LANG)
+    return option
+
+
+class Command(TyperCommand):
+    """A command whose ``--help`` option is described in :data:`HELP_LANG`, like its other options."""
+
+    def get_help_option(self, ctx: Any) -> Any:
+        """Click's help option, with its help line from the catalogue."""
+        return _translated(super().get_help_option(ctx))
+
+
+class Group(TyperGroup):
+    """The ``ikg`` group: its ``--help`` option is described in :data:`HELP_LANG`."""
+
+    def get_help_option(self, ctx: Any) -> Any:
+        """Click's help option, with its help line from the catalogue."""
+        return _translated(super().get_help_option(ctx))
 
 
 # The choices are classes (so that type checkers know them) whose members are made from the

@@ -9,9 +9,9 @@ from typing import Annotated
 
 import typer
 
-from ikg.api.cli.common import ExportFormat, echo, err, msg, open_store, progress, state
+from ikg.api.cli.common import HELP_LANG, Command, ExportFormat, echo, err, msg, open_store, progress, state
 from ikg.graph.errors import InputError
-from ikg.graph.i18n import format_number, tn
+from ikg.graph.i18n import format_number, t, tn
 
 __all__ = ["register"]
 
@@ -20,12 +20,8 @@ _TRIG = ExportFormat("trig")
 
 
 def import_(
-    path: Annotated[
-        Path, typer.Argument(help="CSV folder, XLSX workbook, or RDF file (.ttl .nt .nq .trig .jsonld .rdf).")
-    ],
-    graph: Annotated[
-        str | None, typer.Option("--graph", help="Named graph IRI for an RDF file (required for triple formats).")
-    ] = None,
+    path: Annotated[Path, typer.Argument(help=t("cli.opt.import.path", HELP_LANG))],
+    graph: Annotated[str | None, typer.Option("--graph", help=t("cli.opt.import.graph", HELP_LANG))] = None,
 ) -> None:
     """Import a concept from a spreadsheet, or an RDF file into a named graph; all or nothing.
 
@@ -56,7 +52,7 @@ def import_(
     )
 
 
-def validate(path: Annotated[Path, typer.Argument(help="CSV folder or XLSX workbook.")]) -> None:
+def validate(path: Annotated[Path, typer.Argument(help=t("cli.opt.validate.path", HELP_LANG))]) -> None:
     """Check a spreadsheet without writing anything: every problem, with row and column.
 
     Example: ikg validate konzept.xlsx
@@ -83,10 +79,10 @@ def validate(path: Annotated[Path, typer.Argument(help="CSV folder or XLSX workb
 def export(
     fmt: Annotated[
         ExportFormat,
-        typer.Option("--format", "-f", help="RDF format, or graphml/gexf for the actor network with its metrics."),
+        typer.Option("--format", "-f", help=t("cli.opt.export.format", HELP_LANG)),
     ] = _TRIG,
-    concept: Annotated[str | None, typer.Option("--concept", help="Export one concept (default: all).")] = None,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")] = None,
+    concept: Annotated[str | None, typer.Option("--concept", help=t("cli.opt.export.concept", HELP_LANG))] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help=t("cli.opt.export.out", HELP_LANG))] = None,
 ) -> None:
     """Export concepts as Turtle, TriG, N-Quads or JSON-LD, or the actor network as GraphML or GEXF.
 
@@ -123,8 +119,8 @@ def write_out(data: bytes, out: Path | str | None) -> None:
 
 
 def drop(
-    concept: Annotated[str, typer.Option("--concept", help="Id of the concept to remove.")],
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    concept: Annotated[str, typer.Option("--concept", help=t("cli.opt.drop.concept", HELP_LANG))],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help=t("cli.opt.drop.yes", HELP_LANG))] = False,
 ) -> None:
     """Remove a concept (its whole named graph) from the store.
 
@@ -144,8 +140,8 @@ def drop(
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to ``app``."""
-    app.command("import")(import_)
-    app.command()(validate)
-    app.command()(export)
-    app.command()(drop)
+    """Add this module's commands to ``app``, with their help from the catalogue (not the docstrings)."""
+    app.command("import", cls=Command, help=t("cli.cmd.import", HELP_LANG))(import_)
+    app.command(cls=Command, help=t("cli.cmd.validate", HELP_LANG))(validate)
+    app.command(cls=Command, help=t("cli.cmd.export", HELP_LANG))(export)
+    app.command(cls=Command, help=t("cli.cmd.drop", HELP_LANG))(drop)

@@ -7,8 +7,8 @@ from typing import Annotated, Any
 
 import typer
 
-from ikg.api.cli.common import QueryFormat, echo, msg, open_store, query_timeout, state, where
-from ikg.graph.i18n import format_date, format_number
+from ikg.api.cli.common import HELP_LANG, Command, QueryFormat, echo, msg, open_store, query_timeout, state, where
+from ikg.graph.i18n import format_date, format_number, t
 
 __all__ = ["echo_concept", "register"]
 
@@ -102,13 +102,13 @@ def _parse_params(values: list[str]) -> dict[str, str]:
 
 
 def query(
-    name: Annotated[str | None, typer.Argument(help="Name of a query from the library (see: ikg queries).")] = None,
-    param: Annotated[
-        list[str] | None, typer.Option("--param", "-p", help="Parameter of a named query, as key=value (repeatable).")
+    name: Annotated[str | None, typer.Argument(help=t("cli.opt.query.name", HELP_LANG))] = None,
+    param: Annotated[list[str] | None, typer.Option("--param", "-p", help=t("cli.opt.query.param", HELP_LANG))] = None,
+    expression: Annotated[
+        str | None, typer.Option("-e", "--expression", help=t("cli.opt.query.expression", HELP_LANG))
     ] = None,
-    expression: Annotated[str | None, typer.Option("-e", "--expression", help="SPARQL query text.")] = None,
-    file: Annotated[Path | None, typer.Option("--file", help="File holding a SPARQL query (.rq).")] = None,
-    fmt: Annotated[QueryFormat, typer.Option("--format", "-f", help="Output format.")] = _TABLE,
+    file: Annotated[Path | None, typer.Option("--file", help=t("cli.opt.query.file", HELP_LANG))] = None,
+    fmt: Annotated[QueryFormat, typer.Option("--format", "-f", help=t("cli.opt.query.format", HELP_LANG))] = _TABLE,
 ) -> None:
     """Run a named query, or your own SELECT or ASK query (-e TEXT or --file F.rq).
 
@@ -136,6 +136,8 @@ def query(
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to ``app``."""
-    for command in (info, concepts, queries, query):
-        app.command()(command)
+    """Add this module's commands to ``app``, with their help from the catalogue (not the docstrings)."""
+    app.command(cls=Command, help=t("cli.cmd.info", HELP_LANG))(info)
+    app.command(cls=Command, help=t("cli.cmd.concepts", HELP_LANG))(concepts)
+    app.command(cls=Command, help=t("cli.cmd.queries", HELP_LANG))(queries)
+    app.command(cls=Command, help=t("cli.cmd.query", HELP_LANG))(query)

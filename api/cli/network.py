@@ -7,10 +7,22 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ikg.api.cli.common import GapFormat, GapKind, LangOption, SizeBy, ViewFormat, ViewName, msg, open_store, state
+from ikg.api.cli.common import (
+    HELP_LANG,
+    Command,
+    GapFormat,
+    GapKind,
+    LangOption,
+    SizeBy,
+    ViewFormat,
+    ViewName,
+    msg,
+    open_store,
+    state,
+)
 from ikg.api.cli.data import write_out
 from ikg.graph.errors import InputError
-from ikg.graph.i18n import Lang, resolve_lang
+from ikg.graph.i18n import Lang, resolve_lang, t
 
 if TYPE_CHECKING:  # the store's modules load rdflib and pyoxigraph: not for ``ikg --help``
     from ikg.graph.store.base import StoreLike
@@ -36,19 +48,18 @@ def _kinds(values: list[GapKind] | None) -> tuple[str, ...]:
 def gaps(
     kind: Annotated[
         list[GapKind] | None,
-        typer.Option("--kind", "-k", help="Which findings (repeatable; default all)."),
+        typer.Option("--kind", "-k", help=t("cli.opt.gaps.kind", HELP_LANG)),
     ] = None,
-    top: Annotated[int, typer.Option("--top", "-n", min=0, help="At most N findings per kind (0: all).")] = 10,
-    concept: Annotated[str | None, typer.Option("--concept", help="One concept (default: each concept).")] = None,
-    fmt: Annotated[GapFormat, typer.Option("--format", "-f", help="Output format.")] = _TABLE,
-    lang: Annotated[LangOption | None, typer.Option("--lang", help="Language of labels and reasons.")] = None,
+    top: Annotated[int, typer.Option("--top", "-n", min=0, help=t("cli.opt.gaps.top", HELP_LANG))] = 10,
+    concept: Annotated[str | None, typer.Option("--concept", help=t("cli.opt.gaps.concept", HELP_LANG))] = None,
+    fmt: Annotated[GapFormat, typer.Option("--format", "-f", help=t("cli.opt.gaps.format", HELP_LANG))] = _TABLE,
+    lang: Annotated[LangOption | None, typer.Option("--lang", help=t("cli.opt.gaps.lang", HELP_LANG))] = None,
     require: Annotated[
         list[str] | None,
         typer.Option(
             "--require",
             metavar="TYPE",
-            help="Actor type every working group should include (repeatable; default: the concept's "
-            "required_actor_types, else migrant_organisation).",
+            help=t("cli.opt.gaps.require", HELP_LANG),
         ),
     ] = None,
 ) -> None:
@@ -68,9 +79,9 @@ def gaps(
 
 
 def metrics(
-    concept: Annotated[str | None, typer.Option("--concept", help="One concept (default: each concept).")] = None,
-    fmt: Annotated[GapFormat, typer.Option("--format", "-f", help="Output format.")] = _TABLE,
-    lang: Annotated[LangOption | None, typer.Option("--lang", help="Language of labels.")] = None,
+    concept: Annotated[str | None, typer.Option("--concept", help=t("cli.opt.metrics.concept", HELP_LANG))] = None,
+    fmt: Annotated[GapFormat, typer.Option("--format", "-f", help=t("cli.opt.metrics.format", HELP_LANG))] = _TABLE,
+    lang: Annotated[LangOption | None, typer.Option("--lang", help=t("cli.opt.metrics.lang", HELP_LANG))] = None,
 ) -> None:
     """Per actor: degree, betweenness, Burt's constraint, effective size, community, articulation point.
 
@@ -97,25 +108,25 @@ def _one_concept(store: StoreLike, concept: str | None) -> str:
 
 
 def view(
-    name: Annotated[ViewName, typer.Argument(metavar="NAME", help="Which view.")],
-    out: Annotated[str, typer.Option("--out", "-o", help="File to write ('-' for stdout).")],
-    concept: Annotated[
-        str | None, typer.Option("--concept", help="The concept (needed if the store holds several).")
+    name: Annotated[ViewName, typer.Argument(metavar="NAME", help=t("cli.opt.view.name", HELP_LANG))],
+    out: Annotated[str, typer.Option("--out", "-o", help=t("cli.opt.view.out", HELP_LANG))],
+    concept: Annotated[str | None, typer.Option("--concept", help=t("cli.opt.view.concept", HELP_LANG))] = None,
+    actor: Annotated[str | None, typer.Option("--actor", help=t("cli.opt.view.actor", HELP_LANG))] = None,
+    action_field: Annotated[
+        str | None, typer.Option("--action-field", help=t("cli.opt.view.action_field", HELP_LANG))
     ] = None,
-    actor: Annotated[str | None, typer.Option("--actor", help="Actor id, for the ego view.")] = None,
-    action_field: Annotated[str | None, typer.Option("--action-field", help="Action field id.")] = None,
-    working_group: Annotated[str | None, typer.Option("--working-group", help="Working group id.")] = None,
-    radius: Annotated[int, typer.Option("--radius", min=1, max=2, help="Ego view: 1 or 2 steps.")] = 1,
-    size_by: Annotated[SizeBy, typer.Option("--size-by", help="What an actor's size shows.")] = _BETWEENNESS,
-    top: Annotated[int, typer.Option("--top", min=1, help="Gaps view: how many missing links.")] = 20,
-    lang: Annotated[LangOption | None, typer.Option("--lang", help="Language of labels and legend.")] = None,
+    working_group: Annotated[
+        str | None, typer.Option("--working-group", help=t("cli.opt.view.working_group", HELP_LANG))
+    ] = None,
+    radius: Annotated[int, typer.Option("--radius", min=1, max=2, help=t("cli.opt.view.radius", HELP_LANG))] = 1,
+    size_by: Annotated[SizeBy, typer.Option("--size-by", help=t("cli.opt.view.size_by", HELP_LANG))] = _BETWEENNESS,
+    top: Annotated[int, typer.Option("--top", min=1, help=t("cli.opt.view.top", HELP_LANG))] = 20,
+    lang: Annotated[LangOption | None, typer.Option("--lang", help=t("cli.opt.view.lang", HELP_LANG))] = None,
     fmt: Annotated[
         ViewFormat | None,
-        typer.Option("--format", "-f", help="html, svg or png (default: from --out's suffix)."),
+        typer.Option("--format", "-f", help=t("cli.opt.view.format", HELP_LANG)),
     ] = None,
-    embed: Annotated[
-        bool, typer.Option("--embed", help="Also print an <iframe> snippet for the written page.")
-    ] = False,
+    embed: Annotated[bool, typer.Option("--embed", help=t("cli.opt.view.embed", HELP_LANG))] = False,
 ) -> None:
     """Draw a network view: interactive HTML (offline, one file), SVG or PNG for print.
 
@@ -155,12 +166,10 @@ def view(
 
 
 def report(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the report into (created if missing).")],
-    concept: Annotated[
-        str | None, typer.Option("--concept", help="One concept (default: one report per concept).")
-    ] = None,
-    lang: Annotated[LangOption | None, typer.Option("--lang", help="Language of the report.")] = None,
-    top: Annotated[int, typer.Option("--top", min=1, help="How many findings of each kind to list.")] = 10,
+    out: Annotated[Path, typer.Option("--out", "-o", help=t("cli.opt.report.out", HELP_LANG))],
+    concept: Annotated[str | None, typer.Option("--concept", help=t("cli.opt.report.concept", HELP_LANG))] = None,
+    lang: Annotated[LangOption | None, typer.Option("--lang", help=t("cli.opt.report.lang", HELP_LANG))] = None,
+    top: Annotated[int, typer.Option("--top", min=1, help=t("cli.opt.report.top", HELP_LANG))] = 10,
 ) -> None:
     """Write the network report: one self-contained HTML file, plus SVG and PNG of each view for print.
 
@@ -191,6 +200,8 @@ def write_reports(analyses: list[Any], out: Path, lang: Lang, single: bool) -> l
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to ``app``."""
-    for command in (gaps, metrics, view, report):
-        app.command()(command)
+    """Add this module's commands to ``app``, with their help from the catalogue (not the docstrings)."""
+    app.command(cls=Command, help=t("cli.cmd.gaps", HELP_LANG))(gaps)
+    app.command(cls=Command, help=t("cli.cmd.metrics", HELP_LANG))(metrics)
+    app.command(cls=Command, help=t("cli.cmd.view", HELP_LANG))(view)
+    app.command(cls=Command, help=t("cli.cmd.report", HELP_LANG))(report)

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ikg.api.cli.common import echo, err, msg, open_store, query_timeout, state, where
+from ikg.api.cli.common import HELP_LANG, Command, echo, err, msg, open_store, query_timeout, state, where
 from ikg.api.cli.explore import echo_concept
 from ikg.api.cli.network import write_reports
-from ikg.graph.i18n import format_number
+from ikg.graph.i18n import format_number, t
 
 if TYPE_CHECKING:
     from ikg.api.http.backends import Backend
@@ -27,13 +27,11 @@ _SHOWN = 4
 
 
 def up(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the reports.")] = Path("ikg-report"),
-    serve_: Annotated[
-        bool, typer.Option("--serve/--no-serve", help="Serve the API, the endpoint and the views afterwards.")
-    ] = True,
-    host: Annotated[str, typer.Option(help="Address to serve on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to serve on (a free one if it is taken).")] = 8000,
-    top: Annotated[int, typer.Option("--top", min=1, help="Findings per kind in the summary.")] = 3,
+    out: Annotated[Path, typer.Option("--out", "-o", help=t("cli.opt.up.out", HELP_LANG))] = Path("ikg-report"),
+    serve_: Annotated[bool, typer.Option("--serve/--no-serve", help=t("cli.opt.up.serve", HELP_LANG))] = True,
+    host: Annotated[str, typer.Option(help=t("cli.opt.up.host", HELP_LANG))] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help=t("cli.opt.up.port", HELP_LANG))] = 8000,
+    top: Annotated[int, typer.Option("--top", min=1, help=t("cli.opt.up.top", HELP_LANG))] = 3,
 ) -> None:
     """The main job: load the default store, print a gap summary, write the reports, serve.
 
@@ -89,12 +87,11 @@ def _echo_gap_summary(analysis: Any) -> None:
 
 
 def serve(
-    host: Annotated[
-        str, typer.Option(help="Address to listen on (keep 127.0.0.1 unless a proxy is in front).")
-    ] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    host: Annotated[str, typer.Option(help=t("cli.opt.serve.host", HELP_LANG))] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help=t("cli.opt.serve.port", HELP_LANG))] = 8000,
     timeout: Annotated[
-        float, typer.Option("--query-timeout", envvar="IKG_QUERY_TIMEOUT", help="Per-query deadline in seconds.")
+        float,
+        typer.Option("--query-timeout", envvar="IKG_QUERY_TIMEOUT", help=t("cli.opt.serve.query_timeout", HELP_LANG)),
     ] = 30.0,
 ) -> None:
     """Serve the SPARQL endpoint (/sparql), the named queries (/queries) and the API docs (/docs).
@@ -197,6 +194,6 @@ def _serve(
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to ``app``."""
-    app.command()(up)
-    app.command()(serve)
+    """Add this module's commands to ``app``, with their help from the catalogue (not the docstrings)."""
+    app.command(cls=Command, help=t("cli.cmd.up", HELP_LANG))(up)
+    app.command(cls=Command, help=t("cli.cmd.serve", HELP_LANG))(serve)
