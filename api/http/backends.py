@@ -163,7 +163,6 @@ class PooledBackend:
         self.confined = reason is None
         #: why user SPARQL is refused here (the engine cannot be confined), or None
         self.refusal: str | None = reason if reason is not None and not allow_unconfined else None
-        self.sandbox = sandbox.LAYER if self.confined else "none"
         self.express_budget = express_budget
         self.express_wait = express_wait
         self.queue_max = queue_max
@@ -186,6 +185,11 @@ class PooledBackend:
         except BaseException:
             self.close()
             raise
+
+    @property
+    def sandbox(self) -> str:
+        """What confines the engine processes (``"none"`` if the user opted out)."""
+        return sandbox.LAYER if self.confined else "none"
 
     # -- snapshots -----------------------------------------------------------------------------
 

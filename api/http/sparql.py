@@ -27,7 +27,7 @@ from fastapi.responses import PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from ikg.api.http.backends import BusyError, QueryJob
-from ikg.api.http.deps import request_lang
+from ikg.api.http.deps import get_settings, request_lang
 from ikg.api.http.negotiation import GRAPH_TYPES, RESULT_TYPES, choose
 from ikg.api.http.remote_backend import RemoteBackend
 from ikg.api.http.settings import Settings
@@ -70,10 +70,6 @@ class SparqlError(Exception):
     def response(self, lang: Lang) -> Response:
         """The plain-text answer in ``lang``."""
         return PlainTextResponse(self.text(lang) + "\n", status_code=self.status, headers=self.headers)
-
-
-def _settings(request: Request) -> Settings:
-    return request.app.state.settings
 
 
 def _one(values: Sequence[str], name: str) -> str | None:
@@ -342,7 +338,7 @@ _POST_BODY = {
 
 
 async def _handle(request: Request) -> Response:
-    settings = _settings(request)
+    settings = get_settings(request)
     try:
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if request.method == "POST" and content_type == "application/sparql-update":

@@ -1,7 +1,7 @@
 """From raw spreadsheet tables to RDF: parse cells, check references, mint IRIs, emit triples.
 
 Every problem is collected (not just the first), each with its table, row and column. The steps
-have a module each: cells are parsed in :mod:`ikg.graph.ingest.cells`, rows checked against each
+have a module each: cells are parsed in :mod:`ikg.graph.ingest.rows`, rows checked against each
 other in :mod:`ikg.graph.ingest.refs`; here the checked rows become triples, one function per
 table. IRIs are minted from the concept id and the row ids (:mod:`ikg.graph.namespaces`), so the
 same data gives the same graph. Every resource carries ``prov:wasDerivedFrom`` a source: the
@@ -17,9 +17,9 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, TIME, XSD
 
-from ikg.graph.ingest.cells import Row, parse_date, parse_decimal, parse_row
 from ikg.graph.ingest.problems import Problem
 from ikg.graph.ingest.refs import check_pairs, check_references
+from ikg.graph.ingest.rows import Row, parse_date, parse_decimal, parse_row
 from ikg.graph.ingest.schema import SHEETS
 from ikg.graph.ingest.tabular import RawTable
 from ikg.graph.namespaces import IKG, ORG, ROLE, concept_iri, mint, source_iri

@@ -1,7 +1,7 @@
 """Rows checked against each other: ids listed once, references to rows that exist, choices
 resolved to the vocabulary's IRIs, pairs (memberships, cooperations) listed once.
 
-A check does not change the rows it looks at (:class:`~ikg.graph.ingest.cells.Row` is immutable):
+A check does not change the rows it looks at (:class:`~ikg.graph.ingest.rows.Row` is immutable):
 :func:`check_refs` returns what it found for one row, and :func:`check_references` and
 :func:`check_pairs` return new rows that carry those findings.
 """
@@ -17,8 +17,8 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import SKOS
 
 from ikg.graph.i18n import LANGS, t
-from ikg.graph.ingest.cells import Row
 from ikg.graph.ingest.problems import Problem
+from ikg.graph.ingest.rows import Row
 from ikg.graph.ingest.schema import SHEETS, Column, Sheet, normalise_name
 from ikg.graph.resources import ontology_graph, vocabulary
 from ikg.graph.vocab import GOAL_LEVELS
@@ -149,7 +149,7 @@ def check_references(rows: Mapping[str, Sequence[Row]]) -> dict[str, list[Row]]:
     Parameters
     ----------
     rows : mapping
-        Table name to its parsed rows (:func:`ikg.graph.ingest.cells.parse_row`).
+        Table name to its parsed rows (:func:`ikg.graph.ingest.rows.parse_row`).
 
     Returns
     -------

@@ -155,8 +155,6 @@ def _query(store: ox.Store, req: dict[str, Any], out: _Frames) -> dict[str, Any]
 def _update(store: ox.Store, req: dict[str, Any]) -> dict[str, Any]:
     store.update(req["text"], base_iri=req.get("base_iri"))
     store.flush()
-    if req.get("snapshot"):
-        store.backup(req["snapshot"])
     return {}
 
 
