@@ -17,6 +17,7 @@ __all__ = [
     "METRICS",
     "NETWORK_FORMATS",
     "ROW_FORMATS",
+    "SHEET_FORMATS",
     "VIEWS",
     "VIEW_FORMATS",
 ]
@@ -31,9 +32,11 @@ VIEW_FORMATS = ("html", "svg", "png")
 METRICS = ("betweenness", "degree", "effective_size", "constraint")
 #: RDF formats of ``ikg export``
 EXPORT_FORMATS = ("turtle", "trig", "nquads", "jsonld")
+#: a concept as the spreadsheet an import reads (``ikg export``, ``ikg template``)
+SHEET_FORMATS = ("xlsx", "csv")
 #: the actor network for Gephi and friends
 NETWORK_FORMATS = ("graphml", "gexf")
 #: tables of query results
-ROW_FORMATS = ("table", "csv", "tsv", "json", "md")
+ROW_FORMATS = ("table", "csv", "tsv", "json", "md", "xlsx")
 #: findings and metrics
-GAP_FORMATS = ("table", "json", "csv", "md")
+GAP_FORMATS = ("table", "json", "csv", "md", "xlsx")

@@ -48,6 +48,7 @@ __all__ = [
     "open_store",
     "progress",
     "query_timeout",
+    "running_server",
     "state",
     "where",
 ]
@@ -134,7 +135,7 @@ class ExportFormat(StrEnum):
     """RDF formats of ``ikg export``, and the actor network's."""
 
     _ignore_ = "choice"  # the loop variable is no member
-    for choice in (*choices.EXPORT_FORMATS, *choices.NETWORK_FORMATS):
+    for choice in (*choices.EXPORT_FORMATS, *choices.NETWORK_FORMATS, *choices.SHEET_FORMATS):
         vars()[choice.replace("-", "_")] = choice
 
 
@@ -178,10 +179,47 @@ def err(text: str) -> None:
 
 
 def open_store() -> Any:
-    """The store of this run (``--store``), made ready (seeded when new, unless ``--no-seed``)."""
+    """The store of this run (``--store``), made ready (seeded when new, unless ``--no-seed``).
+
+    While ``ikg serve`` or ``ikg up`` holds an embedded store, the command goes through that
+    server's endpoint instead of waiting for the store (:func:`running_server`), and says so
+    on stderr.
+    """
     from ikg.graph.ingest.importer import open_store as _open
 
-    return _open(state.store_path, seed=state.seed)
+    server = running_server()
+    if server is None:
+        return _open(state.store_path, seed=state.seed)
+    from ikg.graph.store.remote import RemoteStore
+
+    err(msg("cli.via_server", url=server.url))
+    return _open_remote(RemoteStore(server.url, token=server.token))
+
+
+def _open_remote(store: Any) -> Any:
+    from ikg.graph.ingest.importer import ensure_ready
+
+    ensure_ready(store, seed=False)  # the server's store was seeded when it was opened
+    return store
+
+
+def running_server() -> Any:
+    """The server that holds this run's embedded store, if one runs (else ``None``).
+
+    Returns
+    -------
+    RunningServer or None
+        See :func:`ikg.graph.store.running.find_server`; ``None`` too for ``:memory:`` and a
+        URL given as ``--store``.
+    """
+    from ikg.graph.store.embedded import MEMORY, default_store_path
+    from ikg.graph.store.remote import is_url
+    from ikg.graph.store.running import find_server
+
+    location = state.store_path or default_store_path()
+    if location == MEMORY or is_url(location):
+        return None
+    return find_server(location)
 
 
 def where(store: StoreLike) -> str:

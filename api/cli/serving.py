@@ -7,14 +7,28 @@ import signal
 import socket
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ikg.api.cli.common import HELP_LANG, Command, echo, err, msg, open_store, query_timeout, state, where
+from ikg.api.cli.common import (
+    HELP_LANG,
+    Command,
+    echo,
+    err,
+    msg,
+    open_store,
+    query_timeout,
+    running_server,
+    state,
+    where,
+)
 from ikg.api.cli.explore import echo_concept
 from ikg.api.cli.network import write_reports
+from ikg.graph.errors import StoreError
 from ikg.graph.i18n import format_number, t
 
 if TYPE_CHECKING:
@@ -71,6 +85,10 @@ def up(
         typer.echo(f"  {path.resolve().as_uri()}")
     if serve_:
         store.close()  # the server's writer process takes the store over
+        running = running_server()
+        if running is not None:  # this run went through it: it serves already
+            echo("cli.already_serving", url=running.url)
+            return
         _serve(host, port, query_timeout(), report_dir=out, concepts=concepts)
 
 
@@ -146,8 +164,12 @@ def _serve(
     from ikg.api.http.app import create_app
     from ikg.api.http.settings import Settings
     from ikg.graph.store.embedded import MEMORY, default_store_path
+    from ikg.graph.store.remote import is_url
 
     location = state.store_path or default_store_path()
+    running = running_server()
+    if running is not None:
+        raise StoreError(key="cli.served_elsewhere", path=location, url=running.url)
     scratch = None
     if location == MEMORY:  # the engine processes need a directory to snapshot: a throw-away one
         scratch = tempfile.TemporaryDirectory(prefix="ikg-store-")
@@ -186,11 +208,31 @@ def _serve(
         # uvicorn shuts down on SIGTERM and then raises the signal again; with this handler that
         # ends in SystemExit, so the finally below still stops the engine processes
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-        uvicorn.run(app, host=host, port=chosen, log_level="warning")
+        with _announced(None if scratch or is_url(location) else location, host, chosen) as local_token:
+            settings.local_token = local_token
+            uvicorn.run(app, host=host, port=chosen, log_level="warning")
     finally:
         backend.close()
         if scratch is not None:
             scratch.cleanup()
+
+
+@contextmanager
+def _announced(location: str | None, host: str, port: int) -> Iterator[str | None]:
+    """Announce the server beside the store folder ``location`` (none: nothing to announce).
+
+    Other ``ikg`` commands then go through the server (:func:`ikg.api.cli.common.running_server`);
+    yields the write token made for them.
+    """
+    if location is None:
+        yield None
+        return
+    from ikg.graph.store.running import announce
+
+    local = "127.0.0.1" if host in ("0.0.0.0", "::", "localhost") else host  # noqa: S104 - compared, not bound
+    name = f"[{local}]" if ":" in local else local
+    with announce(location, f"http://{name}:{port}/sparql") as server:
+        yield server.token
 
 
 def register(app: typer.Typer) -> None:

@@ -36,6 +36,10 @@ class Settings:
     write_token : str or None
         ``IKG_WRITE_TOKEN``: SPARQL Update and write routes need ``Authorization: Bearer`` it;
         without one, the API is read-only.
+    local_token : str or None
+        The write token of this run that ``ikg serve`` puts in the store's server file
+        (:mod:`ikg.graph.store.running`) for the other ``ikg`` commands of the same user;
+        accepted like ``write_token``. Not from the environment.
     query_timeout : float
         ``IKG_QUERY_TIMEOUT`` seconds (default 30); the engine process running a query is killed then.
     max_rows : int
@@ -63,6 +67,7 @@ class Settings:
 
     backend: Backend
     write_token: str | None = None
+    local_token: str | None = None
     query_timeout: float = 30.0
     max_rows: int = 100_000
     max_body: int = 1_048_576
@@ -71,6 +76,11 @@ class Settings:
     update_timeout: float = 120.0
     allowed_hosts: tuple[str, ...] = ()
     cors_origins: tuple[str, ...] = ()
+
+    @property
+    def tokens(self) -> tuple[str, ...]:
+        """The write tokens accepted: ``IKG_WRITE_TOKEN`` and this run's local one, as set."""
+        return tuple(token for token in (self.write_token, self.local_token) if token)
 
     @classmethod
     def from_env(cls, backend: Backend, **overrides: Any) -> Settings:

@@ -80,11 +80,10 @@ def _one(values: Sequence[str], name: str) -> str | None:
 
 def _token_ok(request: Request, settings: Settings) -> bool:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    return bool(
-        settings.write_token
-        and scheme.lower() == "bearer"
-        and hmac.compare_digest(token.strip().encode(), settings.write_token.encode())
-    )
+    given = token.strip().encode()
+    # every token is compared (no early exit), each in constant time
+    matches = [hmac.compare_digest(given, accepted.encode()) for accepted in settings.tokens]
+    return scheme.lower() == "bearer" and any(matches)
 
 
 async def _read_body(request: Request, settings: Settings) -> bytes:
@@ -238,7 +237,7 @@ def execute_query(
 
 
 def _authorise(request: Request, settings: Settings) -> None:
-    if not settings.write_token:
+    if not settings.tokens:
         raise SparqlError(403, "http.sparql.read_only")
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token:

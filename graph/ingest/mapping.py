@@ -18,7 +18,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, TIME, XSD
 
 from ikg.graph.ingest.problems import Problem
-from ikg.graph.ingest.refs import check_pairs, check_references
+from ikg.graph.ingest.refs import AS_WRITTEN, check_pairs, check_references
 from ikg.graph.ingest.rows import Row, parse_date, parse_decimal, parse_row
 from ikg.graph.ingest.schema import SHEETS
 from ikg.graph.ingest.tabular import RawTable
@@ -143,6 +143,11 @@ class _Builder:
     def labels(self, subject: URIRef, de: str | None, en: str | None) -> None:
         self.texts(subject, SKOS.prefLabel, de, en)
 
+    def as_written(self, subject: URIRef, row: Row) -> None:
+        """``ikg:asWritten``: the choice of a row that is "other", as the cell held it."""
+        if row.get(AS_WRITTEN):
+            self.add((subject, IKG.asWritten, Literal(row.get(AS_WRITTEN))))
+
     def ident(self, subject: URIRef, key: str) -> None:
         self.add((subject, DCTERMS.identifier, Literal(key)))
 
@@ -191,6 +196,8 @@ def _concepts(b: _Builder, rows: Sequence[Row]) -> None:
             b.add((c, DCTERMS.issued, row.get("issued")))
         if row.get("publisher"):
             b.add((c, DCTERMS.publisher, b.iri("actors", row.get("publisher"))))
+        elif row.get(AS_WRITTEN):  # a publisher that is no actor of the table: its name
+            b.add((c, IKG.publisherName, Literal(row.get(AS_WRITTEN))))
         if row.get("revision_of"):
             b.add((c, PROV.wasRevisionOf, concept_iri(row.get("revision_of"))))
         for actor_type in row.get("required_actor_types") or []:
@@ -222,6 +229,7 @@ def _actors(b: _Builder, rows: Sequence[Row]) -> None:
         b.labels(a, row.get("name"), None)
         if row.get("type") is not None:
             b.add((a, ORG.classification, row.get("type")))
+        b.as_written(a, row)
         parent = row.get("parent")
         if parent:
             p = b.iri("actors", parent)
@@ -274,6 +282,7 @@ def _memberships(b: _Builder, rows: Sequence[Row]) -> None:
         b.add((m, ORG.member, a))
         b.add((m, ORG.organization, w))
         b.add((m, ORG.role, row.get("role") or ROLE.member))
+        b.as_written(m, row)
         b.add((a, ORG.memberOf, w))
         _interval(b, m, row.get("since"), row.get("until"))
         b.provenance(m, row)
@@ -364,6 +373,7 @@ def _events(b: _Builder, rows: Sequence[Row]) -> None:
             b.add((ev, DCTERMS.date, row.get("date")))
         if row.get("kind") is not None:
             b.add((ev, IKG.eventKind, row.get("kind")))
+        b.as_written(ev, row)
         for a in row.get("actors") or []:
             b.add((ev, PROV.wasAssociatedWith, b.iri("actors", a)))
         b.provenance(ev, row)

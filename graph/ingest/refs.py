@@ -8,8 +8,9 @@ A check does not change the rows it looks at (:class:`~ikg.graph.ingest.rows.Row
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
@@ -21,9 +22,15 @@ from ikg.graph.ingest.problems import Problem
 from ikg.graph.ingest.rows import Row
 from ikg.graph.ingest.schema import SHEETS, Column, Sheet, normalise_name
 from ikg.graph.resources import ontology_graph, vocabulary
+from ikg.graph.spelling import closest
 from ikg.graph.vocab import GOAL_LEVELS
 
-__all__ = ["Findings", "check_pairs", "check_references", "check_refs"]
+__all__ = ["AS_WRITTEN", "Findings", "check_pairs", "check_references", "check_refs"]
+
+#: the key of :attr:`Findings.values` that holds a value kept as written (see :class:`Findings`)
+AS_WRITTEN = "as_written"
+#: how ids are written (lower case, digits, ``-``, ``_``, ``.``): a value written otherwise is a name
+_ID_LIKE = re.compile(r"[a-z0-9][a-z0-9_.\-]*")
 
 
 @dataclass(frozen=True)
@@ -36,7 +43,10 @@ class Findings:
         Unknown references, references of a row to itself, values outside a vocabulary.
     values : mapping
         The row's values, each choice resolved: an IRI (or a goal level) for ``choice``, a list
-        of those for ``choices``. A value outside the vocabulary is left out.
+        of those for ``choices``. A value outside the vocabulary is left out, unless its column
+        keeps unknown values (:attr:`~ikg.graph.ingest.schema.Column.keeps_unknown`): then a
+        choice is "other" and a reference is no reference, and the cell as written is under
+        :data:`AS_WRITTEN` (a table has at most one such column).
     """
 
     problems: tuple[Problem, ...]
@@ -52,8 +62,10 @@ def _allowed(target: str) -> dict[str, str]:
 
     Examples
     --------
-    >>> _allowed("goal_level")["de"], _allowed("role")["de"], _allowed("role")["en"]
-    ('Handlungsfeld, Konzept', 'Gast, Koordination, Leitung, Mitglied', 'coordination, guest, lead, member')
+    >>> _allowed("goal_level")["de"], _allowed("role")["de"]
+    ('Handlungsfeld, Konzept', 'Gast, Koordination, Leitung, Mitglied, Sonstige')
+    >>> _allowed("role")["en"]
+    'coordination, guest, lead, member, other'
     """
     if target == "goal_level":
         return {lang: t("ingest.goal_levels", lang) for lang in LANGS}
@@ -76,6 +88,89 @@ def _resolve_choice(col: Column, value: str) -> URIRef | str | None:
         return GOAL_LEVELS.get(normalise_name(value))
     iri = vocabulary(col.target or "").get(normalise_name(value))
     return None if iri is None else URIRef(iri)
+
+
+def _spellings(target: str) -> dict[str, str]:
+    """Every accepted spelling of a vocabulary (normalised) to what it stands for."""
+    return dict(GOAL_LEVELS) if target == "goal_level" else vocabulary(target)
+
+
+def _near_choice(col: Column, value: str) -> str | None:
+    """The value of the vocabulary a cell most likely means (a typing error), ``None`` if none is close.
+
+    Examples
+    --------
+    >>> _near_choice(SHEETS[1].column("type"), "Sportverien")
+    'https://w3id.org/ikg/vocab/actor-type/sports_club'
+    >>> _near_choice(SHEETS[1].column("type"), "Fachtag") is None
+    True
+    """
+    spellings = _spellings(col.target or "")
+    found = closest(value, spellings)
+    return None if found is None else spellings[found]
+
+
+def _choice_label(target: str, value: str) -> dict[str, str]:
+    """A vocabulary value as a message names it: German label, English code.
+
+    Examples
+    --------
+    >>> _choice_label("actor_type", "https://w3id.org/ikg/vocab/actor-type/sports_club")
+    {'de': 'Sportverein', 'en': 'sports_club'}
+    """
+    if target == "goal_level":
+        de = {"action_field": "Handlungsfeld", "concept": "Konzept"}
+        return {"de": de.get(value, value), "en": value}
+    names = {
+        x.language: str(x) for x in ontology_graph().objects(URIRef(value), SKOS.prefLabel) if isinstance(x, Literal)
+    }
+    code = value.rsplit("/", 1)[-1]
+    return {lang: (code if lang == "en" else names.get(lang, code)) for lang in LANGS}
+
+
+def _near_id(value: str, ids: Mapping[str, int]) -> str | None:
+    """The id of a table a reference most likely means, ``None`` if none is close.
+
+    Examples
+    --------
+    >>> _near_id("ag-sprach", {"ag-sprache": 2, "ag-arbeit": 3})
+    'ag-sprache'
+    >>> _near_id("Landrat", {"ki-mettmann": 2}) is None
+    True
+    """
+    return closest(value, ids)
+
+
+def _choice_problem(row: Row, col: Column, given: str) -> tuple[Problem, str | None]:
+    """What a choice outside the list is: an error (with the closest value, if one is near) or,
+    in a column that keeps unknown values, a warning; and then the IRI of "other"."""
+    target = col.target or ""
+    allowed = dict(_allowed(target))
+    near = _near_choice(col, given)
+    if near is not None:
+        suggestion = _choice_label(target, near)
+        return row.problem("bad_choice_near", col, value=given, suggestion=suggestion, allowed=allowed), None
+    if col.keeps_unknown:
+        other = vocabulary(target)["other"]
+        problem = row.problem("other_choice", col, value=given, other=_choice_label(target, other), allowed=allowed)
+        warning = replace(problem, severity="warning")
+        return warning, other
+    return row.problem("bad_choice", col, value=given, allowed=allowed), None
+
+
+def _ref_problem(row: Row, col: Column, ref: str, targets: Mapping[str, int]) -> Problem | None:
+    """What a reference to no row is: an error (with the closest id, if one is near), or nothing
+    when the column keeps a value that is no id as a name.
+
+    In such a column, a value is taken for a mistyped id only when it is written like an id
+    (``kreis-mettman``); ``Kreis Mettmann`` is a name, however close to the id ``kreis-mettmann``.
+    """
+    near = _near_id(ref, targets)
+    if col.keeps_unknown and (near is None or not _ID_LIKE.fullmatch(ref)):
+        return None
+    if near is not None:
+        return row.problem("unknown_reference_near", col, value=ref, target=col.target, suggestion=near)
+    return row.problem("unknown_reference", col, value=ref, target=col.target)
 
 
 def _index_ids(sheet: Sheet, rows: Sequence[Row]) -> tuple[dict[str, int], dict[int, Problem]]:
@@ -121,18 +216,26 @@ def check_refs(sheet: Sheet, row: Row, ids: Mapping[str, Mapping[str, int]]) -> 
         if col.type in ("ref", "refs"):
             targets = ids.get(col.target or "", {})
             for ref in value if isinstance(value, list) else [value]:
-                if ref not in targets:
-                    problems.append(row.problem("unknown_reference", col, value=ref, target=col.target))
-                elif col.target == sheet.name and ref == row.get("id"):
-                    problems.append(row.problem("self_reference", col, value=ref))
+                if ref in targets:
+                    if col.target == sheet.name and ref == row.get("id"):
+                        problems.append(row.problem("self_reference", col, value=ref))
+                    continue
+                problem = _ref_problem(row, col, ref, targets)
+                if problem is not None:
+                    problems.append(problem)
+                else:  # kept as written: a name, not a reference
+                    values[AS_WRITTEN] = values.pop(col.name)
         elif col.type in ("choice", "choices"):
             resolved: list[URIRef | str] = []
             for given in value if isinstance(value, list) else [value]:
                 found = _resolve_choice(col, given)
                 if found is None:
-                    allowed = dict(_allowed(col.target or ""))
-                    problems.append(row.problem("bad_choice", col, value=given, allowed=allowed))
-                else:
+                    problem, other = _choice_problem(row, col, given)
+                    problems.append(problem)
+                    if other is not None:
+                        found = URIRef(other)
+                        values[AS_WRITTEN] = given
+                if found is not None:
                     resolved.append(found)
             if col.type == "choices":
                 values[col.name] = resolved

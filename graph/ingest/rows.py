@@ -23,7 +23,7 @@ from ikg.graph.ingest.problems import Problem
 from ikg.graph.ingest.schema import Column
 from ikg.graph.ingest.tabular import RawTable
 
-__all__ = ["Row", "parse_date", "parse_decimal", "parse_row"]
+__all__ = ["Row", "date_form_known", "parse_date", "parse_decimal", "parse_row"]
 
 _DATE_PATTERNS = (
     (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"), ("y", "m", "d")),
@@ -89,6 +89,22 @@ def parse_date(value: Any) -> Literal | None:
     return None
 
 
+def date_form_known(value: Any) -> bool:
+    """Whether a cell is written in one of the date forms ikg reads, whether or not the date exists.
+
+    Tells ``31.02.2025`` (a known form, but no such day) from ``31/2/25`` or ``Februar`` (a form
+    ikg does not read).
+
+    Examples
+    --------
+    >>> date_form_known("31.02.2025"), date_form_known("13.2025"), date_form_known("Februar 2025")
+    (True, True, False)
+    """
+    text = str(value).strip()
+    patterns = [p for p, _ in _DATE_PATTERNS] + [*_YEAR_MONTH, _YEAR]
+    return any(p.match(text) for p in patterns)
+
+
 def parse_decimal(value: Any) -> Decimal | None:
     """Parse a number cell, German (``26,5``, ``1.234,5``) or English (``26.5``).
 
@@ -133,15 +149,28 @@ def parse_decimal(value: Any) -> Decimal | None:
     return number.normalize() if number == number.to_integral() else number
 
 
+#: a cell ikg wrote spreadsheet-safe (:func:`ikg.graph.cells.spreadsheet_safe`): ``'=x`` stands for ``=x``
+_SAFE_PREFIXED = re.compile(r"^'(?=[=+\-@])")
+
+
 def _text(value: Any) -> str:
-    """A cell as text: whole floats without ``.0``, dates in ISO form, text trimmed and NFC."""
+    """A cell as text: whole floats without ``.0``, dates in ISO form, text trimmed and NFC.
+
+    The apostrophe a spreadsheet-safe CSV puts before ``=``, ``+``, ``-`` or ``@`` is taken off
+    again, so that what ikg exports imports as it was.
+
+    Examples
+    --------
+    >>> _text(" AG Sprache "), _text(2015.0), _text("'=HYPERLINK(1)"), _text("'Sprache'")
+    ('AG Sprache', '2015', '=HYPERLINK(1)', "'Sprache'")
+    """
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
-    return unicodedata.normalize("NFC", str(value).strip())
+    return _SAFE_PREFIXED.sub("", unicodedata.normalize("NFC", str(value).strip()))
 
 
 @dataclass(frozen=True, eq=False, slots=True)
@@ -235,7 +264,9 @@ def _parse_cell(col: Column, raw: Any) -> tuple[Any, tuple[str, dict[str, Any]] 
     """The value of one cell, or why it does not parse (a problem code and its arguments)."""
     if col.type == "date":
         lit = parse_date(raw)
-        return (lit, None) if lit is not None else (None, ("bad_date", {"value": _text(raw)}))
+        if lit is not None:
+            return lit, None
+        return None, ("impossible_date" if date_form_known(raw) else "bad_date", {"value": _text(raw)})
     if col.type == "decimal":
         number = parse_decimal(raw)
         return (number, None) if number is not None else (None, ("bad_number", {"value": _text(raw)}))

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["SHEETS", "Column", "Sheet", "normalise_name", "sheet_for_name"]
+__all__ = ["NOTE_SHEETS", "SHEETS", "Column", "Sheet", "is_note", "normalise_name", "sheet_for_name"]
 
 ColumnType = Literal["id", "text", "ref", "refs", "date", "decimal", "choice", "choices"]
 
@@ -33,6 +33,11 @@ class Column:
         Whether a header and a value in every row are needed.
     target : str or None
         For references: the table referred to. For choices: the vocabulary.
+    keeps_unknown : bool
+        What a value outside the targets means when it is not close to one of them: for a
+        reference, a name (a publisher that is no actor of the table); for a choice, "other",
+        with the value kept as written (an event kind the list lacks). Such a value is then
+        not an error; a choice outside the list is a warning.
     """
 
     name: str
@@ -40,6 +45,7 @@ class Column:
     type: ColumnType = "text"
     required: bool = False
     target: str | None = None
+    keeps_unknown: bool = False
 
 
 @dataclass(frozen=True)
@@ -72,7 +78,7 @@ SHEETS: tuple[Sheet, ...] = (
             Column("description", "beschreibung"),
             Column("description_en", "beschreibung_en"),
             Column("issued", "datum", "date"),
-            Column("publisher", "herausgeber", "ref", target="actors"),
+            Column("publisher", "herausgeber", "ref", target="actors", keeps_unknown=True),
             Column("revision_of", "fortschreibung_von", "ref", target="concept"),
             Column("required_actor_types", "pflicht_akteurstypen", "choices", target="actor_type"),
             _SOURCE,
@@ -85,7 +91,7 @@ SHEETS: tuple[Sheet, ...] = (
         (
             Column("id", "id", "id", True),
             Column("name", "name", "text", True),
-            Column("type", "typ", "choice", True, target="actor_type"),
+            Column("type", "typ", "choice", True, target="actor_type", keeps_unknown=True),
             Column("town", "ort"),
             Column("parent", "uebergeordnet", "ref", target="actors"),
             _SOURCE,
@@ -108,7 +114,7 @@ SHEETS: tuple[Sheet, ...] = (
         (
             Column("actor", "akteur", "ref", True, target="actors"),
             Column("working_group", "arbeitsgruppe", "ref", True, target="working_groups"),
-            Column("role", "rolle", "choice", target="role"),
+            Column("role", "rolle", "choice", target="role", keeps_unknown=True),
             Column("since", "seit", "date"),
             Column("until", "bis", "date"),
             _SOURCE,
@@ -184,12 +190,20 @@ SHEETS: tuple[Sheet, ...] = (
             Column("id", "id", "id", True),
             Column("label", "bezeichnung", "text", True),
             Column("date", "datum", "date", True),
-            Column("kind", "art", "choice", target="event_kind"),
+            Column("kind", "art", "choice", target="event_kind", keeps_unknown=True),
             Column("actors", "akteure", "refs", target="actors"),
             _SOURCE,
         ),
     ),
 )
+
+#: sheets (and files, by stem) an import passes over without a word: the instructions and the lists of
+#: drop-down values that ``ikg template`` adds to a workbook, in German and English
+NOTE_SHEETS: dict[str, str] = {
+    "instructions": "anleitung",
+    "lists": "listen",
+    "readme": "liesmich",
+}
 
 _FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
@@ -225,3 +239,15 @@ def sheet_for_name(name: str) -> Sheet | None:
     True
     """
     return _BY_NAME.get(normalise_name(name))
+
+
+def is_note(name: str) -> bool:
+    """Whether a sheet or file stem is one of :data:`NOTE_SHEETS` (not a table, not a mistake).
+
+    Examples
+    --------
+    >>> is_note("Anleitung"), is_note("LIESMICH"), is_note("Notizen")
+    (True, True, False)
+    """
+    key = normalise_name(name)
+    return key in NOTE_SHEETS or key in NOTE_SHEETS.values()

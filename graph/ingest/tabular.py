@@ -22,8 +22,9 @@ from typing import Any
 from ikg.graph.errors import InputError
 from ikg.graph.i18n import LANGS, format_number, t
 from ikg.graph.ingest.problems import Problem
-from ikg.graph.ingest.schema import SHEETS, Sheet, normalise_name, sheet_for_name
+from ikg.graph.ingest.schema import SHEETS, Sheet, is_note, normalise_name, sheet_for_name
 from ikg.graph.ingest.xmlguard import XmlVerdict, scan_xml
+from ikg.graph.spelling import closest
 
 __all__ = ["TABLE_SUFFIXES", "RawTable", "link_target_inside", "max_input_bytes", "read_csv_text", "read_tables"]
 
@@ -129,6 +130,28 @@ def _detect_delimiter(text: str) -> str:
     return best if counts[best] else ";"
 
 
+#: every table name an import knows, German and English
+_TABLE_NAMES = [name for sheet in SHEETS for name in (sheet.alias, sheet.name)]
+
+
+def _headers(sheet: Sheet, seen: set[str]) -> list[str]:
+    """The headers of a table not yet found, German and English: what an unknown header may mean."""
+    return [name for c in sheet.columns if c.name not in seen for name in (c.alias, c.name)]
+
+
+def _unknown(code: str, source: str, row: int | None, args: dict[str, Any], candidates: list[str]) -> Problem:
+    """A table or column ikg does not know: a warning when it is passed over, an error when its
+    name is close to a known one (``Mitgliedschaft``, ``Otr``), with that name as the suggestion.
+
+    Such a near miss is most likely the table or column meant: passing over it would lose what
+    it holds without a word, so nothing is imported until the name is corrected.
+    """
+    near = closest(str(next(iter(args.values()))), candidates)
+    if near is None:
+        return Problem(code, source, row, None, args, "warning")
+    return Problem(f"{code}_near", source, row, None, {**args, "suggestion": near})
+
+
 def _map_header(
     sheet: Sheet, header: list[Any], source: str, problems: list[Problem], written: dict[str, str] | None = None
 ) -> dict[int, str]:
@@ -142,7 +165,7 @@ def _map_header(
             continue
         col = names.get(normalise_name(text))
         if col is None:
-            problems.append(Problem("unknown_column", source, 1, None, {"header": text.strip()}, "warning"))
+            problems.append(_unknown("unknown_column", source, 1, {"header": text.strip()}, _headers(sheet, seen)))
             continue
         if col in seen:
             problems.append(Problem("duplicate_column", source, 1, col, {"column": col}))
@@ -283,8 +306,8 @@ def _read_folder(path: Path, problems: list[Problem]) -> tuple[dict[str, RawTabl
         file = Path(name)
         sheet = sheet_for_name(file.stem)
         if sheet is None:
-            if file.suffix.lower() == ".csv":
-                problems.append(Problem("unknown_table", file.name, args={"name": file.stem}, severity="warning"))
+            if file.suffix.lower() == ".csv" and not is_note(file.stem):
+                problems.append(_unknown("unknown_table", file.name, None, {"name": file.stem}, _TABLE_NAMES))
             continue
         if sheet.name in tables:
             problems.append(
@@ -357,7 +380,8 @@ def _read_workbook(path: Path, problems: list[Problem]) -> dict[str, RawTable]:
         for ws in workbook.worksheets:
             sheet = sheet_for_name(ws.title)
             if sheet is None:
-                problems.append(Problem("unknown_table", ws.title, args={"name": ws.title}, severity="warning"))
+                if not is_note(ws.title):
+                    problems.append(_unknown("unknown_table", ws.title, None, {"name": ws.title}, _TABLE_NAMES))
                 continue
             if sheet.name in tables:
                 problems.append(

@@ -64,18 +64,20 @@ class RemoteStore(QueryingMixin):
         Default: :func:`update_url_for`.
     timeout : float
         Seconds to wait for an answer.
-
-    Updates carry ``Authorization: Bearer $IKG_WRITE_TOKEN`` when that is set, as ``ikg serve``
-    with a token requires.
+    token : str, optional
+        The write token updates carry (``Authorization: Bearer``), as ``ikg serve`` requires;
+        default: ``IKG_WRITE_TOKEN`` when that is set.
     """
 
     path: Path | None = None
 
-    def __init__(self, query_url: str, update_url: str | None = None, timeout: float = 120.0) -> None:
+    def __init__(
+        self, query_url: str, update_url: str | None = None, timeout: float = 120.0, token: str | None = None
+    ) -> None:
         self.url = query_url
         self.update_url = update_url or update_url_for(query_url)
         self._client = httpx.Client(timeout=timeout, headers={"User-Agent": "ikg"})
-        token = os.environ.get("IKG_WRITE_TOKEN")
+        token = token or os.environ.get("IKG_WRITE_TOKEN")
         self._update_headers = {"Authorization": f"Bearer {token}"} if token else {}
 
     def __repr__(self) -> str:
