@@ -21,7 +21,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from ikg.api.http import errors, gaps, queries, sparql, views
+from ikg.api.http import errors, gaps, queries, sheets, sparql, views
 from ikg.api.http.deps import StoreDep
 from ikg.api.http.guard import RequestGuard
 from ikg.api.http.settings import Settings
@@ -128,6 +128,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(queries.router)
     app.include_router(gaps.router)
     app.include_router(views.router)
+    app.include_router(sheets.router)
     _add_docs(app)
 
     @app.get("/", summary="What this server offers", tags=["meta"])

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Literal
 
-__all__ = ["NOTE_SHEETS", "SHEETS", "Column", "Sheet", "is_note", "normalise_name", "sheet_for_name"]
+__all__ = ["SHEETS", "Column", "Sheet", "is_note", "normalise_name", "note_sheets", "sheet_for_name"]
 
 ColumnType = Literal["id", "text", "ref", "refs", "date", "decimal", "choice", "choices"]
 
@@ -197,14 +198,6 @@ SHEETS: tuple[Sheet, ...] = (
     ),
 )
 
-#: sheets (and files, by stem) an import passes over without a word: the instructions and the lists of
-#: drop-down values that ``ikg template`` adds to a workbook, in German and English
-NOTE_SHEETS: dict[str, str] = {
-    "instructions": "anleitung",
-    "lists": "listen",
-    "readme": "liesmich",
-}
-
 _FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
@@ -241,13 +234,35 @@ def sheet_for_name(name: str) -> Sheet | None:
     return _BY_NAME.get(normalise_name(name))
 
 
+@cache
+def note_sheets() -> frozenset[str]:
+    """The sheets (and files, by stem) an import passes over without a word, normalised.
+
+    They are what ``ikg template`` adds to a workbook or a CSV folder besides the tables: the
+    instructions, the lists of drop-down values and the read-me file, in German and English,
+    named by the same catalogue messages the template is written with.
+
+    Examples
+    --------
+    >>> sorted(note_sheets())
+    ['anleitung', 'instructions', 'liesmich', 'listen', 'lists', 'readme']
+    """
+    from ikg.graph.i18n import LANGS, t
+
+    names = set()
+    for lang in LANGS:
+        names.add(t("sheets.sheet.guide", lang))
+        names.add(t("sheets.sheet.lists", lang))
+        names.add(t("sheets.file.readme", lang).rsplit(".", 1)[0])
+    return frozenset(normalise_name(name) for name in names)
+
+
 def is_note(name: str) -> bool:
-    """Whether a sheet or file stem is one of :data:`NOTE_SHEETS` (not a table, not a mistake).
+    """Whether a sheet or file stem is one of :func:`note_sheets` (not a table, not a mistake).
 
     Examples
     --------
     >>> is_note("Anleitung"), is_note("LIESMICH"), is_note("Notizen")
     (True, True, False)
     """
-    key = normalise_name(name)
-    return key in NOTE_SHEETS or key in NOTE_SHEETS.values()
+    return normalise_name(name) in note_sheets()
