@@ -4,18 +4,34 @@ Every CSV or TSV ikg writes (query results on the command line and over HTTP, ga
 SPARQL endpoint's ``text/csv`` and ``text/tab-separated-values``) passes its cells through
 :func:`spreadsheet_safe`; SPARQL results are written by :func:`write_sparql_csv` and
 :func:`write_sparql_tsv`, which follow the W3C formats and apply it to every value.
+
+Tables for people (query results, gaps, metrics) are written by :func:`write_csv` in the form
+the language's spreadsheet programs open without an import dialogue: in German ``;`` between
+cells, a byte order mark, ``0,412`` and ``30.06.2015``; in English ``,``, no mark, ``0.412`` and
+``2015-06-30``.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import io
 import re
 from collections.abc import Iterable, Sequence
-from typing import IO
+from decimal import Decimal
+from typing import IO, TYPE_CHECKING, TypeAlias
 
 import pyoxigraph as ox
 
-__all__ = ["spreadsheet_safe", "write_sparql_csv", "write_sparql_tsv"]
+if TYPE_CHECKING:
+    from ikg.graph.i18n import Lang
+
+__all__ = ["Cell", "csv_bytes", "csv_text", "spreadsheet_safe", "write_csv", "write_sparql_csv", "write_sparql_tsv"]
+
+#: one cell of a table for spreadsheets: text, a whole or decimal number, a truth value, a date, or empty
+Cell: TypeAlias = str | int | float | Decimal | bool | dt.date | None
+#: what German spreadsheet programs expect: cells separated by ``;``, a byte order mark before UTF-8
+_DELIMITER = {"de": ";", "en": ","}
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -141,3 +157,88 @@ def write_sparql_tsv(out: IO[str], variables: Sequence[str], rows: Iterable[Sequ
         out.write("\t".join(_tsv_value(t) for t in row) + "\n")
         n += 1
     return n
+
+
+def _number(value: int | float | Decimal, lang: Lang) -> str:
+    text = str(value) if not isinstance(value, float) else repr(value)
+    return text.replace(".", ",") if lang == "de" else text
+
+
+def csv_text(value: Cell, lang: Lang) -> str:
+    """A cell as CSV text in the convention of ``lang`` (text made spreadsheet-safe).
+
+    Numbers keep their digits (German: a decimal comma, no thousands separator), dates are
+    ``DD.MM.YYYY`` in German and ISO in English, truth values are the words the language's
+    spreadsheet programs read as such (``WAHR``/``FALSCH``, ``true``/``false``).
+
+    Examples
+    --------
+    >>> from decimal import Decimal
+    >>> csv_text(Decimal("0.412"), "de"), csv_text(-5, "de"), csv_text(0.25, "en")
+    ('0,412', '-5', '0.25')
+    >>> csv_text(dt.date(2015, 6, 30), "de"), csv_text(dt.date(2015, 6, 30), "en")
+    ('30.06.2015', '2015-06-30')
+    >>> csv_text(True, "de"), csv_text(False, "en"), csv_text(None, "de"), csv_text("=1+1", "de")
+    ('WAHR', 'false', '', "'=1+1")
+    """
+    from ikg.graph.i18n import t  # the catalogue (Babel) only where words are written, not in the engine
+
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return t("formats.csv.true", lang) if value else t("formats.csv.false", lang)
+    if isinstance(value, int | float | Decimal):
+        return _number(value, lang)
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.strftime("%d.%m.%Y") if lang == "de" else value.isoformat()
+    return spreadsheet_safe(str(value))
+
+
+def write_csv(out: IO[str], header: Sequence[str], rows: Iterable[Sequence[Cell]], lang: Lang) -> int:
+    """Write a table as the CSV the spreadsheet programs of ``lang`` open correctly.
+
+    German: ``;`` between cells, decimal comma, dates ``DD.MM.YYYY``; English: ``,``, decimal
+    point, ISO dates. Lines end with CRLF (RFC 4180); every text cell is spreadsheet-safe. The
+    byte order mark German Excel needs is added by :func:`csv_bytes`.
+
+    Parameters
+    ----------
+    out : text stream
+        Opened with ``newline=""``.
+    header : sequence of str
+        The column names.
+    rows : iterable of sequences
+        Cells (:data:`Cell`).
+    lang : Lang
+        ``de`` or ``en``.
+
+    Returns
+    -------
+    int
+        The number of rows written.
+    """
+    writer = csv.writer(out, delimiter=_DELIMITER[lang], lineterminator="\r\n")
+    writer.writerow([spreadsheet_safe(h) for h in header])
+    n = 0
+    for row in rows:
+        writer.writerow([csv_text(v, lang) for v in row])
+        n += 1
+    return n
+
+
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Cell]], lang: Lang) -> bytes:
+    """The table of :func:`write_csv` as UTF-8 bytes; German with a byte order mark (Excel reads UTF-8 then).
+
+    Examples
+    --------
+    >>> from decimal import Decimal
+    >>> csv_bytes(["Name", "Wert"], [("AG Sprache; Kita", Decimal("0.5"))], "de")
+    b'\\xef\\xbb\\xbfName;Wert\\r\\n"AG Sprache; Kita";0,5\\r\\n'
+    >>> csv_bytes(["name", "score"], [("AG Sprache", Decimal("0.5"))], "en")
+    b'name,score\\r\\nAG Sprache,0.5\\r\\n'
+    """
+    buf = io.StringIO(newline="")
+    write_csv(buf, header, rows, lang)
+    return buf.getvalue().encode("utf-8-sig" if lang == "de" else "utf-8")

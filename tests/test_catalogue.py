@@ -43,7 +43,7 @@ def _used_keys() -> dict[str, str]:
     for folder in ("graph", "api", "viz"):
         for filename, _lineno, message, _comments, _context in extract_from_dir(
             REPO / folder,
-            method_map=[("**/static/**", "ignore"), ("**.py", "python")],
+            method_map=[("**/static/**", "ignore"), ("**/templates/**.html", "jinja2"), ("**.py", "python")],
             keywords={"t": (1,), "tn": (1,), "msg": (1,), "echo": (1,), "SparqlError": (2,)},
             comment_tags=(),
         ):

@@ -56,7 +56,7 @@ def test_bad_spreadsheet_gives_one_line_per_problem_and_no_traceback(run_ikg, tm
     lines = result.stderr.strip().splitlines()
     assert lines[0] == (  # file, column and table as the user's spreadsheet spells them
         "ikg: mitgliedschaften.csv, row 6, column arbeitsgruppe: "
-        "unknown reference ag-sprach (no such id in table arbeitsgruppen)"
+        "unknown reference ag-sprach (no such id in table arbeitsgruppen); did you mean ag-sprache?"
     )
     assert lines[-1].startswith("ikg: error: bad: 1 problem(s), nothing was imported")
     assert "kleinstadt" not in run_ikg("concepts", check=True).stdout

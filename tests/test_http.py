@@ -272,7 +272,7 @@ def test_named_queries_over_http(client: httpx.Client) -> None:
 
 
 def test_index_and_openapi(client: httpx.Client) -> None:
-    index = client.get("/").json()
+    index = client.get("/api").json()
     assert [c["id"] for c in index["concepts"]] == ["beispielkreis-2024", "mettmann-2015"]
     assert index["read_only"] is False
     schema = client.get("/openapi.json").json()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rdflib import Literal
 
-from ikg.graph.errors import InputError, QueryError
+from ikg.graph.errors import InputError, NotFoundError, QueryError
 from ikg.graph.ingest.importer import open_store
 from ikg.graph.library.named import bind_params, get_query, library, run_named
 from ikg.graph.store.embedded import Store
@@ -100,7 +100,9 @@ def test_parameters_are_checked() -> None:
 def test_a_hostile_parameter_is_data_not_query(mettmann: Store) -> None:
     before = len(mettmann)
     hostile = 'ag-sprache" } } ; DROP ALL ; SELECT * { ?s ?p "'
-    _, rows = run_named(mettmann, "wg-members", {"wg_id": hostile})
+    with pytest.raises(NotFoundError, match="no working group with this id"):  # checked as data first
+        run_named(mettmann, "wg-members", {"wg_id": hostile})
+    _, rows = run_named(mettmann, "wg-members", {"wg_id": hostile}, check=False)
     assert rows == []
     assert len(mettmann) == before
 

@@ -186,3 +186,157 @@ def test_unsupported_shapes_are_refused_by_the_compiler() -> None:
     )
     with pytest.raises(UnsupportedShapeError, match="pattern"):
         compile_shapes(shapes)
+
+
+# --- regressions (issue 17): each of these passed silently before -----------------------------
+
+_GENERIC = (
+    "@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+    "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . @prefix ex: <http://example.org/> .\n"
+)
+
+
+def _compiled_results(shapes: str, data: str) -> set[tuple[str, str | None]]:
+    """(focus, value) of every result of the compiled ``shapes`` on ``data`` (Turtle, as written)."""
+    import pyoxigraph as ox
+
+    from ikg.graph.ingest.shacl_sparql import check_quads, compile_shapes
+
+    checks = compile_shapes(Graph().parse(data=_GENERIC + shapes, format="turtle"))
+    quads = list(ox.parse(_GENERIC + data, format=ox.RdfFormat.TURTLE))
+    return {(v.focus, str(v.value) if v.value is not None else None) for v in check_quads(checks, quads)}
+
+
+@pytest.mark.parametrize(
+    "shapes",
+    [
+        "ex:S sh:targetNode ex:i ; sh:property [ sh:path ex:p ; sh:minCount 1 ] .",  # untyped node shape
+        "ex:S a sh:PropertyShape ; sh:targetNode ex:i ; sh:path ex:p ; sh:minCount 1 .",  # top-level property shape
+        "ex:S sh:targetNode ex:i ; sh:path ex:p ; sh:minCount 1 .",  # untyped property shape
+        "ex:S sh:targetSubjectsOf ex:q ; sh:datatype xsd:integer .",  # untyped, node-level constraint
+    ],
+)
+def test_a_shape_not_typed_sh_nodeshape_is_checked(shapes: str) -> None:
+    assert _compiled_results(shapes, "ex:i ex:q 1 .") != set()
+
+
+@pytest.mark.parametrize(
+    "shapes",
+    [
+        "ex:S sh:targetNode ex:i ; sh:pattern 'x' .",
+        "ex:S a sh:PropertyShape ; sh:targetNode ex:i ; sh:path ex:p ; sh:pattern 'x' .",
+        "ex:S sh:targetNode ex:i ; sh:path ex:p ; sh:nodeKind sh:IRI .",
+        "ex:S sh:targetClass ex:C ; sh:node ex:T . ex:T sh:property [ sh:path ex:p ; sh:minCount 1 ] .",
+    ],
+)
+def test_an_untyped_or_property_shape_the_compiler_does_not_know_raises(shapes: str) -> None:
+    from ikg.graph.ingest.shacl_sparql import UnsupportedShapeError, compile_shapes
+
+    with pytest.raises(UnsupportedShapeError):
+        compile_shapes(Graph().parse(data=_GENERIC + shapes, format="turtle"))
+
+
+@pytest.mark.parametrize(
+    ("datatype", "value", "conforms"),
+    [
+        ("xsd:int", '"7"^^xsd:int', True),  # Oxigraph stores it as xsd:integer
+        ("xsd:integer", '"7"^^xsd:int', False),
+        ("xsd:decimal", '"+1.50"^^xsd:decimal', True),
+        ("xsd:boolean", '"1"^^xsd:boolean', True),
+        ("xsd:byte", '"c"^^xsd:byte', False),  # ill-formed
+        ("xsd:byte", '"300"^^xsd:byte', False),  # out of range
+        ("xsd:short", '"07"^^xsd:short', True),
+        ("xsd:gYear", '"15"^^xsd:gYear', False),
+        ("xsd:date", '"2015-02-29"^^xsd:date', False),
+        ("xsd:date", '"2016-02-29"^^xsd:date', True),
+        ("xsd:decimal", '"NaN"^^xsd:decimal', False),
+        ("xsd:integer", '"1_000"^^xsd:integer', False),
+    ],
+)
+def test_datatype_checks_see_the_literal_as_written(datatype: str, value: str, conforms: bool) -> None:
+    shapes = f"ex:S a sh:NodeShape ; sh:targetSubjectsOf ex:p ; sh:property [ sh:path ex:p ; sh:datatype {datatype} ] ."
+    results = _compiled_results(shapes, f"ex:i ex:p {value} .")
+    assert (results == set()) is conforms, results
+
+
+def test_max_count_counts_distinct_terms_not_values() -> None:
+    shapes = "ex:S a sh:NodeShape ; sh:targetSubjectsOf ex:p ; sh:property [ sh:path ex:p ; sh:maxCount 1 ] ."
+    assert _compiled_results(shapes, 'ex:i ex:p "1.0"^^xsd:decimal , "1.00"^^xsd:decimal .') == {
+        ("http://example.org/i", None)
+    }
+
+
+def test_an_indicator_with_two_spellings_of_one_number_is_refused() -> None:
+    """ikg's own shapes: ``sh:maxCount 1`` on ``rdf:value``; the compiled engine agrees with pySHACL."""
+    import pyoxigraph as ox
+
+    text = VALID.replace('rdf:value "26.5"^^xsd:decimal', 'rdf:value "26.5"^^xsd:decimal , "26.50"^^xsd:decimal')
+    quads = list(ox.parse(text, format=ox.RdfFormat.TURTLE))
+    ours = shacl_problems(quads, engine="sparql")
+    assert [p.column for p in ours] == ["value"]
+    assert sorted(map(_key, ours)) == sorted(map(_key, shacl_problems(quads, engine="pyshacl")))
+
+
+def test_ikgs_own_shapes_are_compiled_not_handed_to_pyshacl() -> None:
+    from ikg.graph.ingest.validate import _compiled
+
+    checks = _compiled()
+    assert checks is not None
+    assert {c.component.rsplit("#", 1)[1] for c in checks} == {
+        "MinCountConstraintComponent",
+        "MaxCountConstraintComponent",
+        "ClassConstraintComponent",
+        "DatatypeConstraintComponent",
+        "OrConstraintComponent",
+        "UniqueLangConstraintComponent",
+    }
+
+
+_WELL_FORMED = {
+    "boolean": ["true", "0"],
+    "decimal": ["-1.50", ".5", "+7", "7."],
+    "integer": ["-0", "0042"],
+    "double": ["1e3", "-INF", "NaN", ".5E-2"],
+    "date": ["2015-06-30", "-0044-03-15", "2016-02-29Z", "2015-06-30+14:00"],
+    "dateTime": ["2015-06-30T24:00:00", "2015-06-30T12:00:00.5-05:00"],
+    "gYear": ["2015", "12015", "2015Z"],
+    "gYearMonth": ["2015-06"],
+    "gMonthDay": ["--02-29"],
+    "duration": ["P1Y2M", "PT1.5S", "-P3D"],
+    "hexBinary": ["", "0aFF"],
+    "base64Binary": ["", "QQ==", "QUJD"],
+    "byte": ["-128", "127"],
+    "unsignedLong": ["18446744073709551615"],
+    "language": ["de", "en-GB"],
+}
+_ILL_FORMED = {
+    "boolean": ["True", "yes"],
+    "decimal": ["1e5", "NaN", " 7", "1,5", "."],
+    "integer": ["1_000", "1.0", "", "٣"],
+    "double": ["inf", "1e", "Infinity"],
+    "date": ["2015-02-29", "2015-04-31", "15-06-30", "2015-6-30", "30.06.2015"],
+    "dateTime": ["2015-06-30", "2015-06-30T25:00:00"],
+    "gYear": ["15", "0000x"],
+    "gYearMonth": ["2015-13"],
+    "gMonthDay": ["--02-30"],
+    "duration": ["P", "PT", "P1S"],
+    "hexBinary": ["0", "zz"],
+    "base64Binary": ["Q", "QQ="],
+    "byte": ["128", "c"],
+    "unsignedLong": ["-1", "18446744073709551616"],
+    "language": ["deutschland", "de_DE", ""],
+}
+
+
+@pytest.mark.parametrize("datatype", sorted(_WELL_FORMED))
+def test_lexical_forms_as_xml_schema_defines_them(datatype: str) -> None:
+    """XML Schema 1.1 (rdflib's ``ill_typed`` differs: it takes ``1_000`` and ``NaN`` as numbers,
+    checks no ``g*`` type, and refuses year ``-0044`` and ``24:00:00``, which XML Schema 1.1 allows)."""
+    from rdflib.namespace import XSD
+
+    from ikg.graph.ingest.shacl_lexical import well_formed
+
+    for form in _WELL_FORMED[datatype]:
+        assert well_formed(form, str(XSD[datatype])), form
+    for form in _ILL_FORMED[datatype]:
+        assert not well_formed(form, str(XSD[datatype])), form

@@ -21,6 +21,7 @@ from ikg.api.cli.common import (
     state,
 )
 from ikg.api.cli.data import write_out
+from ikg.api.cli.explore import output_format, write_result
 from ikg.graph.errors import InputError
 from ikg.graph.i18n import Lang, resolve_lang, t
 
@@ -30,7 +31,6 @@ if TYPE_CHECKING:  # the store's modules load rdflib and pyoxigraph: not for ``i
 __all__ = ["register", "write_reports"]
 
 #: option defaults, as members of their choices
-_TABLE = GapFormat("table")
 _BETWEENNESS = SizeBy("betweenness")
 
 
@@ -52,7 +52,8 @@ def gaps(
     ] = None,
     top: Annotated[int, typer.Option("--top", "-n", min=0, help=t("cli.opt.gaps.top", HELP_LANG))] = 10,
     concept: Annotated[str | None, typer.Option("--concept", help=t("cli.opt.gaps.concept", HELP_LANG))] = None,
-    fmt: Annotated[GapFormat, typer.Option("--format", "-f", help=t("cli.opt.gaps.format", HELP_LANG))] = _TABLE,
+    fmt: Annotated[GapFormat | None, typer.Option("--format", "-f", help=t("cli.opt.gaps.format", HELP_LANG))] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help=t("cli.opt.gaps.out", HELP_LANG))] = None,
     lang: Annotated[LangOption | None, typer.Option("--lang", help=t("cli.opt.gaps.lang", HELP_LANG))] = None,
     require: Annotated[
         list[str] | None,
@@ -66,21 +67,27 @@ def gaps(
     """Find networking gaps: missing links, coverage gaps, brokers, silos and isolated actors.
 
     Every finding comes with its reasons (sentences in German or English) and, in JSON, the
-    evidence behind them: shared goals, action fields, towns, actor types, metrics.
+    evidence behind them: shared goals, action fields, towns, actor types, metrics. CSV and XLSX
+    have German headers in German, CSV then as German Excel opens it.
 
     Example: ikg gaps --kind missing-link --top 5 --concept beispielkreis-2024 --lang de
     """
-    from ikg.api.formats.findings import render_gaps
+    from ikg.api.formats.findings import encode_gaps
     from ikg.graph.analysis.gaps import analyse_store
+    from ikg.graph.choices import GAP_FORMATS
 
+    written = output_format(fmt, out, GAP_FORMATS)
     chosen = _kinds(kind)
     analyses = analyse_store(open_store(), concept, chosen, top or None, require or None)
-    typer.echo(render_gaps(analyses, chosen, _lang(lang), fmt.value).rstrip("\n"))
+    write_result(encode_gaps(analyses, chosen, _lang(lang), written), written, out)
 
 
 def metrics(
     concept: Annotated[str | None, typer.Option("--concept", help=t("cli.opt.metrics.concept", HELP_LANG))] = None,
-    fmt: Annotated[GapFormat, typer.Option("--format", "-f", help=t("cli.opt.metrics.format", HELP_LANG))] = _TABLE,
+    fmt: Annotated[
+        GapFormat | None, typer.Option("--format", "-f", help=t("cli.opt.metrics.format", HELP_LANG))
+    ] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help=t("cli.opt.metrics.out", HELP_LANG))] = None,
     lang: Annotated[LangOption | None, typer.Option("--lang", help=t("cli.opt.metrics.lang", HELP_LANG))] = None,
 ) -> None:
     """Per actor: degree, betweenness, Burt's constraint, effective size, community, articulation point.
@@ -90,11 +97,13 @@ def metrics(
 
     Example: ikg metrics --concept beispielkreis-2024 --format csv
     """
-    from ikg.api.formats.findings import render_metrics
+    from ikg.api.formats.findings import encode_metrics
     from ikg.graph.analysis.gaps import analyse_store
+    from ikg.graph.choices import GAP_FORMATS
 
+    written = output_format(fmt, out, GAP_FORMATS)
     analyses = analyse_store(open_store(), concept, kinds=())
-    typer.echo(render_metrics(analyses, _lang(lang), fmt.value))
+    write_result(encode_metrics(analyses, _lang(lang), written), written, out)
 
 
 def _one_concept(store: StoreLike, concept: str | None) -> str:

@@ -1,29 +1,39 @@
-"""Gap findings and actor metrics as JSON, CSV, Markdown or an aligned table (CLI and HTTP)."""
+"""Gap findings and actor metrics as JSON, CSV, Markdown, XLSX or an aligned table (CLI and HTTP).
+
+The tabular forms speak the language: German column headers and kinds, and CSV as German Excel
+reads it (``;``, byte order mark, ``0,412``); in English the column names programs use
+(:data:`METRIC_COLUMNS`, ``concept``, ``kind``, ...), ``,`` and ``0.412``.
+"""
 
 from __future__ import annotations
 
 import json
 import math
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
-from rdflib import Literal
-
-from ikg.api.formats.rows import render_rows
+from ikg.api.formats.rows import encode_rows
 from ikg.graph.analysis.gaps import Analysis
+from ikg.graph.cells import Cell
+from ikg.graph.choices import GAP_FORMATS
 from ikg.graph.i18n import Lang, format_number, t
 
 __all__ = [
     "GAP_FORMATS",
     "METRIC_COLUMNS",
+    "encode_gaps",
+    "encode_metrics",
+    "gaps_cells",
     "gaps_document",
+    "gaps_header",
     "kind_heading",
+    "metrics_header",
     "metrics_rows",
     "render_gaps",
     "render_metrics",
 ]
 
-GAP_FORMATS = ("table", "json", "csv", "md")
 METRIC_COLUMNS = (
     "concept",
     "actor_id",
@@ -58,34 +68,71 @@ def gaps_document(analyses: Sequence[Analysis], kinds: Sequence[str], lang: Lang
     }
 
 
-def render_gaps(analyses: Sequence[Analysis], kinds: Sequence[str], lang: Lang, fmt: str) -> str:
-    """Render findings as ``json``, ``csv``, ``md`` or ``table``.
+def gaps_header(lang: Lang) -> list[str]:
+    """The column names of the tabular findings: German words in German, the names programs use in English.
 
-    The tabular forms have one row per finding: ``concept``, ``kind``, ``rank``, ``subjects``
-    (labels joined by `` – ``), ``score`` and ``reasons`` (sentences joined by a space).
+    Examples
+    --------
+    >>> gaps_header("de")
+    ['Konzept', 'Art', 'Rang', 'Beteiligte', 'Wert', 'Begründung']
+    >>> gaps_header("en")
+    ['concept', 'kind', 'rank', 'subjects', 'score', 'reasons']
     """
-    if fmt == "json":
-        return json.dumps(gaps_document(analyses, kinds, lang), ensure_ascii=False, indent=2)
-    names = ["concept", "kind", "rank", "subjects", "score", "reasons"]
-    rows = []
+    return [
+        t("formats.gaps.column.concept", lang),
+        t("formats.gaps.column.kind", lang),
+        t("formats.gaps.column.rank", lang),
+        t("formats.gaps.column.subjects", lang),
+        t("formats.gaps.column.score", lang),
+        t("formats.gaps.column.reasons", lang),
+    ]
+
+
+def gaps_cells(analyses: Sequence[Analysis], kinds: Sequence[str], lang: Lang) -> list[tuple[Cell, ...]]:
+    """One row per finding (columns :func:`gaps_header`), kind by kind, ranked.
+
+    ``kind`` is the kind's heading in German and its name (``missing-link``) in English,
+    ``subjects`` the labels joined by `` – ``, ``score`` a number with three decimals, ``reasons``
+    the sentences joined by a space.
+    """
+    rows: list[tuple[Cell, ...]] = []
     for a in analyses:
         for kind in kinds:
+            shown = kind_heading(kind, lang) if lang == "de" else kind
             for rank, f in enumerate(a.findings.get(kind, []), start=1):
                 rows.append(
                     (
-                        Literal(a.concept),
-                        Literal(kind),
-                        Literal(rank),
-                        Literal(" – ".join(s.label(lang) for s in f.subjects)),
-                        Literal(f"{f.score:.3f}"),
-                        Literal(" ".join(f.reasons[lang])),
+                        a.concept,
+                        shown,
+                        rank,
+                        " – ".join(s.label(lang) for s in f.subjects),
+                        Decimal(f"{f.score:.3f}"),
+                        " ".join(f.reasons[lang]),
                     )
                 )
-    if fmt in ("csv", "md"):
-        return render_rows(names, rows, fmt)
-    if fmt != "table":
+    return rows
+
+
+def encode_gaps(analyses: Sequence[Analysis], kinds: Sequence[str], lang: Lang, fmt: str) -> bytes:
+    """Findings as the bytes of a file or an HTTP answer, in any of :data:`GAP_FORMATS`.
+
+    ``json`` is :func:`gaps_document`, ``table`` the text report; ``csv``, ``md`` and ``xlsx`` have
+    one row per finding (:func:`gaps_cells`), CSV in the convention of ``lang``
+    (:func:`ikg.graph.cells.csv_bytes`).
+    """
+    if fmt == "json":
+        return (json.dumps(gaps_document(analyses, kinds, lang), ensure_ascii=False, indent=2) + "\n").encode()
+    if fmt == "table":
+        return _text_report(analyses, kinds, lang).encode("utf-8")
+    if fmt not in GAP_FORMATS:
         raise ValueError(f"unknown format {fmt!r} (use one of {', '.join(GAP_FORMATS)})")
-    return _text_report(analyses, kinds, lang)
+    title = t("formats.sheet.gaps", lang)
+    return encode_rows(gaps_header(lang), gaps_cells(analyses, kinds, lang), fmt, lang, title)
+
+
+def render_gaps(analyses: Sequence[Analysis], kinds: Sequence[str], lang: Lang, fmt: str) -> str:
+    """Findings as text: ``json``, ``csv``, ``md`` or ``table`` (see :func:`encode_gaps`)."""
+    return encode_gaps(analyses, kinds, lang, fmt).decode("utf-8-sig")
 
 
 def kind_heading(kind: str, lang: Lang) -> str:
@@ -147,24 +194,41 @@ def metrics_rows(analyses: Sequence[Analysis], lang: Lang) -> list[tuple[Any, ..
     return rows
 
 
-def render_metrics(analyses: Sequence[Analysis], lang: Lang, fmt: str) -> str:
-    """Render per-actor metrics as ``json`` (a list of objects), ``csv``, ``md`` or ``table``."""
+def metrics_header(lang: Lang) -> list[str]:
+    """The column names of the metrics (:data:`METRIC_COLUMNS` in English, German words in German)."""
+    return [
+        t("formats.metrics.column.concept", lang),
+        t("formats.metrics.column.actor_id", lang),
+        t("formats.metrics.column.label", lang),
+        t("formats.metrics.column.type", lang),
+        t("formats.metrics.column.town", lang),
+        t("formats.metrics.column.degree", lang),
+        t("formats.metrics.column.betweenness", lang),
+        t("formats.metrics.column.constraint", lang),
+        t("formats.metrics.column.effective_size", lang),
+        t("formats.metrics.column.community", lang),
+        t("formats.metrics.column.articulation_point", lang),
+    ]
+
+
+def encode_metrics(analyses: Sequence[Analysis], lang: Lang, fmt: str) -> bytes:
+    """Per-actor metrics as the bytes of a file or an HTTP answer, in any of :data:`GAP_FORMATS`.
+
+    ``json`` is a list of objects (keys :data:`METRIC_COLUMNS`) with how betweenness was
+    computed; the other forms are one row per actor with :func:`metrics_header`.
+    """
     rows = metrics_rows(analyses, lang)
     if fmt == "json":
         doc = {
             "actors": [dict(zip(METRIC_COLUMNS, r, strict=True)) for r in rows],
             "betweenness": {a.concept: a.info["betweenness"] for a in analyses},
         }
-        return json.dumps(doc, ensure_ascii=False, indent=2)
+        return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode()
     if fmt not in GAP_FORMATS:
         raise ValueError(f"unknown format {fmt!r} (use one of {', '.join(GAP_FORMATS)})")
-    as_terms = [tuple(_term(v) for v in r) for r in rows]
-    return render_rows(list(METRIC_COLUMNS), as_terms, fmt)
+    return encode_rows(metrics_header(lang), rows, fmt, lang, t("formats.sheet.metrics", lang))
 
 
-def _term(value: Any) -> Literal | None:
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return Literal(str(value).lower())
-    return Literal(value)
+def render_metrics(analyses: Sequence[Analysis], lang: Lang, fmt: str) -> str:
+    """Per-actor metrics as text: ``json``, ``csv``, ``md`` or ``table`` (see :func:`encode_metrics`)."""
+    return encode_metrics(analyses, lang, fmt).decode("utf-8-sig").rstrip("\n")

@@ -1,26 +1,117 @@
-"""Rendering SELECT results for people and programs: table, CSV, TSV, JSON, Markdown."""
+"""Rendering SELECT results for people and programs: table, CSV, TSV, JSON, Markdown, XLSX.
+
+:func:`render_rows` gives the text forms; :func:`encode_rows` the bytes of every form, CSV in the
+convention of the language (:func:`ikg.graph.cells.write_csv`: German Excel gets ``;``, a byte
+order mark and ``0,412``) and XLSX with typed cells (:mod:`ikg.api.formats.xlsx`). RDF terms
+become spreadsheet cells by :func:`cell_of`: numbers, dates and truth values keep their type.
+"""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
+import re
 from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
+from typing import cast
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from ikg.graph.cells import spreadsheet_safe
+from ikg.graph.cells import Cell, csv_bytes, csv_text, spreadsheet_safe
+from ikg.graph.choices import ROW_FORMATS
+from ikg.graph.i18n import Lang
 
-__all__ = ["FORMATS", "render_rows", "spreadsheet_safe"]
+__all__ = ["FORMATS", "MEDIA_TYPES", "cell_of", "encode_rows", "render_rows", "spreadsheet_safe"]
 
-FORMATS = ("table", "csv", "tsv", "json", "md")
+FORMATS = ROW_FORMATS
+#: the media type of each form over HTTP
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "tsv": "text/tab-separated-values; charset=utf-8",
+    "json": "application/json",
+    "md": "text/markdown; charset=utf-8",
+    "table": "text/plain; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGERS = {
+    _XSD + name
+    for name in (
+        "integer",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "nonPositiveInteger",
+        "positiveInteger",
+        "negativeInteger",
+        "unsignedLong",
+        "unsignedInt",
+        "unsignedShort",
+        "unsignedByte",
+    )
+}
+_INTEGER = re.compile(r"[+-]?\d+")
+_DECIMAL = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)")
+_DOUBLE = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def _plain(term: Node | None) -> str:
+def cell_of(term: Node | None) -> Cell:
+    """An RDF term as a spreadsheet cell: numbers, dates and truth values typed, everything else text.
+
+    ``xsd:integer`` (and its kinds) becomes ``int``, ``xsd:decimal`` a :class:`~decimal.Decimal`
+    (its digits kept), ``xsd:double``/``xsd:float`` a ``float``, ``xsd:boolean`` a ``bool``,
+    ``xsd:date`` (without time zone) a date; a literal whose text does not fit its type stays text.
+    IRIs are their text, blank nodes ``_:id``.
+
+    Examples
+    --------
+    >>> from rdflib.namespace import XSD
+    >>> cell_of(Literal("0.412", datatype=XSD.decimal)), cell_of(Literal("7", datatype=XSD.integer))
+    (Decimal('0.412'), 7)
+    >>> cell_of(Literal("2015-06-30", datatype=XSD.date)), cell_of(Literal("2015", datatype=XSD.gYear))
+    (datetime.date(2015, 6, 30), '2015')
+    >>> cell_of(Literal("true", datatype=XSD.boolean)), cell_of(Literal("viele", datatype=XSD.integer))
+    (True, 'viele')
+    """
     if term is None:
+        return None
+    if isinstance(term, BNode):
+        return "_:" + str(term)
+    text = str(term)
+    if not isinstance(term, Literal) or term.datatype is None:
+        return text
+    datatype = str(term.datatype)
+    try:
+        if datatype in _INTEGERS and _INTEGER.fullmatch(text):
+            return int(text)
+        if datatype == _XSD + "decimal" and _DECIMAL.fullmatch(text):
+            return Decimal(text)
+        if datatype in (_XSD + "double", _XSD + "float") and _DOUBLE.fullmatch(text):
+            return float(text)
+        if datatype == _XSD + "boolean" and text in ("true", "false", "1", "0"):
+            return text in ("true", "1")
+        if datatype == _XSD + "date" and _DATE.fullmatch(text):
+            return dt.date.fromisoformat(text)
+    except (ValueError, InvalidOperation):
+        pass
+    return text
+
+
+def _plain(value: object) -> str:
+    if value is None:
         return ""
-    return str(term)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.isoformat()
+    return str(value)
 
 
 def _json_term(term: Node) -> dict[str, str]:
@@ -37,19 +128,21 @@ def _json_term(term: Node) -> dict[str, str]:
     return out
 
 
-def render_rows(names: Sequence[str], rows: Sequence[Sequence[Node | None]], fmt: str = "table") -> str:
-    """Render SELECT results.
+def render_rows(names: Sequence[str], rows: Sequence[Sequence[object]], fmt: str = "table") -> str:
+    """Render SELECT results (or a table of cells) as text.
 
     Parameters
     ----------
     names : sequence of str
         Variable names.
     rows : sequence of sequences
-        One tuple of terms (or ``None`` for unbound) per solution.
+        One tuple of terms (or ``None`` for unbound) per solution; the forms other than ``json``
+        also take plain cells (:data:`ikg.graph.cells.Cell`).
     fmt : str
-        ``table`` (aligned text), ``csv`` / ``tsv`` (plain values, made safe for spreadsheets
-        by :func:`spreadsheet_safe`), ``json`` (SPARQL 1.1 Query Results JSON) or ``md``
-        (Markdown table).
+        ``table`` (aligned text), ``csv`` (the English, comma-separated form of
+        :func:`ikg.graph.cells.write_csv`), ``tsv`` (plain values, made safe for spreadsheets by
+        :func:`spreadsheet_safe`), ``json`` (SPARQL 1.1 Query Results JSON) or ``md`` (Markdown
+        table).
 
     Returns
     -------
@@ -63,20 +156,22 @@ def render_rows(names: Sequence[str], rows: Sequence[Sequence[Node | None]], fmt
     | a\\|b |
     """
     if fmt == "json":
-        bindings = [{n: _json_term(t) for n, t in zip(names, row, strict=True) if t is not None} for row in rows]
+        bindings = [{n: _json_term(t) for n, t in zip(names, row, strict=True) if isinstance(t, Node)} for row in rows]
         return json.dumps(
             {"head": {"vars": list(names)}, "results": {"bindings": bindings}}, ensure_ascii=False, indent=2
         )
-    if fmt in ("csv", "tsv"):
+    if fmt == "csv":
+        return csv_bytes(names, _cells(rows), "en").decode("utf-8").rstrip("\r\n")
+    if fmt == "tsv":
         buf = io.StringIO()
-        writer = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        writer = csv.writer(buf, delimiter="\t", lineterminator="\n")
         writer.writerow(names)
         for row in rows:
             writer.writerow([spreadsheet_safe(_plain(t)) for t in row])
         return buf.getvalue().rstrip("\n")
     if fmt == "md":
 
-        def cell(t: Node | None) -> str:
+        def cell(t: object) -> str:
             return _plain(t).replace("|", "\\|").replace("\n", " ")
 
         lines = ["| " + " | ".join(names) + " |", "| " + " | ".join("---" for _ in names) + " |"]
@@ -89,3 +184,55 @@ def render_rows(names: Sequence[str], rows: Sequence[Sequence[Node | None]], fmt
         out.insert(1, "  ".join("-" * w for w in widths))
         return "\n".join(out)
     raise ValueError(f"unknown format {fmt!r} (use one of {', '.join(FORMATS)})")
+
+
+def _cells(rows: Sequence[Sequence[object]]) -> list[list[Cell]]:
+    return [[cell_of(v) if isinstance(v, Node) else cast(Cell, v) for v in row] for row in rows]
+
+
+def encode_rows(
+    names: Sequence[str], rows: Sequence[Sequence[object]], fmt: str, lang: Lang, title: str = "ikg"
+) -> bytes:
+    """Any form of a table as the bytes a file or an HTTP answer holds.
+
+    Parameters
+    ----------
+    names : sequence of str
+        Column names.
+    rows : sequence of sequences
+        RDF terms or plain cells (:data:`ikg.graph.cells.Cell`).
+    fmt : str
+        One of :data:`FORMATS`. ``csv`` follows ``lang`` (:func:`ikg.graph.cells.csv_bytes`);
+        ``xlsx`` is a workbook (:func:`ikg.api.formats.xlsx.xlsx_bytes`); the text forms are
+        UTF-8 and end with a line break.
+    lang : Lang
+        The language of the CSV convention and of the dates in a workbook.
+    title : str
+        The name of the workbook's sheet.
+
+    Returns
+    -------
+    bytes
+
+    Examples
+    --------
+    >>> from rdflib.namespace import XSD
+    >>> encode_rows(["x"], [(Literal("0.5", datatype=XSD.decimal),)], "csv", "de")
+    b'\\xef\\xbb\\xbfx\\r\\n0,5\\r\\n'
+    """
+    if fmt == "csv":
+        return csv_bytes(names, _cells(rows), lang)
+    if fmt == "xlsx":
+        from ikg.api.formats.xlsx import xlsx_bytes
+
+        return xlsx_bytes(names, _cells(rows), lang, title)
+    if fmt in ("md", "table") and lang == "de":  # for people: 0,412, 30.06.2015, WAHR
+        rows = [[_german(v) for v in row] for row in rows]
+    return (render_rows(names, rows, fmt) + "\n").encode("utf-8")
+
+
+def _german(value: object) -> object:
+    cell = cell_of(value) if isinstance(value, Node) else value
+    if cell is None or isinstance(cell, str) or not isinstance(cell, int | float | Decimal | dt.date):
+        return value
+    return csv_text(cell, "de")

@@ -16,17 +16,20 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+from ikg.api import web
 from ikg.api.http import errors, gaps, queries, sheets, sparql, views
 from ikg.api.http.deps import StoreDep
 from ikg.api.http.guard import RequestGuard
+from ikg.api.http.negotiation import choose
 from ikg.api.http.settings import Settings
 from ikg.graph.choices import VIEWS
 from ikg.graph.library.inventory import list_concepts
+from ikg.graph.store.base import StoreLike
 
 __all__ = ["create_app"]
 
@@ -131,21 +134,32 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(sheets.router)
     _add_docs(app)
 
-    @app.get("/", summary="What this server offers", tags=["meta"])
+    app.mount(web.STATIC_URL, StaticFiles(directory=web.STATIC_DIR), name="web-static")
+    app.include_router(web.router)
+
+    def api_index(store: StoreLike) -> dict[str, Any]:
+        return {
+            "name": "ikg",
+            "sparql": "/sparql",
+            "queries": "/queries",
+            "gaps": "/gaps",
+            "metrics": "/metrics",
+            "network": "/network?format=graphml",
+            "views": [f"/views/{name}.html" for name in VIEWS],
+            "docs": "/docs",
+            "read_only": not settings.write_token,
+            "concepts": [{"id": c.id, "title": c.title} for c in list_concepts(store)],
+        }
+
+    @app.get("/api", summary="What this server offers", tags=["meta"])
     def index(store: StoreDep) -> JSONResponse:
-        return JSONResponse(
-            {
-                "name": "ikg",
-                "sparql": "/sparql",
-                "queries": "/queries",
-                "gaps": "/gaps",
-                "metrics": "/metrics",
-                "network": "/network?format=graphml",
-                "views": [f"/views/{name}.html" for name in VIEWS],
-                "docs": "/docs",
-                "read_only": not settings.write_token,
-                "concepts": [{"id": c.id, "title": c.title} for c in list_concepts(store)],
-            }
-        )
+        return JSONResponse(api_index(store))
+
+    @app.get("/", include_in_schema=False)
+    def home(request: Request, store: StoreDep) -> Response:
+        # the workbench for people; a program that asks for JSON only still gets the index
+        if choose(request.headers.get("accept"), ["text/html", "application/json"]) == "application/json":
+            return JSONResponse(api_index(store))
+        return web.start_page(request, store)
 
     return app

@@ -1,5 +1,10 @@
 """``/gaps``, ``/metrics`` and ``/network``: the gap analysis over HTTP.
 
+Findings and metrics as CSV follow the request's language however they were asked for (there is
+no standard CSV of them to keep): German headers, ``;``, a byte order mark and ``0,412`` in German,
+the English column names with ``,`` in English; XLSX is a workbook with a bold, frozen, filtered
+header and typed cells.
+
 The analysis runs in a worker thread of the API process on the embedded store (or through the
 remote store's SPARQL endpoint), never in the event loop, so other requests go on being served.
 """
@@ -13,9 +18,11 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from ikg.api.formats.findings import render_gaps, render_metrics
+from ikg.api.formats.findings import encode_gaps, encode_metrics
+from ikg.api.formats.rows import MEDIA_TYPES
 from ikg.api.http.deps import LangDep, StoreDep
-from ikg.api.http.negotiation import choose
+from ikg.api.http.negotiation import XLSX_TYPE, choose
+from ikg.api.http.queries import attachment
 from ikg.graph.analysis.gaps import actor_type_notations, analyse_store
 from ikg.graph.analysis.netexport import export_network
 from ikg.graph.choices import GAP_FORMATS, GAP_KINDS, NETWORK_FORMATS
@@ -61,12 +68,15 @@ class NetworkFormat(StrEnum):
         vars()[choice] = choice
 
 
-_TABLE_TYPES = {"application/json": "json", "text/csv": "csv", "text/markdown": "md"}
+_TABLE_TYPES = {"application/json": "json", "text/csv": "csv", "text/markdown": "md", XLSX_TYPE: "xlsx"}
 _NETWORK_TYPES = {"application/graphml+xml": "graphml", "application/gexf+xml": "gexf"}
 ConceptParam = Annotated[str | None, Query(description="A concept id (default: each concept).", max_length=200)]
 
 
-FormatParam = Annotated[TableFormat | None, Query(description="json, csv or md (wins over Accept).")]
+FormatParam = Annotated[
+    TableFormat | None,
+    Query(description="json, csv, md or xlsx (wins over Accept); csv and xlsx follow the language (lang)."),
+]
 NetworkFormatParam = Annotated[NetworkFormat | None, Query(description="graphml or gexf (wins over Accept).")]
 
 
@@ -75,12 +85,23 @@ def _not_acceptable(offered: dict[str, str], lang: Lang) -> Response:
     return Response(text + "\n", status_code=406, media_type="text/plain")
 
 
+def _answer(body: bytes, fmt: str, stem: str) -> Response:
+    """The answer in ``fmt``; CSV and XLSX as a download named ``stem``, varying with the language."""
+    if fmt not in ("csv", "xlsx"):
+        return Response(body, media_type=MEDIA_TYPES[fmt])
+    headers = {"Vary": "Accept, Accept-Language", **attachment(stem, fmt)}
+    return Response(body, media_type=MEDIA_TYPES[fmt], headers=headers)
+
+
 @router.get(
     "/gaps",
     summary="Networking gaps, ranked and explained",
     response_class=Response,
     responses={
-        200: {"description": "Findings as JSON (kind, concept, subjects, score, reasons, evidence), CSV or Markdown"},
+        200: {
+            "description": "Findings as JSON (kind, concept, subjects, score, reasons, evidence), CSV, Markdown or "
+            "XLSX; CSV in German with ; and a byte order mark, as German Excel opens it"
+        },
         400: {"description": "Unknown actor type in require (the message lists the known ones)"},
         404: {"description": "No such concept"},
         406: {"description": "No acceptable format"},
@@ -107,8 +128,9 @@ async def get_gaps(
     kinds = GAP_KINDS if "all" in chosen else tuple(k for k in GAP_KINDS if k in chosen)
     required = [a.value for a in require] if require else None
     analyses = await run_in_threadpool(analyse_store, store, concept, kinds, top or None, required)
-    body = render_gaps(analyses, kinds, lang, _TABLE_TYPES[media])
-    return Response(body, media_type=media + ("; charset=utf-8" if media.startswith("text/") else ""))
+    fmt = _TABLE_TYPES[media]
+    body = encode_gaps(analyses, kinds, lang, fmt)
+    return _answer(body, fmt, "-".join([t("formats.file.gaps", lang), *([concept] if concept else [])]))
 
 
 @router.get(
@@ -116,7 +138,9 @@ async def get_gaps(
     summary="Per-actor network metrics",
     response_class=Response,
     responses={
-        200: {"description": "Degree, betweenness, constraint, effective size, community per actor"},
+        200: {
+            "description": "Degree, betweenness, constraint, effective size, community per actor (JSON, CSV, md, XLSX)"
+        },
         404: {"description": "No such concept"},
         406: {"description": "No acceptable format"},
     },
@@ -133,8 +157,9 @@ async def get_metrics(
     if media is None:
         return _not_acceptable(_TABLE_TYPES, lang)
     analyses = await run_in_threadpool(analyse_store, store, concept, ())
-    body = render_metrics(analyses, lang, _TABLE_TYPES[media])
-    return Response(body, media_type=media + ("; charset=utf-8" if media.startswith("text/") else ""))
+    fmt = _TABLE_TYPES[media]
+    body = encode_metrics(analyses, lang, fmt)
+    return _answer(body, fmt, "-".join([t("formats.file.metrics", lang), *([concept] if concept else [])]))
 
 
 @router.get(

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from ikg.api.formats.rows import MEDIA_TYPES
+
 __all__ = [
     "FORMAT_ALIASES",
     "GRAPH_TYPES",
     "RESULT_TYPES",
+    "XLSX_TYPE",
     "choose",
     "parse_accept",
 ]
@@ -31,6 +34,9 @@ GRAPH_TYPES: dict[str, ox.RdfFormat] = {
     "text/plain": ox.RdfFormat.N_TRIPLES,
 }
 
+#: an Excel workbook (query results, gaps and metrics; never from ``/sparql``)
+XLSX_TYPE = MEDIA_TYPES["xlsx"]
+
 #: the ``format`` parameter, for browsers and clients that cannot set ``Accept``: candidates in
 #: order, the first one offered for the query form wins (``xml`` means RDF/XML for graphs)
 FORMAT_ALIASES: dict[str, tuple[str, ...]] = {
@@ -50,6 +56,7 @@ FORMAT_ALIASES: dict[str, tuple[str, ...]] = {
     "markdown": ("text/markdown",),
     "graphml": ("application/graphml+xml",),
     "gexf": ("application/gexf+xml",),
+    "xlsx": (XLSX_TYPE,),
 }
 
 

@@ -203,7 +203,8 @@ def load_network(store: StoreLike, concept: str) -> ConceptNetwork:
                 labels.setdefault("de", plain)
             subkind = r.get("extra") or ""
             if kind == "goal":
-                subkind = "concept_goal" if subkind == "true" else ""
+                # a boolean by its value: "true" or "1" (Virtuoso writes 1/0)
+                subkind = "concept_goal" if subkind in ("true", "1") else ""
             net.items[iri] = Item(iri, r["id"] or "", kind, labels, subkind, r.get("town") or "")
     links = {name: _pairs(store, sparql, bindings) for name, sparql in _LINKS.items()}
     net.members = _group(((o, s) for s, o in links["member_of"]), net.items)

@@ -3,23 +3,31 @@
 pySHACL walks every focus node and value node in Python over an rdflib graph: at 10,000 actors
 (half a million triples) it took some 30 s and at 100,000 actors more than 10 GB before it was
 stopped. The constraints ikg's shapes use are simple enough to state as SPARQL ``SELECT``
-queries, one per constraint, that return exactly the violating focus nodes; Oxigraph answers
-them in its native code over the same triples.
+queries, one per constraint, that return exactly the violations; Oxigraph answers them in its
+native code over the same triples.
 
-Supported (everything ``ontology/shapes.ttl`` uses): node shapes with ``sh:targetClass`` (with
-``rdfs:subClassOf*``, as SHACL defines class membership) and ``sh:targetSubjectsOf``; property
-shapes whose ``sh:path`` is an IRI or a sequence of IRIs; ``sh:minCount``, ``sh:maxCount``,
-``sh:class``, ``sh:datatype`` (with the lexical form checked for the XSD types Oxigraph can
-cast), ``sh:uniqueLang`` and ``sh:or`` over shapes made of ``sh:class``, ``sh:datatype`` or a
-``sh:path`` with ``sh:minCount 1``. :func:`compile_shapes` raises :class:`UnsupportedShapeError`
-for anything else, and :func:`ikg.graph.ingest.validate.shacl_problems` then falls back to pySHACL, which
-stays the reference: the tests run both on every invalid example and compare the results.
+Translated: node and property shapes, typed or not, found as SHACL 1.0 section 2.1 defines
+shapes (:mod:`ikg.graph.ingest.shacl_shapes`); the targets ``sh:targetClass`` (with
+``rdfs:subClassOf*``, and the implicit class target of a shape that is a class),
+``sh:targetNode``, ``sh:targetSubjectsOf`` and ``sh:targetObjectsOf``; every kind of
+``sh:path``; ``sh:property`` of a node shape; ``sh:minCount``, ``sh:maxCount``, ``sh:class``,
+``sh:datatype`` (with the lexical form as written checked for every XSD datatype in
+:data:`ikg.graph.ingest.shacl_lexical.LEXICAL`), ``sh:uniqueLang``, ``sh:deactivated``, and
+``sh:or`` over shapes made of ``sh:class``, ``sh:datatype`` or a path with ``sh:minCount 1``.
+:func:`compile_shapes` raises :class:`UnsupportedShapeError` for any shape that uses anything
+else, whatever its typing; :func:`ikg.graph.ingest.validate.shacl_problems` then falls back to
+pySHACL, which stays the reference: the tests run both on every invalid example and compare the
+results, and ``tests/test_w3c_shacl.py`` runs the W3C SHACL core tests of this subset.
+
+The data are checked as written (:func:`checks_store`): Oxigraph would store ``"7"^^xsd:int`` as
+``"7"^^xsd:integer`` and ``"1.0"``, ``"1.00"`` as one decimal, so typed literals go into the
+checks' store under stand-ins that keep their form (:mod:`ikg.graph.ingest.shacl_lexical`), and
+each result names its focus node and value as they were written.
 
 The query texts are built from the shapes graph only (ikg's own ``shapes.ttl``), never from data
-or user input; every IRI in them is written by Oxigraph's serialiser, which refuses a string that
-is not an IRI.
+or user input; every IRI and literal in them is written by Oxigraph's serialiser.
 
-Each violation is reported like pySHACL reports it: one per focus node for a count, one per value
+Each violation is reported as SHACL reports it: one per focus node for a count, one per value
 node for ``sh:class``, ``sh:datatype`` and ``sh:or``, one per repeated language for
 ``sh:uniqueLang``.
 """
@@ -31,41 +39,33 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.collection import Collection
-from rdflib.namespace import RDF, SH, XSD
+from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
-__all__ = ["Check", "UnsupportedShapeError", "Violation", "compile_shapes", "run_checks"]
+from ikg.graph.ingest.shacl_lexical import as_written, checkable, datatype_iri, for_checks
+from ikg.graph.ingest.shacl_shapes import (
+    UnsupportedShapeError,
+    active,
+    iri,
+    list_items,
+    path_sparql,
+    shapes_in,
+    target_block,
+    targeted,
+)
 
-_SUBCLASS = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>/<http://www.w3.org/2000/01/rdf-schema#subClassOf>*"
-#: XSD datatypes whose lexical form Oxigraph checks with a cast (an ill-typed literal is not a value)
-_CASTABLE = {
-    XSD.date,
-    XSD.dateTime,
-    XSD.gYear,
-    XSD.gYearMonth,
-    XSD.decimal,
-    XSD.integer,
-    XSD.double,
-    XSD.float,
-    XSD.boolean,
-    XSD.string,
-}
-_NODE_KEYS = {SH.targetClass, SH.targetSubjectsOf, SH.property, SH["or"], SH.message, RDF.type}
-_PROPERTY_KEYS = {
-    SH.path,
-    SH.minCount,
-    SH.maxCount,
-    SH["class"],
-    SH.datatype,
-    SH.uniqueLang,
-    SH["or"],
-    SH.message,
-}
+__all__ = [
+    "Check",
+    "UnsupportedShapeError",
+    "Violation",
+    "check_quads",
+    "checks_store",
+    "compile_shapes",
+    "run_checks",
+]
 
-
-class UnsupportedShapeError(ValueError):
-    """A shape uses a SHACL feature this compiler does not translate."""
+_SUBCLASS = f"{iri(RDF.type)}/{iri(RDFS.subClassOf)}*"
+_ALTERNATIVE_KEYS = {SH["class"], SH.datatype, SH.property, SH.path, SH.minCount, SH.message, SH.name, SH.description}
 
 
 @dataclass(frozen=True)
@@ -75,149 +75,125 @@ class Check:
     Attributes
     ----------
     shape : str
-        IRI or blank node id of the shape the constraint belongs to (a property shape, or the
-        node shape for a node-level ``sh:or``).
+        IRI or blank node id of the shape the constraint belongs to.
     path : str or None
         The property's IRI when the path is a single IRI, else ``None``.
     messages : dict
         Language to the shape's ``sh:message``.
     sparql : str
-        ``SELECT ?focus ...``: one row per violation.
+        ``SELECT ?focus ...``: one row per violation, with ``?value`` where SHACL reports one.
+    component : str
+        IRI of the SHACL constraint component (``sh:MinCountConstraintComponent`` …).
+    path_text : str or None
+        The SPARQL property path of a property shape (``None`` for a node shape).
     """
 
     shape: str
     path: str | None
     messages: dict[str, str]
     sparql: str
+    component: str = ""
+    path_text: str | None = None
 
 
 @dataclass(frozen=True)
 class Violation:
-    """A focus node that breaks a :class:`Check`."""
+    """A focus node (and value node) that breaks a :class:`Check`, as written in the data."""
 
     focus: str
     focus_is_iri: bool
     check: Check
-
-
-def _iri(node: URIRef) -> str:
-    """The IRI in SPARQL syntax, written by Oxigraph (which refuses anything that is not an IRI)."""
-    return str(ox.NamedNode(str(node)))
-
-
-def _resource(node: Node | None, what: str) -> URIRef | BNode:
-    """``node`` as a shape or list node: an IRI or a blank node, else the shape is not supported."""
-    if isinstance(node, (URIRef, BNode)):
-        return node
-    raise UnsupportedShapeError(f"{what}: {node!r} is not an IRI or a blank node")
-
-
-def _named(node: Node, what: str) -> URIRef:
-    """``node`` as an IRI; a shape that puts anything else there is not supported."""
-    if not isinstance(node, URIRef):
-        raise UnsupportedShapeError(f"{what}: {node!r} is not an IRI")
-    return node
-
-
-def _iris(nodes: Iterable[Node], what: str) -> list[URIRef]:
-    """The IRIs ``nodes`` are, in a stable order (see :func:`_named`)."""
-    return [_named(node, what) for node in sorted(nodes, key=str)]
-
-
-def _flag(node: Node, what: str) -> bool:
-    """The truth value an ``sh:uniqueLang`` value states."""
-    if not isinstance(node, Literal):
-        raise UnsupportedShapeError(f"{what}: {node!r} is not a boolean")
-    return bool(node.toPython())
+    node: ox.NamedNode | ox.BlankNode | ox.Literal | None = None
+    value: ox.NamedNode | ox.BlankNode | ox.Literal | None = None
 
 
 def _count(node: Node, what: str) -> int:
-    """The number an ``sh:minCount`` or ``sh:maxCount`` value states."""
-    if not isinstance(node, Literal):
-        raise UnsupportedShapeError(f"{what}: {node!r} is not a number")
-    return int(node)
+    if not isinstance(node, Literal) or not isinstance(node.toPython(), int) or isinstance(node.toPython(), bool):
+        raise UnsupportedShapeError(f"{what}: {node!r} is not an integer")
+    return int(node.toPython())
 
 
-def _messages(shapes: Graph, shape: URIRef | BNode) -> dict[str, str]:
+def _flag(node: Node, what: str) -> bool:
+    """True only for ``true`` itself: SHACL names no other form (``"1"^^xsd:boolean`` is not it)."""
+    if not isinstance(node, Literal) or node.datatype != XSD.boolean:
+        raise UnsupportedShapeError(f"{what}: {node!r} is not a boolean")
+    return str(node) == "true"
+
+
+def _messages(shapes: Graph, shape: Node) -> dict[str, str]:
     out: dict[str, str] = {}
-    for msg in shapes.objects(shape, SH.message):
+    for msg in sorted(shapes.objects(shape, SH.message), key=str):
         lang = msg.language if isinstance(msg, Literal) and msg.language else "en"
         out.setdefault(lang, str(msg))
     return out
 
 
-def _path(shapes: Graph, node: URIRef | BNode) -> tuple[str, str | None]:
-    """The SPARQL property path of a ``sh:path`` value, and its IRI when it is a single one."""
-    if isinstance(node, URIRef):
-        return _iri(node), str(node)
-    steps = list(Collection(shapes, node)) if (node, RDF.first, None) in shapes else []
-    iris = [s for s in steps if isinstance(s, URIRef)]
-    if not steps or len(iris) != len(steps):
-        raise UnsupportedShapeError(f"sh:path {node!r}: only an IRI or a sequence of IRIs")
-    return "/".join(_iri(s) for s in iris), None
+def _one_path(shapes: Graph, shape: Node) -> str:
+    paths = list(shapes.objects(shape, SH.path))
+    if len(paths) != 1:
+        raise UnsupportedShapeError(f"{shape!r} has {len(paths)} values of sh:path")
+    return path_sparql(shapes, paths[0])
 
 
-def _one(shapes: Graph, subject: URIRef | BNode, predicate: URIRef) -> Node | None:
-    values = list(shapes.objects(subject, predicate))
-    if len(values) > 1:
-        raise UnsupportedShapeError(f"{subject!r} has {len(values)} values for {predicate}")
-    return values[0] if values else None
+def _datatype_test(var: str, datatype: Node) -> str:
+    """True when ``var`` is a literal of ``datatype`` whose form (as written) is well-formed."""
+    if not isinstance(datatype, URIRef) or not checkable(str(datatype)):
+        raise UnsupportedShapeError(f"sh:datatype {datatype!r}: its lexical form is not checked")
+    return f"(isLiteral({var}) && datatype({var}) = {iri(datatype_iri(str(datatype)))})"
 
 
-def _datatype_test(var: str, datatype: URIRef) -> str:
-    """True when ``var`` is a literal of ``datatype`` with a valid lexical form (for castable types)."""
-    test = f"isLiteral({var}) && datatype({var}) = {_iri(datatype)}"
-    if datatype in _CASTABLE:
-        # the cast of an ill-typed form ("30.06.2015" as xsd:date) is an error: COALESCE makes it false
-        test += f" && COALESCE(isLiteral({_iri(datatype)}(STR({var}))), false)"
-    return f"({test})"
+def _class_test(var: str, cls: Node) -> str:
+    if not isinstance(cls, URIRef):
+        raise UnsupportedShapeError(f"sh:class {cls!r} is not an IRI")
+    return f"EXISTS {{ {var} {_SUBCLASS} {iri(cls)} }}"
 
 
-def _condition(shapes: Graph, shape: URIRef | BNode, var: str, k: int) -> str:
-    """A SPARQL expression true when ``var`` conforms to an ``sh:or`` alternative."""
-    keys = {p for p, _ in shapes.predicate_objects(shape)}
-    parts: list[str] = []
-    if keys - {SH["class"], SH.datatype, SH.path, SH.minCount}:
-        raise UnsupportedShapeError(f"sh:or alternative {shape!r} uses {sorted(keys, key=str)}")
-    cls = _one(shapes, shape, SH["class"])
-    if isinstance(cls, URIRef):
-        parts.append(f"EXISTS {{ {var} {_SUBCLASS} {_iri(cls)} }}")
-    dt = _one(shapes, shape, SH.datatype)
-    if isinstance(dt, URIRef):
-        parts.append(_datatype_test(var, dt))
-    path = _one(shapes, shape, SH.path)
-    if path is not None:
-        count = _one(shapes, shape, SH.minCount)
-        if not isinstance(count, Literal) or int(count) != 1:
-            raise UnsupportedShapeError(f"sh:or alternative {shape!r}: a path needs sh:minCount 1")
-        sparql_path, _ = _path(shapes, _resource(path, f"sh:path of {shape!r}"))
-        parts.append(f"EXISTS {{ {var} {sparql_path} ?alt{k} }}")
-    if not parts:
-        raise UnsupportedShapeError(f"sh:or alternative {shape!r} has no constraint")
-    return "(" + " && ".join(parts) + ")"
+class _Names:
+    """Fresh SPARQL variable names."""
+
+    def __init__(self) -> None:
+        self.n = 0
+
+    def __call__(self) -> str:
+        self.n += 1
+        return f"?v{self.n}"
 
 
-def _or(shapes: Graph, owner: URIRef | BNode, var: str) -> str | None:
-    head = _one(shapes, owner, SH["or"])
-    if head is None:
-        return None
-    alternatives = list(Collection(shapes, _resource(head, f"sh:or of {owner!r}")))
-    conds = [_condition(shapes, _resource(alt, "sh:or alternative"), var, k) for k, alt in enumerate(alternatives)]
-    return "(" + " || ".join(conds) + ")"
+def _exists_path(shapes: Graph, shape: Node, var: str, names: _Names) -> str:
+    """``shape`` as an ``sh:or`` alternative with a path: only ``sh:minCount 1`` is translated."""
+    keys = {p for p, _ in shapes.predicate_objects(shape) if str(p).startswith(str(SH))}
+    counts = [_count(c, "sh:minCount") for c in shapes.objects(shape, SH.minCount)]
+    if keys - {SH.path, SH.minCount, SH.message, SH.name, SH.description} or counts != [1]:
+        raise UnsupportedShapeError(f"{shape!r} in sh:or: a property shape needs exactly sh:minCount 1")
+    return f"EXISTS {{ {var} {_one_path(shapes, shape)} {names()} }}"
 
 
-def _target(shapes: Graph, node_shape: URIRef | BNode) -> str:
-    classes = _iris(shapes.objects(node_shape, SH.targetClass), f"sh:targetClass of {node_shape!r}")
-    predicates = _iris(shapes.objects(node_shape, SH.targetSubjectsOf), f"sh:targetSubjectsOf of {node_shape!r}")
-    blocks = [f"{{ ?focus {_SUBCLASS} {_iri(c)} }}" for c in classes]
-    blocks += [f"{{ ?focus {_iri(p)} ?any }}" for p in predicates]
-    if not blocks:
-        raise UnsupportedShapeError(f"{node_shape!r} has no sh:targetClass or sh:targetSubjectsOf")
-    return "{ SELECT DISTINCT ?focus WHERE { " + " UNION ".join(blocks) + " } }"
+def _condition(shapes: Graph, shape: Node, var: str, names: _Names) -> str:
+    """A SPARQL expression true when ``var`` conforms to the ``sh:or`` alternative ``shape``."""
+    keys = {p for p, _ in shapes.predicate_objects(shape) if str(p).startswith(str(SH))}
+    if keys - _ALTERNATIVE_KEYS:
+        raise UnsupportedShapeError(f"sh:or alternative {shape!r} uses {sorted(map(str, keys - _ALTERNATIVE_KEYS))}")
+    if SH.path in keys:
+        return _exists_path(shapes, shape, var, names)
+    if SH.minCount in keys:
+        raise UnsupportedShapeError(f"sh:or alternative {shape!r}: sh:minCount without sh:path")
+    parts = [_class_test(var, c) for c in sorted(shapes.objects(shape, SH["class"]), key=str)]
+    parts += [_datatype_test(var, d) for d in sorted(shapes.objects(shape, SH.datatype), key=str)]
+    parts += [_exists_path(shapes, p, var, names) for p in sorted(shapes.objects(shape, SH.property), key=str)]
+    return "(" + " && ".join(parts or ["true"]) + ")"
+
+
+def _ors(shapes: Graph, owner: Node, var: str) -> list[str]:
+    out = []
+    for head in sorted(shapes.objects(owner, SH["or"]), key=str):
+        names = _Names()
+        members = list_items(shapes, head, f"sh:or of {owner!r}")
+        out.append("(" + " || ".join(_condition(shapes, m, var, names) for m in members) + ")" if members else "false")
+    return out
 
 
 def compile_shapes(shapes: Graph) -> list[Check]:
-    """Translate every node shape of ``shapes`` into :class:`Check` queries.
+    """Translate every shape of ``shapes`` that has targets into :class:`Check` queries.
 
     Parameters
     ----------
@@ -232,7 +208,7 @@ def compile_shapes(shapes: Graph) -> list[Check]:
     Raises
     ------
     UnsupportedShapeError
-        When a shape uses a feature outside the supported subset.
+        When any shape uses a feature outside the supported subset, whatever its typing.
 
     Examples
     --------
@@ -241,81 +217,107 @@ def compile_shapes(shapes: Graph) -> list[Check]:
     >>> len(checks) > 30, all(c.sparql.startswith("SELECT") for c in checks)
     (True, True)
     """
+    found = shapes_in(shapes)
+    for shape in found:  # refuse what is not translated also where no target reaches it
+        active(shapes, shape)
+        if (shape, SH.path, None) in shapes:
+            _one_path(shapes, shape)
     checks: list[Check] = []
-    for found in sorted(shapes.subjects(RDF.type, SH.NodeShape), key=str):
-        node_shape = _resource(found, "sh:NodeShape")
-        extra = {p for p, _ in shapes.predicate_objects(node_shape)} - _NODE_KEYS
-        if extra:
-            raise UnsupportedShapeError(f"{node_shape!r} uses {sorted(extra, key=str)}")
-        target = _target(shapes, node_shape)
-        node_or = _or(shapes, node_shape, "?focus")
-        if node_or is not None:
-            checks.append(
-                Check(
-                    str(node_shape),
-                    None,
-                    _messages(shapes, node_shape),
-                    f"SELECT ?focus WHERE {{ {target} FILTER(!{node_or}) }}",
-                )
-            )
-        props = sorted(
-            shapes.objects(node_shape, SH.property), key=lambda p: sorted(map(str, shapes.objects(p, SH.path)))
-        )
-        for prop in props:
-            checks.extend(_property_checks(shapes, _resource(prop, f"sh:property of {node_shape!r}"), target))
+    for shape in targeted(shapes, found):
+        if not active(shapes, shape):
+            continue
+        target = target_block(shapes, shape)
+        if (shape, SH.path, None) in shapes:
+            checks.extend(_property_checks(shapes, shape, target))
+            continue
+        checks.extend(_node_checks(shapes, shape, target))
+        for prop in sorted(shapes.objects(shape, SH.property), key=str):
+            if active(shapes, prop):
+                checks.extend(_property_checks(shapes, prop, target))
     return checks
 
 
-def _property_checks(shapes: Graph, prop: URIRef | BNode, target: str) -> Iterable[Check]:
-    extra = {p for p, _ in shapes.predicate_objects(prop)} - _PROPERTY_KEYS
-    if extra:
-        raise UnsupportedShapeError(f"property shape {prop!r} uses {sorted(extra, key=str)}")
-    path_node = _one(shapes, prop, SH.path)
-    if path_node is None:
-        raise UnsupportedShapeError(f"property shape {prop!r} has no sh:path")
-    path, path_iri = _path(shapes, _resource(path_node, f"sh:path of {prop!r}"))
+def _node_checks(shapes: Graph, shape: URIRef | BNode, target: str) -> Iterable[Check]:
+    messages = _messages(shapes, shape)
+
+    def check(condition: str, component: str) -> Check:
+        sparql = f"SELECT ?focus (?focus AS ?value) WHERE {{ {target} FILTER(!{condition}) }}"
+        return Check(str(shape), None, messages, sparql, str(SH[component]))
+
+    for cls in sorted(shapes.objects(shape, SH["class"]), key=str):
+        yield check(_class_test("?focus", cls), "ClassConstraintComponent")
+    for dt in sorted(shapes.objects(shape, SH.datatype), key=str):
+        yield check(_datatype_test("?focus", dt), "DatatypeConstraintComponent")
+    for condition in _ors(shapes, shape, "?focus"):
+        yield check(condition, "OrConstraintComponent")
+
+
+def _property_checks(shapes: Graph, prop: Node, target: str) -> Iterable[Check]:
+    path = _one_path(shapes, prop)
+    path_node = next(iter(shapes.objects(prop, SH.path)))
     messages = _messages(shapes, prop)
 
-    def check(sparql: str) -> Check:
-        return Check(str(prop), path_iri, messages, sparql)
+    def check(sparql: str, component: str) -> Check:
+        single = str(path_node) if isinstance(path_node, URIRef) else None
+        return Check(str(prop), single, messages, sparql, str(SH[component]), path)
 
-    low = _one(shapes, prop, SH.minCount)
-    if low is not None:
+    values = f"{target} ?focus {path} ?value"
+    for low in sorted(_count(n, "sh:minCount") for n in shapes.objects(prop, SH.minCount)):
         yield check(
             f"SELECT ?focus WHERE {{ {target} OPTIONAL {{ ?focus {path} ?value }} }} "
-            f"GROUP BY ?focus HAVING (COUNT(DISTINCT ?value) < {_count(low, 'sh:minCount')})"
+            f"GROUP BY ?focus HAVING (COUNT(DISTINCT ?value) < {low})",
+            "MinCountConstraintComponent",
         )
-    high = _one(shapes, prop, SH.maxCount)
-    if high is not None:
+    for high in sorted(_count(n, "sh:maxCount") for n in shapes.objects(prop, SH.maxCount)):
         yield check(
-            f"SELECT ?focus WHERE {{ {target} ?focus {path} ?value }} "
-            f"GROUP BY ?focus HAVING (COUNT(DISTINCT ?value) > {_count(high, 'sh:maxCount')})"
+            f"SELECT ?focus WHERE {{ {values} }} GROUP BY ?focus HAVING (COUNT(DISTINCT ?value) > {high})",
+            "MaxCountConstraintComponent",
         )
-    cls = _one(shapes, prop, SH["class"])
-    if cls is not None:
+    for cls in sorted(shapes.objects(prop, SH["class"]), key=str):
+        test = _class_test("?value", cls)
+        yield check(f"SELECT DISTINCT ?focus ?value WHERE {{ {values} FILTER(!{test}) }}", "ClassConstraintComponent")
+    for dt in sorted(shapes.objects(prop, SH.datatype), key=str):
+        test = _datatype_test("?value", dt)
         yield check(
-            f"SELECT DISTINCT ?focus ?value WHERE {{ {target} ?focus {path} ?value "
-            f"FILTER NOT EXISTS {{ ?value {_SUBCLASS} {_iri(_named(cls, 'sh:class'))} }} }}"
+            f"SELECT DISTINCT ?focus ?value WHERE {{ {values} FILTER(!{test}) }}", "DatatypeConstraintComponent"
         )
-    dt = _one(shapes, prop, SH.datatype)
-    if dt is not None:
-        yield check(
-            f"SELECT DISTINCT ?focus ?value WHERE {{ {target} ?focus {path} ?value "
-            f"FILTER(!{_datatype_test('?value', _named(dt, 'sh:datatype'))}) }}"
-        )
-    value_or = _or(shapes, prop, "?value")
-    if value_or is not None:
-        yield check(f"SELECT DISTINCT ?focus ?value WHERE {{ {target} ?focus {path} ?value FILTER(!{value_or}) }}")
-    unique = _one(shapes, prop, SH.uniqueLang)
-    if unique is not None and _flag(unique, "sh:uniqueLang"):
+    for condition in _ors(shapes, prop, "?value"):
+        yield check(f"SELECT DISTINCT ?focus ?value WHERE {{ {values} FILTER(!{condition}) }}", "OrConstraintComponent")
+    if any(_flag(u, "sh:uniqueLang") for u in shapes.objects(prop, SH.uniqueLang)):
         yield check(
             f"SELECT DISTINCT ?focus ?lang WHERE {{ {target} ?focus {path} ?a , ?b "
-            'FILTER(?a != ?b && lang(?a) != "" && lang(?a) = lang(?b)) BIND(lang(?a) AS ?lang) }'
+            'FILTER(?a != ?b && lang(?a) != "" && LCASE(lang(?a)) = LCASE(lang(?b))) BIND(LCASE(lang(?a)) AS ?lang) }',
+            "UniqueLangConstraintComponent",
         )
+
+
+def checks_store(quads: Iterable[ox.Quad]) -> ox.Store:
+    """An in-memory store holding ``quads`` (in its default graph) as the checks need them.
+
+    Parameters
+    ----------
+    quads : iterable of pyoxigraph.Quad
+        The data, with the literals as written; graph names are dropped.
+
+    Returns
+    -------
+    pyoxigraph.Store
+        Typed literals under the stand-ins of :func:`ikg.graph.ingest.shacl_lexical.for_checks`.
+    """
+    store = ox.Store()
+    store.bulk_extend(_as_triples(quads))
+    return store
+
+
+def _as_triples(quads: Iterable[ox.Quad]) -> Iterable[ox.Quad]:
+    literal, quad = ox.Literal, ox.Quad
+    for q in quads:
+        obj = q.object
+        yield quad(q.subject, q.predicate, for_checks(obj) if type(obj) is literal else obj)
 
 
 def run_checks(checks: Iterable[Check], store: ox.Store) -> list[Violation]:
-    """Run the checks on the default graph of ``store``.
+    """Run the checks on the default graph of ``store``, built by :func:`checks_store`.
 
     Parameters
     ----------
@@ -326,14 +328,31 @@ def run_checks(checks: Iterable[Check], store: ox.Store) -> list[Violation]:
     Returns
     -------
     list of Violation
-        One per result row, check by check.
+        One per result row, check by check; focus and value as written in the data.
     """
     out: list[Violation] = []
     for c in checks:
         solutions = store.query(c.sparql)
         if not isinstance(solutions, ox.QuerySolutions):  # every check is a SELECT query
             raise TypeError(f"check of {c.shape} is not a SELECT query")
+        has_value = "?value" in c.sparql.split("WHERE", 1)[0]
         for row in solutions:
-            focus = row["focus"]
-            out.append(Violation(focus.value, isinstance(focus, ox.NamedNode), c))
+            focus = as_written(row["focus"])
+            value = as_written(row["value"]) if has_value else None
+            out.append(Violation(focus.value, isinstance(focus, ox.NamedNode), c, focus, value))
     return out
+
+
+def check_quads(checks: Iterable[Check], quads: Iterable[ox.Quad]) -> list[Violation]:
+    """Run ``checks`` on ``quads``: :func:`checks_store` then :func:`run_checks`.
+
+    Parameters
+    ----------
+    checks : iterable of Check
+    quads : iterable of pyoxigraph.Quad
+
+    Returns
+    -------
+    list of Violation
+    """
+    return run_checks(checks, checks_store(quads))

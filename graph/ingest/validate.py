@@ -3,14 +3,19 @@
 Two engines give the same results (the tests compare them on every invalid example):
 ``"sparql"``, the default, runs the shapes compiled to SPARQL inside Oxigraph
 (:mod:`ikg.graph.ingest.shacl_sparql`; seconds where pySHACL takes minutes and gigabytes);
-``"pyshacl"`` runs pySHACL, the reference, and is used automatically for shapes the compiler
-does not translate.
+``"pyshacl"`` runs pySHACL, the reference, and is used automatically when any shape uses what
+the compiler does not translate (it raises for such a shape, whatever its typing, so no shape is
+ever skipped). Both see the literals as written: the compiled checks through the stand-ins of
+:mod:`ikg.graph.ingest.shacl_lexical` (Oxigraph would canonicalise ``"7"^^xsd:int`` to
+``xsd:integer`` and merge ``"1.0"`` and ``"1.00"``), pySHACL through rdflib terms built without
+normalisation.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import chain
 from typing import Any
 from typing import Literal as Choice
 
@@ -19,7 +24,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
 from ikg.graph.ingest.problems import Problem
-from ikg.graph.ingest.shacl_sparql import Check, UnsupportedShapeError, compile_shapes, run_checks
+from ikg.graph.ingest.shacl_sparql import Check, UnsupportedShapeError, checks_store, compile_shapes, run_checks
 from ikg.graph.resources import ontology_graph, ontology_text, shapes_graph
 from ikg.graph.terms import from_ox, to_ox
 
@@ -27,6 +32,12 @@ __all__ = ["ENGINES", "shacl_problems"]
 
 #: the validation engines, default first
 ENGINES = ("sparql", "pyshacl")
+
+
+@lru_cache(maxsize=1)
+def _ontology_quads() -> tuple[ox.Quad, ...]:
+    """The ontology's triples, parsed once, with their literals as written."""
+    return tuple(ox.parse(ontology_text().encode("utf-8"), format=ox.RdfFormat.TURTLE))
 
 
 @lru_cache(maxsize=1)
@@ -125,12 +136,8 @@ def _sparql_problems(
     origin: dict[URIRef, tuple[str, int, str]],
     default_source: str,
 ) -> list[Problem]:
-    store = ox.Store()
-    if isinstance(data, Graph):
-        store.bulk_extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in data)
-    else:
-        store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in data)
-    store.load(ontology_text().encode("utf-8"), format=ox.RdfFormat.TURTLE)
+    quads = [ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in data] if isinstance(data, Graph) else data
+    store = checks_store(chain(quads, _ontology_quads()))
     found = sorted(run_checks(checks, store), key=lambda v: (v.focus, v.check.path or ""))
     problems: list[Problem] = []
     for v in found:

@@ -5,7 +5,7 @@ Each file starts with a comment header::
     # title@de: Mitglieder einer AG
     # title@en: Members of a working group
     # answers: Who sits in a working group, in which role ...
-    # param wg_id (id, required, example=ag-sprache): id of the working group
+    # param wg_id (id, required, example=ag-sprache, class=WorkingGroup): id of the working group
 
 A parameter binds the query variable of the same name, through a ``VALUES`` block
 (:func:`ikg.graph.store.sparql_text.bind_values`), after its value was checked against its type:
@@ -17,6 +17,11 @@ A parameter binds the query variable of the same name, through a ``VALUES`` bloc
 ``lang``     ``de`` or ``en``
 ``date``     a date as in the spreadsheets (``2015-06-30``, ``30.06.2015``, ``2015``)
 ``integer``  a whole number
+
+An ``id`` parameter may name the class of what it identifies (``class=WorkingGroup``, a class of
+the ikg ontology, see :data:`ID_CLASSES`). Before a query runs, :func:`check_ids` makes sure that
+every id and concept given exists, so that a typo gets a message with the closest ids instead of
+an empty table; the command line and ``/queries`` both use it.
 """
 
 from __future__ import annotations
@@ -35,12 +40,26 @@ from rdflib.term import Node
 from ikg.graph.errors import IkgError, InputError, NotFoundError
 from ikg.graph.i18n import LANGS, Lang, t
 from ikg.graph.ingest.mapping import parse_date
+from ikg.graph.library.concat import concat_columns, sort_concat
+from ikg.graph.library.ids import ID_CLASSES, UnknownIdError, check_ids
 from ikg.graph.namespaces import concept_graph
 from ikg.graph.resources import queries_dir
 from ikg.graph.store.base import StoreLike
 from ikg.graph.store.sparql import run_select_or_ask
 
-__all__ = ["PARAM_TYPES", "NamedQuery", "Param", "bind_params", "get_query", "library", "parse_query_file", "run_named"]
+__all__ = [
+    "ID_CLASSES",
+    "PARAM_TYPES",
+    "NamedQuery",
+    "Param",
+    "UnknownIdError",
+    "bind_params",
+    "check_ids",
+    "get_query",
+    "library",
+    "parse_query_file",
+    "run_named",
+]
 
 PARAM_TYPES = ("concept", "id", "string", "iri", "lang", "date", "integer")
 
@@ -57,6 +76,8 @@ class Param:
     default: str | None
     example: str | None
     description: str
+    #: for an ``id``: the local name of the class of what it identifies (:data:`ID_CLASSES`)
+    cls: str | None = None
 
     def as_dict(self) -> dict[str, object]:
         """Return the parameter as JSON-ready data."""
@@ -67,6 +88,7 @@ class Param:
             "default": self.default,
             "example": self.example,
             "description": self.description,
+            **({"class": self.cls} if self.cls else {}),
         }
 
 
@@ -91,14 +113,16 @@ def parse_query_file(name: str, text: str) -> NamedQuery:
     Raises
     ------
     ValueError
-        If the header lacks a title in German and English or a parameter line is malformed.
+        If the header lacks a title in German and English or a parameter line is malformed
+        (an unknown type, or a class that is not one of :data:`ID_CLASSES` or not on an ``id``).
 
     Examples
     --------
     >>> q = parse_query_file("x", "# title@de: T\\n# title@en: T\\n# answers: A\\n"
-    ...     "# param n (integer, optional, default=3, example=5): how many\\nSELECT ?n {}")
-    >>> q.params[0].type, q.params[0].default, q.params[0].required
-    ('integer', '3', False)
+    ...     "# param n (integer, optional, default=3, example=5): how many\\n"
+    ...     "# param g (id, required, class=Goal): a goal\\nSELECT ?n {}")
+    >>> q.params[0].type, q.params[0].default, q.params[0].required, q.params[1].cls
+    ('integer', '3', False, 'Goal')
     """
     title: dict[str, str] = {}
     answers = ""
@@ -124,8 +148,21 @@ def parse_query_file(name: str, text: str) -> NamedQuery:
                 raise ValueError(f"{name}.rq: parameter {m['name']} has unknown type {ptype}")
             opts = dict(p.split("=", 1) for p in parts[1:] if "=" in p)
             flags = {p for p in parts[1:] if "=" not in p}
+            cls = opts.get("class")
+            if cls is not None and (ptype != "id" or cls not in ID_CLASSES):
+                raise ValueError(
+                    f"{name}.rq: parameter {m['name']}: class= needs type id and one of {', '.join(ID_CLASSES)}"
+                )
             params.append(
-                Param(m["name"], ptype, "required" in flags, opts.get("default"), opts.get("example"), m["doc"].strip())
+                Param(
+                    m["name"],
+                    ptype,
+                    "required" in flags,
+                    opts.get("default"),
+                    opts.get("example"),
+                    m["doc"].strip(),
+                    cls,
+                )
             )
     if not title.get("de") or not title.get("en"):
         raise ValueError(f"{name}.rq: needs '# title@de:' and '# title@en:' lines")
@@ -273,7 +310,7 @@ def bind_params(query: NamedQuery, raw: Mapping[str, str]) -> dict[str, Node]:
 
 
 def run_named(
-    store: StoreLike, name: str, params: Mapping[str, str] | None = None
+    store: StoreLike, name: str, params: Mapping[str, str] | None = None, *, check: bool = True
 ) -> tuple[list[str], list[tuple[Node | None, ...]]]:
     """Run a named query with checked, bound parameters; return variable names and rows.
 
@@ -285,6 +322,8 @@ def run_named(
         The query's name (:func:`library`).
     params : mapping, optional
         Parameter name to the value as text; checked and converted by :func:`bind_params`.
+    check : bool
+        Make sure the concepts and ids given exist first (:func:`check_ids`).
 
     Returns
     -------
@@ -294,11 +333,15 @@ def run_named(
     Raises
     ------
     NotFoundError
-        For an unknown query.
+        For an unknown query, and (when ``check``) a concept or an id that does not exist.
     InputError
         For unknown, missing or ill-typed parameters.
     QueryError
         If the query fails in the store.
     """
     query = get_query(name)
-    return run_select_or_ask(store, query.text, bind_params(query, params or {}))
+    bound = bind_params(query, params or {})
+    if check:
+        check_ids(store, query, bound)
+    names, rows = run_select_or_ask(store, query.text, bound)
+    return names, sort_concat(names, rows, concat_columns(query.text))  # the same cells on any server

@@ -1,0 +1,22 @@
+"""The web workbench for coordinators: server-rendered pages in German and English.
+
+Start page (:func:`~ikg.api.web.home.start_page`, served at ``/`` by the app), a page per concept,
+actor, working group, goal, action field and cross-cutting task, the gaps of a concept with
+filters, and search (:mod:`ikg.api.web.home`, :mod:`ikg.api.web.things`). Pages are rendered from
+Jinja templates (:mod:`ikg.api.web.render`), load nothing but the server's own stylesheet and run
+no script. :data:`router` holds every page; :data:`STATIC_DIR` is mounted at :data:`STATIC_URL`.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from ikg.api.web import home, things
+from ikg.api.web.home import start_page
+from ikg.api.web.render import STATIC_DIR, STATIC_URL
+
+__all__ = ["STATIC_DIR", "STATIC_URL", "router", "start_page"]
+
+router = APIRouter(include_in_schema=False)
+router.include_router(home.router)
+router.include_router(things.router)

@@ -1,0 +1,256 @@
+"""The gap analysis of each concept, computed once per store state, and what the pages ask of it.
+
+The analysis of a concept (:func:`ikg.graph.analysis.gaps.analyse_store`: its network, read
+with SPARQL, and every kind of finding) takes about 0.1 s at 60 actors and seconds at 10,000, so
+the workbench keeps it, with the concepts of :func:`ikg.graph.library.inventory.list_concepts`,
+for as long as the store object it was read from lives: the server's embedded backend gives a
+new read-only store for every change, so a change is seen at the next page. A store that can
+change under the same object (a remote server, a writable store) is read again after
+:data:`FRESH_SECONDS`.
+
+:class:`Insight` answers the pages' questions: the most important findings, the findings about
+one thing, the recommended contacts of an actor, the findings that match a filter, and the
+things whose name contains a search text.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import unicodedata
+import weakref
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from ikg.graph.analysis.gaps import KINDS, Analysis, Finding, analyse
+from ikg.graph.analysis.model import ConceptNetwork, Item
+from ikg.graph.analysis.network import load_network
+from ikg.graph.library.inventory import ConceptInfo, list_concepts
+from ikg.graph.store.base import StoreLike
+
+__all__ = ["FRESH_SECONDS", "MAX_PER_KIND", "Facets", "Insight", "concepts", "fold", "insight"]
+
+#: how long what was read from a store that may change under the same object is used
+FRESH_SECONDS = 30.0
+#: at most this many findings per kind are kept (the totals count them all)
+MAX_PER_KIND = 2000
+#: the order in which one finding of each kind is picked for "the most important findings"
+_IMPORTANCE = ("missing-link", "coverage", "silo", "isolate", "broker")
+
+
+def fold(text: str) -> str:
+    """Text as search compares it: case, umlauts (``ä``, ``ae``), ß and accents ignored.
+
+    Examples
+    --------
+    >>> fold("Müller-Lüdenscheidt"), fold("MUELLER"), fold("Straße"), fold("Café")
+    ('muller-ludenscheidt', 'muller', 'strasse', 'cafe')
+    """
+    text = unicodedata.normalize("NFKD", text.casefold().replace("ß", "ss"))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    for pair, single in (("ae", "a"), ("oe", "o"), ("ue", "u")):
+        text = text.replace(pair, single)
+    return text
+
+
+@dataclass(frozen=True)
+class Facets:
+    """What a finding touches, for the filters of the gaps page (sets of IRIs, and towns)."""
+
+    actors: frozenset[str]
+    fields: frozenset[str]
+    groups: frozenset[str]
+    towns: frozenset[str]
+
+
+@dataclass
+class Insight:
+    """One concept's analysis with the indexes the pages use.
+
+    Attributes
+    ----------
+    analysis : Analysis
+        Every kind of finding (at most :data:`MAX_PER_KIND` each), the metrics and the network.
+    findings : list of Finding
+        All findings, kind by kind in :data:`ikg.graph.analysis.gaps.KINDS` order.
+    facets : list of Facets
+        What each finding of ``findings`` touches (same order).
+    """
+
+    analysis: Analysis
+    findings: list[Finding] = field(default_factory=list)
+    facets: list[Facets] = field(default_factory=list)
+    _about: dict[str, list[int]] = field(default_factory=dict)
+    _names: list[tuple[str, Item]] = field(default_factory=list)
+
+    @property
+    def network(self) -> ConceptNetwork:
+        """The concept's network (items and incidences)."""
+        return self.analysis.network
+
+    @classmethod
+    def of(cls, analysis: Analysis) -> Insight:
+        """Index an analysis: facets and the findings about each thing, names for search."""
+        net = analysis.network
+        groups_of = net.memberships()
+        goals_of: dict[str, set[str]] = defaultdict(set)
+        for goal, actors in net.pursuers().items():
+            for a in actors:
+                goals_of[a].add(goal)
+        out = cls(analysis, analysis.all())
+        about: dict[str, list[int]] = defaultdict(list)
+        for i, finding in enumerate(out.findings):
+            facets = _facets(finding, net, groups_of, goals_of)
+            out.facets.append(facets)
+            for iri in {s.iri for s in finding.subjects} | facets.actors:
+                about[iri].append(i)
+        out._about = dict(about)
+        searchable = ("actor", "working_group", "goal", "action_field", "task")
+        items = sorted((i for i in net.items.values() if i.kind in searchable), key=lambda i: (i.kind, i.id))
+        out._names = [(" ".join(fold(v) for v in {*i.labels.values(), i.id}), i) for i in items]
+        return out
+
+    def top(self, n: int = 3) -> list[Finding]:
+        """The most important findings: the first of each kind, missing links first, then coverage, ..."""
+        picked = [self.analysis.findings[k][0] for k in _IMPORTANCE if self.analysis.findings.get(k)]
+        return picked[:n]
+
+    def about(self, iri: str, kinds: tuple[str, ...] = KINDS) -> list[Finding]:
+        """The findings that name or involve the thing ``iri`` (its subjects or the actors behind them)."""
+        return [self.findings[i] for i in self._about.get(iri, []) if self.findings[i].kind in kinds]
+
+    def contacts(self, actor_iri: str) -> list[tuple[Item, Finding]]:
+        """The actors ikg recommends ``actor_iri`` to meet: its missing links, best first."""
+        out = []
+        for finding in self.about(actor_iri, ("missing-link",)):
+            other = [s for s in finding.subjects if s.iri != actor_iri]
+            if other:
+                out.append((other[0], finding))
+        return out
+
+    def select(
+        self, kind: str = "", field: str = "", group: str = "", town: str = "", actor: str = ""
+    ) -> list[Finding]:
+        """The findings that match every filter given (IRIs for field, group, actor; a town's name)."""
+        out = []
+        for finding, facets in zip(self.findings, self.facets, strict=True):
+            if kind and finding.kind != kind:
+                continue
+            if (field and field not in facets.fields) or (group and group not in facets.groups):
+                continue
+            if (town and town not in facets.towns) or (actor and actor not in facets.actors):
+                continue
+            out.append(finding)
+        return out
+
+    def towns(self) -> list[str]:
+        """The towns of the concept's actors, sorted."""
+        return sorted({i.town for i in self.network.items.values() if i.kind == "actor" and i.town}, key=fold)
+
+    def search(self, text: str) -> list[Item]:
+        """The actors, working groups, goals, fields and tasks whose name or id contains ``text``."""
+        wanted = fold(text.strip())
+        if not wanted:
+            return []
+        return [item for name, item in self._names if wanted in name]
+
+    def item(self, kind: str, item_id: str) -> Item | None:
+        """The item of ``kind`` with id ``item_id``, if the concept has one."""
+        for item in self.network.items.values():
+            if item.kind == kind and item.id == item_id:
+                return item
+        return None
+
+
+def _facets(
+    finding: Finding, net: ConceptNetwork, groups_of: dict[str, list[str]], goals_of: dict[str, set[str]]
+) -> Facets:
+    ev = finding.evidence
+    actors = {s.iri for s in finding.subjects if s.kind == "actor"}
+    actors |= {a["iri"] for a in ev.get("actors", []) if isinstance(a, dict) and "iri" in a}
+    fields = {s.iri for s in finding.subjects if s.kind == "action_field"}
+    groups = {s.iri for s in finding.subjects if s.kind == "working_group"}
+    for s in finding.subjects:
+        if s.kind == "goal":
+            fields.update(net.goal_fields.get(s.iri, ()))
+            if s.iri in net.formulated_by:
+                groups.add(net.formulated_by[s.iri])
+        elif s.kind == "working_group":
+            fields.update(net.wg_fields.get(s.iri, ()))
+    groups |= {g["iri"] for g in ev.get("working_groups", []) if isinstance(g, dict) and "iri" in g}
+    if finding.kind == "missing-link":
+        fields |= {f["iri"] for f in ev.get("shared_action_fields", [])}
+    elif finding.kind != "coverage":
+        for a in actors:
+            for g in groups_of.get(a, ()):
+                fields.update(net.wg_fields.get(g, ()))
+            for goal in goals_of.get(a, ()):
+                fields.update(net.goal_fields.get(goal, ()))
+    for a in actors:
+        groups.update(groups_of.get(a, ()))
+    towns = {net.items[a].town for a in actors if a in net.items and net.items[a].town}
+    if isinstance(ev.get("town"), str):
+        towns.add(ev["town"])
+    return Facets(frozenset(actors), frozenset(fields), frozenset(groups), frozenset(towns))
+
+
+class _Cache:
+    """Per store object: the concepts and each concept's insight, computed once (thread-safe)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._stores: weakref.WeakKeyDictionary[Any, dict[str, tuple[float, Any]]] = weakref.WeakKeyDictionary()
+
+    def get(self, store: StoreLike, key: str, compute: Any) -> Any:
+        with self._lock:  # one computation at a time: the machine is small, and a second would wait anyway
+            entries = self._stores.setdefault(store, {})
+            now = time.monotonic()
+            found = entries.get(key)
+            fixed = bool(getattr(store, "read_only", False))
+            if found is not None and (fixed or now - found[0] < FRESH_SECONDS):
+                return found[1]
+            value = compute()
+            entries[key] = (now, value)
+            return value
+
+
+_CACHE = _Cache()
+
+
+def concepts(store: StoreLike) -> list[ConceptInfo]:
+    """The concepts in the store with their counts (:func:`~ikg.graph.library.inventory.list_concepts`), kept.
+
+    Parameters
+    ----------
+    store : StoreLike
+        The store the server reads.
+
+    Returns
+    -------
+    list of ConceptInfo
+    """
+    result: list[ConceptInfo] = _CACHE.get(store, "", lambda: list_concepts(store))
+    return result
+
+
+def insight(store: StoreLike, concept: str) -> Insight:
+    """The analysis of one concept with its indexes, computed once per store state.
+
+    Parameters
+    ----------
+    store : StoreLike
+        The store the server reads.
+    concept : str
+        A concept id the store holds (see :func:`concepts`).
+
+    Returns
+    -------
+    Insight
+    """
+
+    def compute() -> Insight:
+        return Insight.of(analyse(load_network(store, concept), KINDS, MAX_PER_KIND))
+
+    result: Insight = _CACHE.get(store, "concept:" + concept, compute)
+    return result
