@@ -140,3 +140,33 @@ def test_cli_export_from_virtuoso_imports_again(
     assert again.returncode == 0, again.stderr
     reimport = run_ikg("import", str(SHIPPED["mettmann-2015"]), check=True, extra_env=env)
     assert "(+0 -0)" in reimport.stdout, reimport.stdout
+
+
+def test_the_endpoint_over_virtuoso_answers_ask_as_a_boolean_in_every_format(
+    loaded: tuple[RemoteStore, dict[str, tuple[int, int]]],
+) -> None:
+    """``ikg serve --store URL``: Virtuoso's ASK table becomes a boolean again, in JSON and XML."""
+    import json
+
+    from ikg.api.http.backends import QueryJob
+    from ikg.api.http.remote_backend import RemoteBackend
+
+    remote, _ = loaded
+    backend = RemoteBackend(RemoteStore(remote.url, timeout=60))
+    try:
+        ask = "ASK { ?s a <https://w3id.org/ikg/ns#Actor> }"
+        answer = backend.run_query(QueryJob(ask, "application/sparql-results+json", "text/turtle"), 30, 1 << 20)
+        assert json.loads(answer.body)["boolean"] is True
+        xml = backend.run_query(QueryJob(ask, "application/sparql-results+xml", "text/turtle"), 30, 1 << 20)
+        assert b"<boolean>true</boolean>" in xml.body
+        never = "ASK { ?s a <https://w3id.org/ikg/ns#NoSuchClass> }"
+        answer = backend.run_query(QueryJob(never, "application/sparql-results+json", "text/turtle"), 30, 1 << 20)
+        assert json.loads(answer.body)["boolean"] is False
+        goals = (
+            "SELECT ?g ?is WHERE { ?g a <https://w3id.org/ikg/ns#Goal> "
+            "BIND(EXISTS { ?g a <https://w3id.org/ikg/ns#ConceptGoal> } AS ?is) } ORDER BY ?g LIMIT 3"
+        )
+        rows = backend.run_query(QueryJob(goals, "application/sparql-results+xml", "text/turtle"), 30, 1 << 20)
+        assert b"<result>" in rows.body
+    finally:
+        backend.close()

@@ -23,7 +23,8 @@ from ikg.graph.store.engine.process import (
     EngineError,
     too_large,
 )
-from ikg.graph.store.remote import CANCELLED, RemoteStore
+from ikg.graph.store.remote import CANCELLED, RemoteStore, by_value
+from ikg.graph.store.sparql_text import query_form, tokenize
 
 __all__ = ["RemoteBackend"]
 
@@ -45,13 +46,9 @@ class RemoteBackend:
 
     def run_query(self, job: QueryJob, deadline: float, max_bytes: int) -> Answer:
         """Run one query on the server; see :meth:`PooledBackend.run_query`."""
-        tabular = job.results_media in ("text/csv", "text/tab-separated-values")
-        accept = ", ".join(
-            [
-                "application/sparql-results+json" if tabular else job.results_media,
-                "application/n-triples",
-            ]
-        )
+        # results are always asked for as JSON: what a server sends there is read by value
+        # (Virtuoso's ASK table, its booleans 1/0) and written again in the format the client chose
+        accept = "application/sparql-results+json, application/n-triples"
         body = bytearray()
         try:
             with self.store.stream_query(job.text, accept, list(job.dataset), timeout=deadline) as response:
@@ -80,7 +77,10 @@ class RemoteBackend:
             out = ox.serialize(triples, format=ox.RdfFormat.from_media_type(job.graph_media), prefixes=PREFIXES) or b""
             return Answer(out, {"form": "CONSTRUCT", "rows": len(triples), "media": job.graph_media})
         fmt = ox.QueryResultsFormat.from_media_type(media) or ox.QueryResultsFormat.JSON
-        parsed = ox.parse_query_results(bytes(body), format=fmt)
+        raw = bytes(body)
+        if fmt == ox.QueryResultsFormat.JSON:
+            raw = by_value(raw, ask=query_form(tokenize(job.text)) == "ASK")
+        parsed = ox.parse_query_results(raw, format=fmt)
         if isinstance(parsed, ox.QueryBoolean):
             return Answer(
                 parsed.serialize(format=ox.QueryResultsFormat.from_media_type(job.results_media)) or b"",
@@ -90,12 +90,15 @@ class RemoteBackend:
         rows = [[s[i] for i in range(len(names))] for s in parsed]
         if len(rows) > job.max_rows:
             raise too_large("rows", job.max_rows)
-        if tabular:
+        if job.results_media in ("text/csv", "text/tab-separated-values"):
             text = io.StringIO(newline="")
             (write_sparql_csv if job.results_media == "text/csv" else write_sparql_tsv)(text, names, rows)
             out = text.getvalue().encode("utf-8")
-        else:
-            out = bytes(body)
+        elif ox.QueryResultsFormat.from_media_type(job.results_media) == fmt:
+            out = raw
+        else:  # XML asked for: the rows read, written again
+            target = ox.QueryResultsFormat.from_media_type(job.results_media)
+            out = ox.parse_query_results(raw, format=fmt).serialize(format=target) or b""
         return Answer(out, {"form": "SELECT", "rows": len(rows), "media": job.results_media})
 
     def run_update(self, text: str, base_iri: str | None) -> None:

@@ -32,7 +32,7 @@ from ikg.graph.store.probe import PROBE_BASE, Capabilities, probe_reads, probe_w
 from ikg.graph.store.remote_write import STAGING_BASE, write_graphs
 from ikg.graph.store.sparql_text import bind_values, query_form, tokenize
 
-__all__ = ["CANCELLED", "RemoteStore", "is_url", "update_url_for"]
+__all__ = ["CANCELLED", "RemoteStore", "by_value", "is_url", "update_url_for"]
 
 #: what the Oxigraph server writes when it stops a query at its deadline
 CANCELLED = "The SPARQL operation has been cancelled"
