@@ -10,8 +10,9 @@ no script. :data:`router` holds every page; :data:`STATIC_DIR` is mounted at :da
 from __future__ import annotations
 
 from fastapi import APIRouter
+from fastapi.responses import Response
 
-from ikg.api.web import home, things
+from ikg.api.web import home, querypages, reports, things, upload
 from ikg.api.web.home import start_page
 from ikg.api.web.render import STATIC_DIR, STATIC_URL
 
@@ -20,3 +21,12 @@ __all__ = ["STATIC_DIR", "STATIC_URL", "router", "start_page"]
 router = APIRouter(include_in_schema=False)
 router.include_router(home.router)
 router.include_router(things.router)
+router.include_router(querypages.router)
+router.include_router(upload.router)
+router.include_router(reports.router)
+
+
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    """No icon (the browser asks for one on its own; a 404 would show as an error in its console)."""
+    return Response(status_code=204, headers={"Cache-Control": "max-age=86400"})
