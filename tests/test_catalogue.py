@@ -44,7 +44,7 @@ def _used_keys() -> dict[str, str]:
         for filename, _lineno, message, _comments, _context in extract_from_dir(
             REPO / folder,
             method_map=[("**/static/**", "ignore"), ("**/templates/**.html", "jinja2"), ("**.py", "python")],
-            keywords={"t": (1,), "tn": (1,), "msg": (1,), "echo": (1,), "SparqlError": (2,)},
+            keywords={"t": (1,), "tn": (1,), "msg": (1,), "echo": (1,), "SparqlError": (2,), "UnpackError": (1,)},
             comment_tags=(),
         ):
             key = message[0] if isinstance(message, tuple) else message

@@ -14,7 +14,7 @@ def test_up_loads_the_default_concept_into_a_new_store(run_ikg, tmp_path: Path) 
     assert "mettmann-2015: Integration concept of the district of Mettmann 2015" in result.stdout
     assert "action fields without a goal (2): Culture, Sport" in result.stdout
     assert (
-        "beispielkreis-2024: missing links 226, coverage gaps 5, brokers 6, silos 2, isolated actors 3" in result.stdout
+        "beispielkreis-2024: missing links 226, coverage gaps 5, brokers 6, silos 1, isolated actors 3" in result.stdout
     )
     assert "missing links 1: Grundschule am Lindenweg Beispielhausen (Beispielhausen) and Sprachpaten" in result.stdout
     assert (tmp_path / "ikg-report" / "beispielkreis-2024" / "index.html").is_file()

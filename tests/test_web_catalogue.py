@@ -14,7 +14,7 @@ from babel.messages.extract import extract_from_dir
 from ikg.graph.i18n import catalogue
 
 WEB = Path(__file__).resolve().parents[1] / "api" / "web"
-KEYWORDS = {"t": (1,), "tn": (1,)}
+KEYWORDS = {"t": (1,), "tn": (1,), "UnpackError": (1,)}  # an unpacking error is raised with its key
 
 
 def _keys(method_map: list[tuple[str, str]]) -> set[str]:

@@ -27,13 +27,23 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ikg.graph.analysis.gaps import Analysis, Finding
+from ikg.graph.analysis.advice import Advice
+from ikg.graph.analysis.compare import Changes
+from ikg.graph.analysis.gaps import Analysis
 from ikg.graph.analysis.network import ConceptNetwork
 from ikg.graph.i18n import Lang, format_number, t
+from ikg.viz.documents.content import ReportContent, Section, report_content
 from ikg.viz.views import ViewRequest, build_view
 
-__all__ = ["REPORT_VIEWS", "ReportFiles", "write_report"]
+if TYPE_CHECKING:
+    from ikg.viz.documents.print_views import PrintView
+
+__all__ = ["REPORT_FORMATS", "REPORT_VIEWS", "ReportFiles", "write_document", "write_report"]
+
+#: the formats of ``ikg report --format``
+REPORT_FORMATS: tuple[str, ...] = ("html", "docx", "pdf")
 
 #: the views the report embeds, in order
 REPORT_VIEWS: tuple[str, ...] = ("gaps", "actors", "overview")
@@ -46,7 +56,10 @@ h3{font-size:1.05em;margin:1em 0 .3em}
 table{border-collapse:collapse;margin:.5em 0}
 th,td{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}
 td.n{text-align:right}.gap{color:#a33}.ok{color:#276}
-ol.findings>li{margin:.6em 0}ol.findings p{margin:.15em 0}.score{color:#666;font-size:.9em}
+ol.findings>li{margin:.8em 0}ol.findings p{margin:.15em 0}.strength{color:#444;font-size:.9em;border:1px solid #999;
+border-radius:3px;padding:0 .3em}li.strong .strength{border-color:#a33;color:#a33}
+.action{background:#f3f7f5;padding:.2em .4em}
+details{color:#444;font-size:.92em}summary{cursor:pointer}
 .desc{color:#444}.muted{color:#666;font-size:.9em}
 figure{margin:1em 0}iframe{width:100%;height:640px;border:1px solid #ccc}
 img.print{display:none;max-width:100%}
@@ -66,52 +79,47 @@ def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _findings(found: Sequence[Finding], total: int, lang: Lang) -> str:
-    if not found:
-        none = t("viz.report.none", lang)
-        return f"<p>{_e(none)}</p>"
-    parts = []
-    if total > len(found):
-        shown = t("viz.report.shown", lang, shown=format_number(len(found), lang), total=format_number(total, lang))
+def _advice_html(advice: Advice, lang: Lang) -> str:
+    """One finding: title and strength, the plain summary, the action, and "how we know" to open."""
+    strength = t("report.strength", lang, strength=advice.strength_word)
+    summary = "".join(f"<p>{_e(line)}</p>" for line in advice.summary)
+    how = "".join(f"<li>{_e(line)}</li>" for line in advice.how)
+    return (
+        f'<li class="finding {advice.strength}"><strong>{_e(advice.title)}</strong> '
+        f'<span class="strength">{_e(strength)}</span>{summary}'
+        f'<p class="action"><strong>{_e(t("report.action", lang))}:</strong> {_e(advice.action)}</p>'
+        f"<details><summary>{_e(t('report.how', lang))}</summary><ul>{how}</ul></details></li>"
+    )
+
+
+def _section(section: Section, lang: Lang, heading: bool = True) -> str:
+    parts = [f"<h2>{_e(section.heading)}</h2>"] if heading else []
+    if not section.advice:
+        parts.append(f"<p>{_e(t('viz.report.none', lang))}</p>")
+        return "".join(parts)
+    if section.total > len(section.advice):
+        shown = t(
+            "viz.report.shown",
+            lang,
+            shown=format_number(len(section.advice), lang),
+            total=format_number(section.total, lang),
+        )
         parts.append(f'<p class="muted">{_e(shown)}</p>')
-    parts.append('<ol class="findings">')
-    for f in found:
-        subjects = " – ".join(s.label(lang) for s in f.subjects)
-        if len(f.subjects) > 4:
-            subjects = " – ".join(s.label(lang) for s in f.subjects[:4]) + " …"
-        reasons = "".join(f"<p>{_e(r)}</p>" for r in f.reasons[lang])
-        score = _e(format_number(f.score, lang, 3))
-        parts.append(f'<li><strong>{_e(subjects)}</strong> <span class="score">[{score}]</span>{reasons}</li>')
-    parts.append("</ol>")
+    parts.append('<ol class="findings">' + "".join(_advice_html(a, lang) for a in section.advice) + "</ol>")
     return "".join(parts)
 
 
-def _figures(net: ConceptNetwork, analysis: Analysis, lang: Lang) -> str:
-    actors = net.actors
-    ties = sum(m.degree for m in analysis.metrics.values()) // 2
-    rows = [
-        (t("viz.report.figure.actors", lang), len(actors)),
-        (t("viz.report.figure.towns", lang), len({a.town for a in actors if a.town})),
-        (t("viz.report.figure.groups", lang), len(net.of_kind("working_group"))),
-        (t("viz.report.figure.members", lang), sum(len(v) for v in net.members.values())),
-        (t("viz.report.figure.goals", lang), len([g for g in net.goals if g.subkind != "concept_goal"])),
-        (t("viz.report.figure.fields", lang), len(net.of_kind("action_field"))),
-        (t("viz.report.figure.tasks", lang), len(net.of_kind("task"))),
-        (t("viz.report.figure.cooperations", lang), len(net.cooperations)),
-        (t("viz.report.figure.ties", lang), ties),
-        (t("viz.report.figure.communities", lang), len(analysis.info["communities"])),
-        (t("viz.report.figure.missing", lang), analysis.totals.get("missing-link", 0)),
-        (t("viz.report.figure.isolates", lang), analysis.totals.get("isolate", 0)),
-    ]
+def _figures(content: ReportContent) -> str:
     body = "".join(
-        f'<tr><th scope="row">{_e(name)}</th><td class="n">{_e(format_number(v, lang))}</td></tr>' for name, v in rows
+        f'<tr data-figure="{_e(row.key)}"><th scope="row">{_e(row.label)}</th>'
+        f'<td class="n">{_e(format_number(row.value, content.lang))}</td></tr>'
+        for row in content.figures
     )
     return f"<table>{body}</table>"
 
 
-def _coverage(net: ConceptNetwork, analysis: Analysis, lang: Lang) -> str:
-    gaps = {f.subjects[0].iri: f.evidence["gaps"] for f in analysis.findings.get("coverage", [])}
-    pursuers = net.pursuers()
+def _coverage(content: ReportContent) -> str:
+    lang = content.lang
     columns = (
         t("viz.report.column.item", lang),
         t("viz.report.column.goals", lang),
@@ -120,22 +128,25 @@ def _coverage(net: ConceptNetwork, analysis: Analysis, lang: Lang) -> str:
         t("viz.report.column.status", lang),
     )
     head = "".join(f"<th>{_e(name)}</th>" for name in columns)
-    covered = t("viz.report.covered", lang)
     rows = []
-    for item in net.of_kind("action_field") + net.of_kind("task"):
-        goals = [g for g, fs in net.goal_fields.items() if item.iri in fs]
-        goals += [g for g, ts in net.goal_tasks.items() if item.iri in ts]
-        groups = [w for w, fs in net.wg_fields.items() if item.iri in fs]
-        actors = {a for g in goals for a in pursuers.get(g, ())} | {a for w in groups for a in net.members.get(w, ())}
-        found = ", ".join(t(f"viz.report.gap.{g}", lang) for g in gaps.get(item.iri, []))
-        status = f'<span class="gap">{_e(found)}</span>' if found else f'<span class="ok">{_e(covered)}</span>'
-        groups_cell = format_number(len(groups), lang) if item.kind == "action_field" else "–"
+    for line in content.coverage:
+        css = "gap" if line.gaps else "ok"
+        groups = format_number(line.groups, lang) if line.groups is not None else "–"
         rows.append(
-            f"<tr><td>{_e(item.label(lang))}</td><td class='n'>{_e(format_number(len(goals), lang))}</td>"
-            f"<td class='n'>{_e(groups_cell)}</td><td class='n'>{_e(format_number(len(actors), lang))}</td>"
-            f"<td>{status}</td></tr>"
+            f"<tr><td>{_e(line.label)}</td><td class='n'>{_e(format_number(line.goals, lang))}</td>"
+            f"<td class='n'>{_e(groups)}</td><td class='n'>{_e(format_number(line.actors, lang))}</td>"
+            f'<td><span class="{css}">{_e(line.status)}</span></td></tr>'
         )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _changes(content: ReportContent) -> str:
+    if content.changes is None:
+        return ""
+    from ikg.viz.documents.changes import change_lines
+
+    heading, lines = change_lines(content.changes, content.lang)
+    return f"<h2>{_e(heading)}</h2><ul>" + "".join(f"<li>{_e(x)}</li>" for x in lines) + "</ul>"
 
 
 def _sources(page: str, directive: str) -> str:
@@ -151,22 +162,13 @@ def _hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
-_SAMPLED = re.compile(r"sampled from (\d+) pivots \(seed (\d+)\)")
-
-
-def _betweenness_note(method: object, lang: Lang) -> str:
-    """How betweenness was computed (``info["betweenness"]`` of the analysis), in ``lang``."""
-    text = str(method)
-    sampled = _SAMPLED.fullmatch(text)
-    if text == "exact":
-        return t("viz.report.betweenness.exact", lang)
-    if sampled:
-        pivots, seed = (int(x) for x in sampled.groups())
-        return t("viz.report.betweenness.sampled", lang, pivots=format_number(pivots, lang), seed=seed)
-    return t("viz.report.betweenness.other", lang, method=text)
-
-
-def write_report(net: ConceptNetwork, analysis: Analysis, out_dir: str | Path, lang: Lang = "de") -> ReportFiles:
+def write_report(
+    net: ConceptNetwork,
+    analysis: Analysis,
+    out_dir: str | Path,
+    lang: Lang = "de",
+    changes: Changes | None = None,
+) -> ReportFiles:
     """Write the report of one concept into ``out_dir`` (created if missing).
 
     Parameters
@@ -176,6 +178,8 @@ def write_report(net: ConceptNetwork, analysis: Analysis, out_dir: str | Path, l
         The gap analysis of ``net`` (all kinds; its ``top`` cut is what the report lists).
     out_dir : path-like
     lang : {"de", "en"}
+    changes : Changes, optional
+        What changed since the version the concept revises; shown as a section of its own.
 
     Returns
     -------
@@ -213,33 +217,21 @@ def write_report(net: ConceptNetwork, analysis: Analysis, out_dir: str | Path, l
         f"default-src 'none'; script-src {script_src or _NONE}; style-src {_hash(_CSS)} {style_src}; img-src data:; "
         "frame-src 'self'; base-uri 'none'; form-action 'none'"
     )
-    title = t("viz.report.title", lang, title=net.title(lang))
-    desc = net.description.get(lang) or net.description.get("de") or ""
-    f = analysis.findings
-    coverage_rest = [x for x in f.get("coverage", []) if x.subjects[0].kind in ("goal", "working_group")]
-    totals = analysis.totals
-    figures, coverage, views = (
-        t("viz.report.figures", lang),
-        t("viz.report.coverage", lang),
-        t("viz.report.views", lang),
-    )
-    made, note = t("viz.report.made", lang), _betweenness_note(analysis.info["betweenness"], lang)
-
-    def section(heading: str, found: Sequence[Finding], total: int) -> str:
-        return f"<h2>{_e(heading)}</h2>{_findings(found, total, lang)}"
-
+    content = report_content(analysis, lang, changes)
+    title, desc = content.title, content.description
+    views = t("viz.report.views", lang)
+    by_key = {s.key: s for s in content.sections}
     body = [
         f"<h1>{_e(title)}</h1>",
         f'<p class="desc">{_e(desc)}</p>' if desc else "",
-        f"<h2>{_e(figures)}</h2>{_figures(net, analysis, lang)}",
-        f"<h2>{_e(coverage)}</h2>{_coverage(net, analysis, lang)}",
-        section(t("viz.report.gaps", lang), f.get("missing-link", []), totals.get("missing-link", 0)),
-        section(t("viz.report.other", lang), coverage_rest, len(coverage_rest)),
-        section(t("viz.report.brokers", lang), f.get("broker", []), totals.get("broker", 0)),
-        section(t("viz.report.silos", lang), f.get("silo", []), totals.get("silo", 0)),
-        section(t("viz.report.isolates", lang), f.get("isolate", []), totals.get("isolate", 0)),
+        f"<h2>{_e(t('viz.report.figures', lang))}</h2>{_figures(content)}",
+        f"<h2>{_e(t('viz.report.coverage', lang))}</h2>{_coverage(content)}",
+        _section(by_key["coverage"], lang, heading=False),
+        f'<p class="muted">{_e(content.strength_rule)}</p>',
+        _changes(content),
+        *(_section(by_key[k], lang) for k in ("missing-link", "other", "broker", "silo", "isolate")),
         f"<h2>{_e(views)}</h2>{''.join(sections)}",
-        f'<p class="muted">{_e(made)} {_e(note)}</p>',
+        f'<p class="muted">{_e(content.note)}</p>',
     ]
     document = (
         f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
@@ -252,3 +244,58 @@ def write_report(net: ConceptNetwork, analysis: Analysis, out_dir: str | Path, l
     )
     (out / "index.html").write_text(document, encoding="utf-8")
     return ReportFiles(Path("index.html"), tuple(written))
+
+
+def write_document(
+    analysis: Analysis,
+    out_dir: str | Path,
+    lang: Lang = "de",
+    fmt: str = "docx",
+    changes: Changes | None = None,
+    issued: str | None = None,
+    views: Sequence[PrintView] | None = None,
+) -> Path:
+    """Write the report as a Word document (``bericht.docx``) or a tagged PDF (``bericht.pdf``).
+
+    The same content as the HTML report (:func:`ikg.viz.documents.content.report_content`), with
+    the views drawn for print (:mod:`ikg.viz.documents.print_views`).
+
+    Parameters
+    ----------
+    analysis : Analysis
+    out_dir : path-like
+        Created if missing.
+    lang : {"de", "en"}
+    fmt : {"docx", "pdf"}
+    changes : Changes, optional
+    issued : str, optional
+        The concept's date (ISO), for the figures' source line.
+    views : sequence of PrintView, optional
+        The views drawn for print, when already drawn for another format (they are drawn here
+        otherwise).
+
+    Returns
+    -------
+    Path
+        The file written, relative to ``out_dir``.
+    """
+    from ikg.viz.documents.print_views import print_views
+
+    if fmt not in ("docx", "pdf"):
+        raise ValueError(f"format must be docx or pdf, not {fmt!r}")
+    content = report_content(analysis, lang, changes)
+    views = print_views(analysis, lang, issued) if views is None else views
+    if fmt == "docx":
+        from ikg.viz.documents.docx import to_docx
+
+        data = to_docx(content, views)
+    else:
+        from ikg.viz.documents.pdf import to_pdf
+
+        data = to_pdf(content, views)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    base = t("report.file_name", lang)
+    name = Path(f"{base}.{fmt}")
+    (out / name).write_bytes(data)
+    return name

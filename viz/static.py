@@ -14,9 +14,11 @@ by a lock because matplotlib's settings are global.
 from __future__ import annotations
 
 import io
+import math
 import re
 import threading
 import warnings
+from dataclasses import dataclass
 from typing import Any
 
 import matplotlib
@@ -31,7 +33,7 @@ from ikg.viz.layout import SEED
 from ikg.viz.scene import Scene, SceneNode, clean_text, scene
 from ikg.viz.style import EDGE_KINDS, EDGE_STYLES, NODE_KINDS, NODE_STYLES, check_lang, text
 
-__all__ = ["LABEL_LIMIT", "to_png", "to_svg"]
+__all__ = ["LABEL_LIMIT", "PrintFigure", "to_png", "to_print", "to_svg"]
 
 #: Node labels are drawn up to this many nodes.
 LABEL_LIMIT = 300
@@ -268,3 +270,167 @@ def to_png(graph: nx.Graph, *, heading: str, lang: str = "de", dpi: int = 150, s
     if isinstance(dpi, bool) or not isinstance(dpi, int) or not 10 <= dpi <= 1200:
         raise ValueError(f"dpi must be an integer from 10 to 1200, not {dpi!r}")
     return _render(graph, heading, lang, seed, "png", dpi=dpi, metadata={"Software": "ikg"})
+
+
+# --- figures for print: A4, 300 dpi, the important nodes named, the rest numbered --------------------
+
+#: width of a print figure: the text width of an A4 page with 2.5 cm margins
+PRINT_WIDTH_IN = 6.3
+PRINT_DPI = 300
+#: directions tried for a label, around its node (unit vectors), then farther out
+_DIRECTIONS = [(0, 1), (0, -1), (1, 0), (-1, 0), (1, 1), (-1, 1), (1, -1), (-1, -1)]
+
+
+@dataclass(frozen=True)
+class PrintFigure:
+    """A view drawn for print.
+
+    Attributes
+    ----------
+    png : bytes
+        A4 text width at :data:`PRINT_DPI` dpi.
+    svg : str
+        The same drawing as SVG; each label is the group ``label-N`` with its white box as a path.
+    numbered : tuple of (int, str)
+        The number and name of each node drawn with a number instead of its name.
+    nodes : int
+        How many nodes the view has.
+    """
+
+    png: bytes
+    svg: str
+    numbered: tuple[tuple[int, str], ...]
+    nodes: int
+
+
+def _overlaps(box: Any, placed: list[Any], pad: float) -> bool:
+    return any(
+        box.x0 - pad < other.x1 and other.x0 < box.x1 + pad and box.y0 - pad < other.y1 and other.y0 < box.y1 + pad
+        for other in placed
+    )
+
+
+def _place_labels(
+    fig: Figure, ax: Any, view: Scene, names: dict[int, str], fontsize: float, placed: list[Any]
+) -> dict[int, bool]:
+    """Put each label where its box overlaps no other label and no node; return which were placed."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    ax.apply_aspect()  # the limits as drawn, so that the boxes measured here are the boxes saved
+    frame = ax.get_window_extent(renderer)
+    nodes = []
+    for n in view.nodes:
+        cx, cy = ax.transData.transform((n.x, n.y))
+        r = max(2.0, n.size * 0.5)
+        nodes.append(matplotlib.transforms.Bbox([[cx - r, cy - r], [cx + r, cy + r]]))
+    done: dict[int, bool] = {}
+    pad = 1.5 * PRINT_DPI / 72.0
+    for index, text_ in names.items():
+        n = view.nodes[index]
+        done[index] = False
+        for avoid_nodes in (True, False):
+            for step in (1.0, 2.2, 3.6):
+                for dx, dy in _DIRECTIONS:
+                    off = (n.size * 0.4 + 3.0) * step
+                    label = ax.annotate(
+                        text_,
+                        (n.x, n.y),
+                        xytext=(dx * off / math.hypot(dx, dy), -dy * off / math.hypot(dx, dy)),
+                        textcoords="offset points",
+                        ha="center" if dx == 0 else ("left" if dx > 0 else "right"),
+                        va="center" if dy == 0 else ("top" if dy > 0 else "bottom"),
+                        fontsize=fontsize,
+                        parse_math=False,
+                        zorder=5,
+                        bbox={"boxstyle": "square,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.9},
+                    )
+                    box = label.get_window_extent(renderer).expanded(1.0, 1.0)
+                    inside = frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
+                    others = [b for i, b in enumerate(nodes) if i != index] if avoid_nodes else []
+                    if inside and not _overlaps(box, placed, pad) and not _overlaps(box, others, 0):
+                        label.set_gid(f"label-{index}")
+                        placed.append(box)
+                        done[index] = True
+                        break
+                    label.remove()
+                if done[index]:
+                    break
+            if done[index]:
+                break
+    return done
+
+
+def to_print(
+    graph: nx.Graph, *, heading: str, source: str, lang: str = "de", named: int = 15, seed: int = SEED
+) -> PrintFigure:
+    """Draw ``graph`` for print: title, legend, source line, the important nodes named, the rest numbered.
+
+    The ``named`` largest nodes (by their size in the view: the chosen metric, else the kind's
+    size) carry their name, every other node a number listed in :attr:`PrintFigure.numbered`
+    (for a table beside the figure). Labels are placed where their boxes overlap neither each
+    other nor a node; a name that finds no place becomes a number. Colours are the Okabe–Ito
+    palette of :mod:`ikg.viz.style`, with a shape per kind.
+
+    Parameters
+    ----------
+    graph : networkx.Graph
+        The view's graph.
+    heading : str
+        The figure's title.
+    source : str
+        The source line under the figure.
+    lang : {"de", "en"}
+    named : int
+        How many nodes to name.
+    seed : int
+        Seed of the layout.
+
+    Returns
+    -------
+    PrintFigure
+    """
+    chosen = check_lang(lang)
+    view = scene(graph, seed=seed)
+    order = sorted(range(len(view.nodes)), key=lambda i: (-view.nodes[i].size, _plain(view.nodes[i].label)))
+    with _LOCK, matplotlib.rc_context({**_RC, "svg.fonttype": "none"}), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from", category=UserWarning)
+        left, right, top, bottom = _extent(view)
+        height_in = min(8.5, max(4.0, PRINT_WIDTH_IN * (bottom - top) / (right - left))) + 1.6
+        fig = Figure(figsize=(PRINT_WIDTH_IN, height_in), dpi=PRINT_DPI)
+        ax = fig.add_axes((0.02, 1.1 / height_in, 0.96, 1 - 1.6 / height_in))
+        ax.set_xlim(left - 20, right + 20)
+        ax.set_ylim(bottom + 20, top - 20)
+        ax.set_aspect("equal", adjustable="datalim")
+        ax.set_axis_off()
+        bbox = ax.get_position()
+        points_per_px = min(
+            PRINT_WIDTH_IN * bbox.width * 72.0 / (right - left), height_in * bbox.height * 72.0 / (bottom - top)
+        )
+        _draw_edges(ax, view, points_per_px)
+        _draw_nodes(ax, view, max(points_per_px, 0.35))
+        names = {i: _plain(view.nodes[i].label) for i in order[:named]}
+        boxes: list[Any] = []
+        placed = _place_labels(fig, ax, view, names, 6.5, boxes)
+        numbered_order = [i for i in order if not placed.get(i)]
+        numbers = {i: str(k) for k, i in enumerate(numbered_order, start=1)}
+        _place_labels(fig, ax, view, numbers, 5.5, boxes)
+        fig.suptitle(
+            _plain(heading), x=0.02, y=1 - 0.12 / height_in, ha="left", va="top", fontsize=11, fontweight="bold"
+        )
+        _print_legend(fig, view, chosen, 0.95 / height_in)
+        fig.text(0.02, 0.12 / height_in, _plain(source), fontsize=6.5, color="#444444", parse_math=False)
+        png, svg = io.BytesIO(), io.BytesIO()
+        fig.savefig(png, format="png", dpi=PRINT_DPI, facecolor="white", metadata={"Software": "ikg"})
+        fig.savefig(svg, format="svg", facecolor="white", metadata={"Date": None, "Creator": "ikg"})
+    numbered = tuple((k, _plain(view.nodes[i].label)) for k, i in enumerate(numbered_order, start=1))
+    return PrintFigure(png.getvalue(), svg.getvalue().decode("utf-8"), numbered, len(view.nodes))
+
+
+def _print_legend(fig: Figure, view: Scene, lang: Lang, top: float) -> None:
+    _legend(fig, view, lang)
+    legend = fig.legends[-1]
+    legend.remove()
+    handles = [h for h in legend.legend_handles if h is not None]
+    labels = [x.get_text() for x in legend.get_texts()]
+    fig.legend(handles, labels, loc="upper left", bbox_to_anchor=(0.02, top), ncol=4, frameon=False, fontsize=7)

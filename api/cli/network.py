@@ -63,6 +63,9 @@ def gaps(
             help=t("cli.opt.gaps.require", HELP_LANG),
         ),
     ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", metavar="OLD_ID", help=t("cli.opt.gaps.since", HELP_LANG))
+    ] = None,
 ) -> None:
     """Find networking gaps: missing links, coverage gaps, brokers, silos and isolated actors.
 
@@ -76,10 +79,31 @@ def gaps(
     from ikg.graph.analysis.gaps import analyse_store
     from ikg.graph.choices import GAP_FORMATS
 
+    if since is not None:
+        _changes(concept, since, _lang(lang), fmt)
+        return
     written = output_format(fmt, out, GAP_FORMATS)
     chosen = _kinds(kind)
     analyses = analyse_store(open_store(), concept, chosen, top or None, require or None)
     write_result(encode_gaps(analyses, chosen, _lang(lang), written), written, out)
+
+
+def _changes(concept: str | None, since: str, lang: Lang, fmt: GapFormat | None) -> None:
+    """``ikg gaps --since OLD_ID``: what changed since an earlier version, as text or JSON."""
+    import json
+
+    from ikg.graph.analysis.compare import compare_store
+    from ikg.viz.documents.changes import change_lines
+
+    store = open_store()
+    changes = compare_store(store, _one_concept(store, concept), since)
+    if fmt is not None and fmt.value == "json":
+        typer.echo(json.dumps(changes.to_dict(), ensure_ascii=False, indent=2))
+        return
+    heading, lines = change_lines(changes, lang)
+    typer.echo(f"== {changes.new} ==\n{heading}")
+    for line in lines:
+        typer.echo(f"  {line}")
 
 
 def metrics(
@@ -179,6 +203,7 @@ def report(
     concept: Annotated[str | None, typer.Option("--concept", help=t("cli.opt.report.concept", HELP_LANG))] = None,
     lang: Annotated[LangOption | None, typer.Option("--lang", help=t("cli.opt.report.lang", HELP_LANG))] = None,
     top: Annotated[int, typer.Option("--top", min=1, help=t("cli.opt.report.top", HELP_LANG))] = 10,
+    fmt: Annotated[str, typer.Option("--format", "-f", help=t("cli.opt.report.format", HELP_LANG))] = "html",
 ) -> None:
     """Write the network report: one self-contained HTML file, plus SVG and PNG of each view for print.
 
@@ -190,21 +215,43 @@ def report(
     Example: ikg report --concept beispielkreis-2024 --lang de --out bericht/
     """
     from ikg.graph.analysis.gaps import analyse_store
+    from ikg.viz.report import REPORT_FORMATS
 
-    analyses = analyse_store(open_store(), concept, top=top)
-    for path in write_reports(analyses, out, _lang(lang), single=concept is not None):
+    if fmt not in REPORT_FORMATS:
+        raise typer.BadParameter(f"--format: {fmt} ({', '.join(REPORT_FORMATS)})")
+    store = open_store()
+    analyses = analyse_store(store, concept, top=top)
+    for path in write_reports(analyses, out, _lang(lang), single=concept is not None, fmt=fmt, store=store):
         typer.echo(str(path))
 
 
-def write_reports(analyses: list[Any], out: Path, lang: Lang, single: bool) -> list[Path]:
-    """Write one report per analysis (into ``out`` itself when ``single``); return the index files."""
-    from ikg.viz.report import write_report
+def write_reports(
+    analyses: list[Any], out: Path, lang: Lang, single: bool, fmt: str = "html", store: StoreLike | None = None
+) -> list[Path]:
+    """Write one report per analysis (into ``out`` itself when ``single``); return the files written.
 
+    With ``store``, a concept whose previous version is in the store gets the section "what
+    changed since" (:mod:`ikg.graph.analysis.compare`).
+    """
+    from ikg.graph.library.inventory import list_concepts
+    from ikg.viz.report import write_document, write_report
+
+    infos = {c.id: c for c in list_concepts(store)} if store is not None else {}
     written = []
     for analysis in analyses:
         folder = out if single else out / analysis.concept
-        files = write_report(analysis.network, analysis, folder, lang)
-        written.append(folder / files.index)
+        info = infos.get(analysis.concept)
+        changes = None
+        if store is not None and info is not None and info.revision_of in infos:
+            from ikg.graph.analysis.compare import compare_store
+
+            changes = compare_store(store, analysis.concept)
+        if fmt == "html":
+            files = write_report(analysis.network, analysis, folder, lang, changes)
+            written.append(folder / files.index)
+        else:
+            issued = info.issued if info is not None else None
+            written.append(folder / write_document(analysis, folder, lang, fmt, changes, issued))
     return written
 
 

@@ -59,23 +59,25 @@ def up(
     """
     from ikg.graph.analysis.gaps import analyse_store
     from ikg.graph.library.inventory import list_concepts
-    from ikg.graph.library.overview import uncovered
+    from ikg.graph.library.overview import UNCOVERED_KINDS
 
     store = open_store()
     concepts = list_concepts(store)
     echo("cli.store_at", where=where(store))
+    if not concepts:
+        echo("cli.no_concept")
+        return
+    analyses = analyse_store(store, top=top)
+    figures = {a.concept: a.figures for a in analyses}  # the one set of figures (graph/analysis/figures.py)
     for c in concepts:
         echo_concept(c)
-        for kind, labels in uncovered(store, c.id, state.lang).items():
+        for kind in UNCOVERED_KINDS:
+            labels = [item.label(state.lang) for item in figures[c.id].uncovered[kind]]
             if labels:
                 shown = ", ".join(labels[:_SHOWN])
                 if len(labels) > _SHOWN:
                     shown += " " + msg("cli.and_more", n=len(labels) - _SHOWN)
                 typer.echo(f"  {msg('cli.uncovered.' + kind)} ({len(labels)}): {shown}")
-    if not concepts:
-        echo("cli.no_concept")
-        return
-    analyses = analyse_store(store, top=top)
     typer.echo("")
     for analysis in analyses:
         _echo_gap_summary(analysis)

@@ -9,16 +9,112 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from ikg.graph.analysis import explain
 from ikg.graph.analysis.finding import Finding, in_all_languages, item_ref
 from ikg.graph.analysis.model import ConceptNetwork, Item
 from ikg.graph.resources import vocabulary
 
-__all__ = ["DEFAULT_REQUIRED_TYPES", "actor_type_notations", "coverage_gaps"]
+__all__ = [
+    "DEFAULT_REQUIRED_TYPES",
+    "CoverageRow",
+    "actor_type_notations",
+    "coverage_gaps",
+    "coverage_rows",
+    "goals_without_actor",
+]
 
 #: actor types every working group should include when the concept names none
 DEFAULT_REQUIRED_TYPES = ("migrant_organisation",)
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    """How well one action field or cross-cutting task is covered.
+
+    Attributes
+    ----------
+    item : Item
+        The action field or task.
+    goals : tuple of str
+        IRIs of the goals filed under it, sorted.
+    groups : tuple of str
+        IRIs of the working groups working in it (action fields only), sorted.
+    actors : tuple of str
+        IRIs of the actors working on it: pursuing one of its goals or member of one of its groups.
+    gaps : tuple of str
+        ``no_goal``, ``no_working_group`` (fields only), ``fewer_than_two_actors``; empty when covered.
+    """
+
+    item: Item
+    goals: tuple[str, ...]
+    groups: tuple[str, ...]
+    actors: tuple[str, ...]
+    gaps: tuple[str, ...]
+
+
+def coverage_rows(net: ConceptNetwork) -> list[CoverageRow]:
+    """The coverage of every action field, then every cross-cutting task (each sorted by id).
+
+    One definition for every face: a field or task is **covered** when it has at least one goal,
+    (a field) at least one working group, and at least two actors working on it; an actor works
+    on it when it pursues one of its goals (named, or through the formulating AG) or is a member
+    of one of its working groups.
+
+    Parameters
+    ----------
+    net : ConceptNetwork
+
+    Returns
+    -------
+    list of CoverageRow
+    """
+    pursuers = net.pursuers()
+    goals_of: dict[str, list[str]] = defaultdict(list)
+    for g, fs in net.goal_fields.items():
+        for f in fs:
+            goals_of[f].append(g)
+    for g, ts in net.goal_tasks.items():
+        for t in ts:
+            goals_of[t].append(g)
+    groups_of: dict[str, list[str]] = defaultdict(list)
+    for w, fs in net.wg_fields.items():
+        for f in fs:
+            groups_of[f].append(w)
+    rows = []
+    for item in net.of_kind("action_field") + net.of_kind("task"):
+        goals = sorted(set(goals_of.get(item.iri, [])))
+        groups = sorted(set(groups_of.get(item.iri, []))) if item.kind == "action_field" else []
+        actors = sorted(
+            {a for g in goals for a in pursuers.get(g, ())} | {a for w in groups for a in net.members.get(w, ())}
+        )
+        gaps = []
+        if not goals:
+            gaps.append("no_goal")
+        if item.kind == "action_field" and not groups:
+            gaps.append("no_working_group")
+        if len(actors) < 2:
+            gaps.append("fewer_than_two_actors")
+        rows.append(CoverageRow(item, tuple(goals), tuple(groups), tuple(actors), tuple(gaps)))
+    return rows
+
+
+def goals_without_actor(net: ConceptNetwork) -> list[Item]:
+    """The goals no actor pursues (named for it, or member of the AG that formulated it), by id.
+
+    Goals of the concept as a whole (``ebene = konzept``) are not counted: they are everybody's.
+
+    Parameters
+    ----------
+    net : ConceptNetwork
+
+    Returns
+    -------
+    list of Item
+    """
+    pursuers = net.pursuers()
+    return [g for g in net.goals if g.subkind != "concept_goal" and not pursuers.get(g.iri)]
 
 
 def coverage_gaps(net: ConceptNetwork, required_types: Sequence[str] | None = None) -> list[Finding]:
@@ -36,41 +132,16 @@ def coverage_gaps(net: ConceptNetwork, required_types: Sequence[str] | None = No
     list of Finding
         Most severe first: items with several gaps before items with one.
     """
-    pursuers = net.pursuers()
     required = (
         list(required_types) if required_types is not None else (net.required_types or list(DEFAULT_REQUIRED_TYPES))
     )
     out: list[Finding] = []
-    goals_of: dict[str, list[str]] = defaultdict(list)
-    for g, fs in net.goal_fields.items():
-        for f in fs:
-            goals_of[f].append(g)
-    for g, ts in net.goal_tasks.items():
-        for t in ts:
-            goals_of[t].append(g)
-    groups_of: dict[str, list[str]] = defaultdict(list)
-    for w, fs in net.wg_fields.items():
-        for f in fs:
-            groups_of[f].append(w)
-    for item in net.of_kind("action_field") + net.of_kind("task"):
-        goals = sorted(goals_of.get(item.iri, []))
-        groups = sorted(groups_of.get(item.iri, [])) if item.kind == "action_field" else []
-        actors = sorted(
-            {a for g in goals for a in pursuers.get(g, ())} | {a for w in groups for a in net.members.get(w, ())}
-        )
-        gaps = []
-        if not goals:
-            gaps.append("no_goal")
-        if item.kind == "action_field" and not groups:
-            gaps.append("no_working_group")
-        if len(actors) < 2:
-            gaps.append("fewer_than_two_actors")
-        if gaps:
-            out.append(_coverage_finding(net, item, gaps, goals, groups, actors))
-    for goal in net.goals:
-        if goal.subkind == "concept_goal" or pursuers.get(goal.iri):
-            continue
-        out.append(_goal_without_actor_finding(net, goal))
+    for row in coverage_rows(net):
+        if row.gaps:
+            out.append(
+                _coverage_finding(net, row.item, list(row.gaps), list(row.goals), list(row.groups), list(row.actors))
+            )
+    out.extend(_goal_without_actor_finding(net, goal) for goal in goals_without_actor(net))
     for wg in net.of_kind("working_group"):
         members = [net.items[a] for a in net.members.get(wg.iri, ())]
         present = {m.subkind for m in members}

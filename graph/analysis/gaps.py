@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ikg.graph.analysis.coverage import DEFAULT_REQUIRED_TYPES, actor_type_notations, coverage_gaps
+from ikg.graph.analysis.figures import Figures, compute_figures
 from ikg.graph.analysis.finding import Finding
 from ikg.graph.analysis.links import FIELD_WEIGHT, missing_links
 from ikg.graph.analysis.metrics import ActorMetrics, metrics, structural_holes_soon
@@ -57,6 +58,7 @@ __all__ = [
     "KINDS",
     "SILO_MAX_EXTERNAL_SHARE",
     "Analysis",
+    "Figures",
     "Finding",
     "actor_type_notations",
     "analyse",
@@ -89,6 +91,9 @@ class Analysis:
         How metrics were computed (betweenness method, communities, articulation points,
         bridges).
     network : ConceptNetwork
+    figures : Figures
+        The key figures of the concept (:mod:`ikg.graph.analysis.figures`), computed once here
+        and shown by every face.
     """
 
     concept: str
@@ -97,6 +102,7 @@ class Analysis:
     metrics: dict[str, ActorMetrics]
     info: dict[str, Any]
     network: ConceptNetwork
+    figures: Figures
 
     def all(self, kinds: Iterable[str] = KINDS) -> list[Finding]:
         """The findings of the given kinds, kind by kind in :data:`KINDS` order.
@@ -181,7 +187,9 @@ def analyse(
             totals[kind] = len(found[kind])
             if top is not None:
                 found[kind] = found[kind][:top]
-    return Analysis(net.concept, found, totals, per_actor, info, net)
+    groups = info["communities"]
+    figures = compute_figures(net, ties, len(groups) if isinstance(groups, list) else 0, totals)
+    return Analysis(net.concept, found, totals, per_actor, info, net, figures)
 
 
 def analyse_store(

@@ -80,6 +80,9 @@ class ConceptNetwork:
         The concept's title, ``{"de": ..., "en": ...}``.
     description : dict
         The concept's description, ``{"de": ..., "en": ...}`` (empty when it has none).
+    counts : dict
+        The resources of each kind of :data:`ikg.graph.library.inventory.KINDS` in the concept's
+        graph (what ``ikg info`` counts); empty when the network was not read from a store.
     """
 
     concept: str
@@ -95,6 +98,7 @@ class ConceptNetwork:
     type_labels: dict[str, dict[str, str]] = field(default_factory=dict)
     titles: dict[str, str] = field(default_factory=dict)
     description: dict[str, str] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
 
     def title(self, lang: Lang) -> str:
         """The concept's title in ``lang`` (falls back to the other language, then the id)."""

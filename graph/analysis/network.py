@@ -176,7 +176,7 @@ def choose_concepts(store: StoreLike, concept: str | None = None, *, one: bool =
 
 
 def load_network(store: StoreLike, concept: str) -> ConceptNetwork:
-    """Fetch the items and incidences of one concept (15 SPARQL queries, none per node).
+    """Fetch the items, incidences and counts of one concept (16 SPARQL queries, none per node).
 
     Parameters
     ----------
@@ -221,6 +221,9 @@ def load_network(store: StoreLike, concept: str) -> ConceptNetwork:
     for prop, value in texts:
         target = net.titles if str(prop).endswith("title") else net.description
         target.setdefault(getattr(value, "language", None) or "de", str(value))
+    from ikg.graph.library.inventory import count_kinds
+
+    net.counts = count_kinds(store, concept)
     _, type_labels = store.select_values(_PREFIXES + _TYPE_LABELS)
     for notation, lang, label in type_labels:
         net.type_labels.setdefault(notation or "", {})[lang or ""] = label or ""

@@ -184,7 +184,8 @@ def silos(net: ConceptNetwork, ties: Ties, info: dict[str, Any]) -> list[Finding
 
     A community (Leiden, fixed seed) is a silo when at most :data:`SILO_MAX_EXTERNAL_SHARE` of
     its members' ties lead outside it. A town is a silo when none of its actors has a tie to an
-    actor of another town while some of them share goals with actors elsewhere.
+    actor of another town while some of them share goals with actors elsewhere. A community that
+    holds exactly the actors of a town silo is reported once, as the town silo.
     """
     out: list[Finding] = []
     groups: list[list[str]] = info["communities"]
@@ -207,8 +208,27 @@ def silos(net: ConceptNetwork, ties: Ties, info: dict[str, Any]) -> list[Finding
         if share <= SILO_MAX_EXTERNAL_SHARE:
             outside = [(a, ties.actors[b]) for a in members for b in ties.neighbours(row[a]) if label[b] != number]
             out.append(_community_finding(net, number, members, inside, outside, community_of, share))
-    out.extend(_town_silos(net, ties))
+    towns = _town_silos(net, ties)
+    out = _without_doubles(out, towns)
+    out.extend(towns)
     return sorted(out, key=lambda f: (-f.score, f.evidence.get("town", ""), f.subjects[0].id))
+
+
+def _without_doubles(groups: list[Finding], towns: list[Finding]) -> list[Finding]:
+    """The community silos that are not a town silo too (the same actors): each silo is listed once.
+
+    A town silo says more (the town and the goals shared across its border); the number of the
+    community it also is goes into its evidence as ``same_community``.
+    """
+    by_actors = {frozenset(f.evidence["actors"]): f for f in towns}
+    kept = []
+    for f in groups:
+        town = by_actors.get(frozenset(f.evidence["actors"]))
+        if town is None:
+            kept.append(f)
+        else:
+            town.evidence["same_community"] = f.evidence["community"]
+    return kept
 
 
 def _community_finding(

@@ -10,9 +10,11 @@ from ikg.graph.errors import NotFoundError
 from ikg.graph.namespaces import concept_graph, concept_id_of_graph
 from ikg.graph.store.base import StoreLike
 
-__all__ = ["KINDS", "ConceptInfo", "list_concepts", "require_concept"]
+__all__ = ["KINDS", "ConceptInfo", "count_kinds", "list_concepts", "require_concept"]
 
-#: kinds counted by ``ikg info``, by class IRI
+#: kinds counted by ``ikg info``, by class IRI: the count of a kind is the number of distinct
+#: resources of that class in the concept's graph (one definition for every face: ``ikg info``,
+#: the start-up summary, the report, the workbench; :mod:`ikg.graph.analysis.figures`)
 KINDS: dict[str, str] = {
     "actors": "https://w3id.org/ikg/ns#Actor",
     "working_groups": "https://w3id.org/ikg/ns#WorkingGroup",
@@ -49,6 +51,13 @@ SELECT ?g ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {
   GRAPH ?g { ?s a ?class }
 }
 GROUP BY ?g ?class
+"""
+
+_COUNTS_OF_GRAPH = """
+SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {
+  GRAPH ?g { ?s a ?class }
+}
+GROUP BY ?class
 """
 
 
@@ -105,6 +114,37 @@ def list_concepts(store: StoreLike) -> list[ConceptInfo]:
         if info is not None and kind is not None and isinstance(n, Literal):
             info.counts[kind] = int(n)
     return sorted(concepts.values(), key=lambda c: c.id)
+
+
+def count_kinds(store: StoreLike, concept_id: str) -> dict[str, int]:
+    """The counts of :data:`KINDS` of one concept: what :func:`list_concepts` counts, for one graph.
+
+    Parameters
+    ----------
+    store : StoreLike
+        The embedded or the remote store.
+    concept_id : str
+        The concept's id.
+
+    Returns
+    -------
+    dict
+        Every kind of :data:`KINDS` (0 when the concept has none) to its number of resources.
+
+    Examples
+    --------
+    >>> from ikg.graph.ingest.importer import open_store
+    >>> count_kinds(open_store(":memory:"), "beispielkreis-2024")["goals"]
+    26
+    """
+    by_class = {v: k for k, v in KINDS.items()}
+    counts = dict.fromkeys(KINDS, 0)
+    _, rows = store.select(_COUNTS_OF_GRAPH, {"g": concept_graph(concept_id)})
+    for cls, n in rows:
+        kind = by_class.get(str(cls))
+        if kind is not None and isinstance(n, Literal):
+            counts[kind] = int(n)
+    return counts
 
 
 def require_concept(store: StoreLike, concept_id: str) -> ConceptInfo:

@@ -1,69 +1,25 @@
 """A first look at a concept's coverage: action fields, tasks and goals nobody works on.
 
-The full, explained gap analysis is :mod:`ikg.graph.analysis.gaps` (networking gaps); this is the short
-summary ``ikg up`` prints.
+The full, explained gap analysis is :mod:`ikg.graph.analysis.gaps` (networking gaps); this is the
+short list ``ikg up`` prints. It uses the definitions of :mod:`ikg.graph.analysis.figures` (an
+actor pursues a goal it is named for or that its working group formulated), so the summary, the
+report and the gaps count the same goals.
 """
 
 from __future__ import annotations
 
-from rdflib.term import Node
-
 from ikg.graph.i18n import Lang
-from ikg.graph.namespaces import concept_graph
 from ikg.graph.store.base import StoreLike
 
-__all__ = ["uncovered"]
+__all__ = ["UNCOVERED_KINDS", "uncovered"]
 
-_LABELS = """
-  OPTIONAL { ?x skos:prefLabel ?de FILTER(lang(?de) = "de") }
-  OPTIONAL { ?x skos:prefLabel ?en FILTER(lang(?en) = "en") }
-"""
-
-_QUERIES: dict[str, str] = {
-    "action_fields_without_goal": """
-PREFIX ikg: <https://w3id.org/ikg/ns#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?g ?x ?de ?en WHERE { GRAPH ?g {
-  ?x a ikg:ActionField .
-  FILTER NOT EXISTS { ?goal ikg:inActionField ?x }
-"""
-    + _LABELS
-    + "} } ORDER BY ?x",
-    "action_fields_without_wg": """
-PREFIX ikg: <https://w3id.org/ikg/ns#>
-PREFIX org: <http://www.w3.org/ns/org#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?g ?x ?de ?en WHERE { GRAPH ?g {
-  ?x a ikg:ActionField .
-  FILTER NOT EXISTS { ?wg org:purpose ?x }
-"""
-    + _LABELS
-    + "} } ORDER BY ?x",
-    "tasks_without_goal": """
-PREFIX ikg: <https://w3id.org/ikg/ns#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?g ?x ?de ?en WHERE { GRAPH ?g {
-  ?x a ikg:CrossCuttingTask .
-  FILTER NOT EXISTS { ?goal ikg:addressesTask ?x }
-"""
-    + _LABELS
-    + "} } ORDER BY ?x",
-    "goals_without_actor": """
-PREFIX ikg: <https://w3id.org/ikg/ns#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?g ?x ?de ?en WHERE { GRAPH ?g {
-  ?x a ikg:Goal .
-  FILTER NOT EXISTS { ?x a ikg:ConceptGoal }
-  FILTER NOT EXISTS { ?x ikg:pursuedBy ?actor }
-"""
-    + _LABELS
-    + "} } ORDER BY ?x",
-}
-
-
-def _label(de: Node | None, en: Node | None, x: Node | None, lang: Lang) -> str:
-    by_lang = {"de": de, "en": en}
-    return str(by_lang.get(lang) or de or en or x)
+#: the kinds of coverage gap the summary lists, in order
+UNCOVERED_KINDS = (
+    "action_fields_without_goal",
+    "action_fields_without_wg",
+    "tasks_without_goal",
+    "goals_without_actor",
+)
 
 
 def uncovered(store: StoreLike, concept_id: str, lang: Lang = "en") -> dict[str, list[str]]:
@@ -82,11 +38,23 @@ def uncovered(store: StoreLike, concept_id: str, lang: Lang = "en") -> dict[str,
     -------
     dict
         ``action_fields_without_goal``, ``action_fields_without_wg``, ``tasks_without_goal``,
-        ``goals_without_actor`` to lists of labels, in a stable order.
+        ``goals_without_actor`` to lists of labels, by id.
+
+    Examples
+    --------
+    >>> from ikg.graph.ingest.importer import open_store
+    >>> uncovered(open_store(":memory:"), "beispielkreis-2024", "de")["goals_without_actor"]
+    ['Mehrsprachige Bildungsberatung für Eltern einrichten']
     """
-    bindings = {"g": concept_graph(concept_id)}
-    out: dict[str, list[str]] = {}
-    for kind, sparql in _QUERIES.items():
-        _, rows = store.select(sparql, bindings)
-        out[kind] = [_label(de, en, x, lang) for _g, x, de, en in rows]
-    return out
+    from ikg.graph.analysis.coverage import coverage_rows, goals_without_actor
+    from ikg.graph.analysis.network import load_network
+
+    net = load_network(store, concept_id)
+    rows = coverage_rows(net)
+    items = {
+        "action_fields_without_goal": [r.item for r in rows if r.item.kind == "action_field" and "no_goal" in r.gaps],
+        "action_fields_without_wg": [r.item for r in rows if "no_working_group" in r.gaps],
+        "tasks_without_goal": [r.item for r in rows if r.item.kind == "task" and "no_goal" in r.gaps],
+        "goals_without_actor": goals_without_actor(net),
+    }
+    return {kind: [i.label(lang) for i in items[kind]] for kind in UNCOVERED_KINDS}
