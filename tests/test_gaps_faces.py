@@ -37,7 +37,8 @@ def test_cli_gaps_json(winzig_cli: Callable) -> None:
         ["Integrationszentrum", "Gesamtschule West"],
     ]
     first = doc["findings"][0]
-    assert set(first) == {"kind", "concept", "subjects", "score", "reasons", "evidence"}
+    assert set(first) == {"kind", "concept", "subjects", "score", "reasons", "evidence", "advice"}
+    assert set(first["advice"]) == {"summary", "action", "strength", "strength_word", "how"}
     assert first["evidence"]["shared_goals"][0]["id"] == "g1"
     assert first["reasons"][0].startswith("Sprachverein Kinderland (Velbert) and Gesamtschule West (Ratingen) both")
 

@@ -117,6 +117,11 @@ def test_ikg_gaps_speaks_german(up: Callable[[str], tuple[subprocess.CompletedPr
     result = _run(["gaps", "--concept", "beispielkreis-2024", "--top", "3"], tmp, "de")
     assert result.returncode == 0, result.stderr
     assert _english(result.stdout) == []
+    # each finding: its strength in words and what to do, no bare score (that is in --format json)
+    first = result.stdout.splitlines()[2]
+    assert first.endswith("  [stark]"), first
+    assert result.stdout.count("     Empfehlung: ") == result.stdout.count("  [")
+    assert "Betweenness" not in result.stdout and "Constraint" not in result.stdout
 
 
 def test_a_failed_import_speaks_german(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from ikg.api.formats.rows import encode_rows
+from ikg.graph.analysis.advice import advise
 from ikg.graph.analysis.gaps import Analysis
 from ikg.graph.cells import Cell
 from ikg.graph.choices import GAP_FORMATS
@@ -62,7 +63,7 @@ def gaps_document(analyses: Sequence[Analysis], kinds: Sequence[str], lang: Lang
     """
     return {
         "lang": lang,
-        "findings": [f.to_dict(lang) for a in analyses for f in a.all(kinds)],
+        "findings": [{**f.to_dict(lang), "advice": _advice(f, a, lang)} for a in analyses for f in a.all(kinds)],
         "totals": {a.concept: {k: a.totals.get(k, 0) for k in kinds} for a in analyses},
         "betweenness": {a.concept: a.info["betweenness"] for a in analyses},
     }
@@ -130,6 +131,18 @@ def encode_gaps(analyses: Sequence[Analysis], kinds: Sequence[str], lang: Lang, 
     return encode_rows(gaps_header(lang), gaps_cells(analyses, kinds, lang), fmt, lang, title)
 
 
+def _advice(finding: Any, analysis: Analysis, lang: Lang) -> dict[str, Any]:
+    """A finding's advice as JSON: plain summary, recommended action, strength, how we know."""
+    advice = advise(finding, analysis.network, lang)
+    return {
+        "summary": advice.summary,
+        "action": advice.action,
+        "strength": advice.strength,
+        "strength_word": advice.strength_word,
+        "how": advice.how,
+    }
+
+
 def render_gaps(analyses: Sequence[Analysis], kinds: Sequence[str], lang: Lang, fmt: str) -> str:
     """Findings as text: ``json``, ``csv``, ``md`` or ``table`` (see :func:`encode_gaps`)."""
     return encode_gaps(analyses, kinds, lang, fmt).decode("utf-8-sig")
@@ -163,8 +176,10 @@ def _text_report(analyses: Sequence[Analysis], kinds: Sequence[str], lang: Lang)
                 subjects = " – ".join(s.label(lang) for s in f.subjects)
                 if len(subjects) > 100:
                     subjects = subjects[:97] + "..."
-                lines.append(f"  {rank}. {subjects}  [{format_number(f.score, lang, 3)}]")
-                lines.extend(f"     {r}" for r in f.reasons[lang])
+                advice = advise(f, a.network, lang)  # plain words and what to do; the score stays in JSON
+                lines.append(f"  {rank}. {subjects}  [{advice.strength_word}]")
+                lines.extend(f"     {sentence}" for sentence in advice.summary)
+                lines.append(f"     {t('report.action', lang)}: {advice.action}")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
