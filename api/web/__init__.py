@@ -12,7 +12,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from ikg.api.web import home, querypages, reports, things, upload
+from ikg.api.web import changes, home, querypages, reports, things, upload
 from ikg.api.web.home import start_page
 from ikg.api.web.render import STATIC_DIR, STATIC_URL
 
@@ -24,6 +24,7 @@ router.include_router(things.router)
 router.include_router(querypages.router)
 router.include_router(upload.router)
 router.include_router(reports.router)
+router.include_router(changes.router)
 
 
 @router.get("/favicon.ico")

@@ -12,7 +12,7 @@ from ikg.graph.analysis.gaps import Finding
 from ikg.graph.analysis.model import ConceptNetwork
 from ikg.graph.i18n import Lang
 
-__all__ = ["advice_for", "recommended_action"]
+__all__ = ["advice_for"]
 
 
 def advice_for(finding: Finding, net: ConceptNetwork, lang: Lang) -> Advice:
@@ -31,21 +31,3 @@ def advice_for(finding: Finding, net: ConceptNetwork, lang: Lang) -> Advice:
     Advice
     """
     return advise(finding, net, lang)
-
-
-def recommended_action(finding: Finding, net: ConceptNetwork, lang: Lang) -> str:
-    """The next step a coordinator can take about ``finding``, as one or a few sentences.
-
-    Parameters
-    ----------
-    finding : Finding
-        A finding of :func:`ikg.graph.analysis.gaps.analyse`.
-    net : ConceptNetwork
-        The concept's network (names, working groups, pursuers).
-    lang : {"de", "en"}
-
-    Returns
-    -------
-    str
-    """
-    return advise(finding, net, lang).action

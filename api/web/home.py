@@ -14,7 +14,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from ikg.api.http.deps import StoreDep
-from ikg.api.web.actions import recommended_action
+from ikg.api.web.actions import advice_for
 from ikg.api.web.insight import Insight, concepts, insight
 from ikg.api.web.render import Page, Pager, html_page, make_page, page_of
 from ikg.graph.analysis.gaps import Finding
@@ -41,12 +41,18 @@ def title_of(info: ConceptInfo, lang: Lang) -> str:
 
 
 def finding_view(finding: Finding, found: Insight, lang: Lang) -> dict[str, Any]:
-    """What a template shows of one finding: kind, subjects, reasons and the recommended action."""
+    """What a template shows of one finding: kind, subjects, the finding in plain words with its
+    strength and recommended action, and "how we know" (the reasons with their metrics, folded)."""
+    advice = advice_for(finding, found.network, lang)
     return {
         "kind": finding.kind,
         "subjects": finding.subjects,
+        "summary": advice.summary,
         "reasons": finding.reasons[lang],
-        "action": recommended_action(finding, found.network, lang),
+        "how": advice.how,
+        "action": advice.action,
+        "strength": advice.strength,
+        "strength_word": advice.strength_word,
         "score": finding.score,
     }
 
@@ -113,6 +119,7 @@ def concept_page(request: Request, store: StoreDep, concept: str) -> HTMLRespons
         outline=concept_outline(store, concept, page.lang),
         totals=found.analysis.totals,
         top=[finding_view(f, found, page.lang) for f in found.top(3)],
+        revises=info.revision_of if info.revision_of in {c.id for c in concepts(store)} else None,
     )
 
 

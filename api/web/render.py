@@ -148,6 +148,7 @@ class Page:
             "action_fields": t("web.kinds.action_field", lang),
             "cross_cutting_tasks": t("web.kinds.task", lang),
             "cooperations": t("web.figure.cooperations", lang),
+            "ties": t("web.figure.ties", lang),
         }[kind]
 
     def gap_kind_name(self, kind: str) -> str:
