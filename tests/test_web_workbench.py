@@ -201,3 +201,30 @@ def test_the_report_of_a_concept_is_served_from_the_store(web: httpx.Client) -> 
     assert png.content[:4] == b"\x89PNG" and "attachment" in png.headers["content-disposition"]
     assert web.get(f"{BK}/report/../../etc/passwd").status_code == 404
     assert web.get(f"{BK}/report/views/x.py").status_code == 404
+
+
+def test_the_report_downloads_as_word_and_as_pdf(web: httpx.Client, tmp_path: Path) -> None:
+    """The committee's formats, from the report page: the Word file opens with python-docx and
+    holds the findings' recommendations; pdftotext reads the same from the PDF."""
+    import os
+    import shutil
+    import subprocess
+
+    import docx
+
+    page = web.get(f"{BK}/report", params={"lang": "de"}).text
+    assert f'href="{BK}/report/report.docx?lang=de"' in page and f'href="{BK}/report/report.pdf?lang=de"' in page
+    word = web.get(f"{BK}/report/report.docx", params={"lang": "de"}, timeout=120)
+    assert word.status_code == 200
+    assert 'filename="beispielkreis-2024-bericht.docx"' in word.headers["content-disposition"]
+    (tmp_path / "b.docx").write_bytes(word.content)
+    text = "\n".join(p.text for p in docx.Document(str(tmp_path / "b.docx")).paragraphs)
+    assert "Empfehlung" in text and "Sprachpaten Kinderland e. V." in text
+    pdf = web.get(f"{BK}/report/report.pdf", params={"lang": "de"}, timeout=120)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:  # CI installs it (.ci/run): there a missing one is a failure, not a skip
+        (pytest.fail if os.environ.get("CI") else pytest.skip)("pdftotext (Debian poppler-utils) is missing")
+    (tmp_path / "b.pdf").write_bytes(pdf.content)
+    words = subprocess.run([str(pdftotext), str(tmp_path / "b.pdf"), "-"], capture_output=True, text=True, check=True)
+    assert "Empfehlung" in words.stdout and "Sprachpaten Kinderland" in words.stdout

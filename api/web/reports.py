@@ -31,13 +31,18 @@ from ikg.graph.analysis.network import load_network
 from ikg.graph.i18n import Lang
 from ikg.graph.store.base import StoreLike
 
-__all__ = ["REPORT_TOP", "report_folder", "router"]
+__all__ = ["DOCUMENTS", "REPORT_TOP", "report_document", "report_folder", "router"]
 
 router = APIRouter(include_in_schema=False)
 
 #: findings per kind the report lists (``ikg report --top``'s default)
 REPORT_TOP = 10
 _MEDIA = {".html": "text/html; charset=utf-8", ".svg": "image/svg+xml", ".png": "image/png"}
+#: the report as a document for the committee: Word and tagged PDF (:func:`ikg.viz.report.write_document`)
+DOCUMENTS = {
+    "report.docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "report.pdf": "application/pdf",
+}
 _ROOT = Path(tempfile.mkdtemp(prefix="ikg-web-reports-"))
 _LOCK = threading.Lock()
 _FOLDERS: weakref.WeakKeyDictionary[Any, dict[tuple[str, str], Path]] = weakref.WeakKeyDictionary()
@@ -84,6 +89,46 @@ def report_folder(store: StoreLike, concept: str, lang: Lang) -> Path:
         return folder
 
 
+def report_document(store: StoreLike, concept: str, lang: Lang, name: str) -> Path:
+    """The report of ``concept`` as a Word or PDF document (``name``: a key of :data:`DOCUMENTS`),
+    written once per store object and language, with what changed since the version it revises
+    when that is in the store.
+
+    Parameters
+    ----------
+    store : StoreLike
+    concept : str
+    lang : {"de", "en"}
+    name : str
+        ``report.docx`` or ``report.pdf``.
+
+    Returns
+    -------
+    Path
+        The document.
+    """
+    from ikg.graph.analysis.compare import compare_store
+    from ikg.graph.errors import NotFoundError
+    from ikg.viz.report import write_document
+
+    folder = report_folder(store, concept, lang)
+    with _LOCK:
+        written = folder / "documents" / name
+        if written.is_file():
+            return written
+        net = load_network(store, concept)
+        analysis = analyse(net, KINDS, REPORT_TOP)
+        try:
+            changes = compare_store(store, concept)
+        except NotFoundError:  # it revises none, or the earlier version is not in the store
+            changes = None
+        made = (
+            folder / "documents" / write_document(analysis, folder / "documents", lang, name.rsplit(".", 1)[1], changes)
+        )
+        made.replace(written)
+        return written
+
+
 @router.get("/concepts/{concept}/report", response_class=HTMLResponse)
 def report_page(request: Request, store: StoreDep, concept: str) -> HTMLResponse:
     """What the report of a concept holds, with links to open it and to download its views."""
@@ -102,6 +147,11 @@ async def report_file(request: Request, store: StoreDep, concept: str, path: str
     info = concept_or_404(store, page, concept)
     if isinstance(info, HTMLResponse):
         return info
+    if path in DOCUMENTS:
+        document = await run_in_threadpool(report_document, store, concept, page.lang, path)
+        headers = {"Content-Language": page.lang, "X-Content-Type-Options": "nosniff"}
+        headers.update(attachment(f"{concept}-{page.t('web.report.file_stem')}", path.rsplit(".", 1)[1]))
+        return Response(document.read_bytes(), media_type=DOCUMENTS[path], headers=headers)
     allowed = path == "index.html" or (
         path.startswith("views/") and path.count("/") == 1 and Path(path).suffix in _MEDIA and ".." not in path
     )
