@@ -150,7 +150,8 @@ async def report_file(request: Request, store: StoreDep, concept: str, path: str
     if path in DOCUMENTS:
         document = await run_in_threadpool(report_document, store, concept, page.lang, path)
         headers = {"Content-Language": page.lang, "X-Content-Type-Options": "nosniff"}
-        headers.update(attachment(f"{concept}-{page.t('web.report.file_stem')}", path.rsplit(".", 1)[1]))
+        stem = page.t("web.report.file_stem")  # "bericht" or "report", as ikg report names the file
+        headers.update(attachment(f"{concept}-{stem}", path.rsplit(".", 1)[1]))
         return Response(document.read_bytes(), media_type=DOCUMENTS[path], headers=headers)
     allowed = path == "index.html" or (
         path.startswith("views/") and path.count("/") == 1 and Path(path).suffix in _MEDIA and ".." not in path
