@@ -10,8 +10,10 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -114,8 +116,34 @@ def test_an_announcement_of_a_process_that_is_gone_is_removed(tmp_path: Path) ->
 
 def test_an_announcement_others_may_read_is_not_trusted(tmp_path: Path) -> None:
     store = tmp_path / "store"
-    with announce(store, "http://127.0.0.1:8000/sparql") as server:
-        assert find_server(store) == server
-        server_file(store).chmod(0o644)
-        assert find_server(store) is None
+    with socket.socket() as listening:
+        listening.bind(("127.0.0.1", 0))
+        listening.listen()
+        url = f"http://127.0.0.1:{listening.getsockname()[1]}/sparql"
+        with announce(store, url) as server:
+            assert find_server(store) == server
+            server_file(store).chmod(0o644)
+            assert find_server(store) is None
     assert not server_file(store).exists()
+
+
+def test_an_announced_server_is_waited_for_until_it_listens(tmp_path: Path) -> None:
+    """A server announces itself before it listens: a command started in between waits for it,
+    and gives up on one that never listens."""
+    store = tmp_path / "store"
+    port = free_port()
+    with announce(store, f"http://127.0.0.1:{port}/sparql") as server:
+        started = time.monotonic()
+        assert find_server(store, wait=0.5) is None  # nobody listens: not used
+        assert 0.4 < time.monotonic() - started < 5
+        with socket.socket() as late:
+
+            def listen_later() -> None:
+                time.sleep(0.5)
+                late.bind(("127.0.0.1", port))
+                late.listen()
+
+            thread = threading.Thread(target=listen_later)
+            thread.start()
+            assert find_server(store, wait=10) == server
+            thread.join()

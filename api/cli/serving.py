@@ -186,37 +186,54 @@ def _serve(
             err(msg("cli.port_taken", port=port, chosen=chosen))
         app = create_app(settings)
         base = f"http://{host}:{chosen}"
-        mode = msg("cli.mode.read_only") if not settings.write_token else msg("cli.mode.token")
-        echo("cli.serving", where=state.store_path or location)
-        echo("cli.url.sparql", url=f"{base}/sparql", mode=mode, seconds=format_number(timeout, state.lang))
-        confined = getattr(backend, "confined", None)
-        echo({None: "cli.engine.remote", True: "cli.engine.confined", False: "cli.engine.unconfined"}[confined])
-        if backend.refusal:
-            from ikg.graph.store.engine.process import refused_unconfined
-
-            err(refused_unconfined(backend.refusal).render(state.lang))
-        echo("cli.url.queries", url=f"{base}/queries")
-        echo("cli.url.gaps", gaps=f"{base}/gaps", metrics=f"{base}/metrics")
-        for c in concepts or []:
-            echo("cli.url.views", id=c.id, url=f"{base}/views/gaps.html?concept={c.id}")
-        if report_dir is not None:
-            from starlette.staticfiles import StaticFiles
-
-            app.mount("/report", StaticFiles(directory=str(report_dir), html=True), name="report")
-            for c in concepts or []:
-                echo("cli.url.report", url=f"{base}/report/{c.id}/")
-        echo("cli.url.docs", url=f"{base}/docs")
-        sys.stdout.flush()
-        # uvicorn shuts down on SIGTERM and then raises the signal again; with this handler that
-        # ends in SystemExit, so the finally below still stops the engine processes
-        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-        with _announced(None if scratch or is_url(location) else location, host, chosen) as local_token:
+        # announced before the URLs are printed, so that a command started on seeing them finds it
+        announced = _announced(None if scratch or is_url(location) else location, host, chosen)
+        with announced as local_token:
             settings.local_token = local_token
+            _tell(settings, backend, base, timeout, location, report_dir, concepts, app)
+            # uvicorn shuts down on SIGTERM and then raises the signal again; with this handler that
+            # ends in SystemExit, so the finally below still stops the engine processes
+            signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
             uvicorn.run(app, host=host, port=chosen, log_level="warning")
     finally:
         backend.close()
         if scratch is not None:
             scratch.cleanup()
+
+
+def _tell(
+    settings: Any,
+    backend: Any,
+    base: str,
+    timeout: float,
+    location: str,
+    report_dir: Path | None,
+    concepts: list[Any] | None,
+    app: Any,
+) -> None:
+    """Print where everything is served (the workbench first), and mount the reports of ``up``."""
+    mode = msg("cli.mode.read_only") if not settings.write_token else msg("cli.mode.token")
+    echo("cli.serving", where=state.store_path or location)
+    echo("cli.url.workbench", url=f"{base}/")
+    echo("cli.url.sparql", url=f"{base}/sparql", mode=mode, seconds=format_number(timeout, state.lang))
+    confined = getattr(backend, "confined", None)
+    echo({None: "cli.engine.remote", True: "cli.engine.confined", False: "cli.engine.unconfined"}[confined])
+    if backend.refusal:
+        from ikg.graph.store.engine.process import refused_unconfined
+
+        err(refused_unconfined(backend.refusal).render(state.lang))
+    echo("cli.url.queries", url=f"{base}/queries")
+    echo("cli.url.gaps", gaps=f"{base}/gaps", metrics=f"{base}/metrics")
+    for c in concepts or []:
+        echo("cli.url.views", id=c.id, url=f"{base}/views/gaps.html?concept={c.id}")
+    if report_dir is not None:
+        from starlette.staticfiles import StaticFiles
+
+        app.mount("/report", StaticFiles(directory=str(report_dir), html=True), name="report")
+        for c in concepts or []:
+            echo("cli.url.report", url=f"{base}/report/{c.id}/")
+    echo("cli.url.docs", url=f"{base}/docs")
+    sys.stdout.flush()
 
 
 @contextmanager

@@ -19,11 +19,14 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import socket
 import stat
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 __all__ = ["RunningServer", "announce", "find_server", "server_file"]
 
@@ -89,20 +92,22 @@ def announce(store: str | os.PathLike[str], url: str) -> Iterator[RunningServer]
         _remove_if_ours(path, server.pid)
 
 
-def find_server(store: str | os.PathLike[str]) -> RunningServer | None:
+def find_server(store: str | os.PathLike[str], wait: float = 15.0) -> RunningServer | None:
     """The server that holds the store folder ``store``, if one runs.
 
     Parameters
     ----------
     store : path-like
         The store folder.
+    wait : float
+        Seconds to wait for an announced server to accept connections (it may be starting).
 
     Returns
     -------
     RunningServer or None
         ``None`` when there is no announcement, or it cannot be trusted (others may read or
         write it, another user owns it, it is not what :func:`announce` writes), or its process
-        is gone (then the file is removed).
+        is gone (then the file is removed), or it does not listen within ``wait`` seconds.
     """
     path = server_file(store)
     try:
@@ -121,7 +126,26 @@ def find_server(store: str | os.PathLike[str]) -> RunningServer | None:
     if not _alive(server.pid):
         _remove_if_ours(path, server.pid)
         return None
-    return server
+    return server if _listening(server.url, wait) else None
+
+
+def _listening(url: str, wait: float) -> bool:
+    """Whether the server at ``url`` accepts connections, waiting up to ``wait`` seconds for it.
+
+    A server announces itself a moment before it listens (it starts after the announcement, so
+    that no command ever finds it listening but unannounced); a command that starts in that
+    moment waits for it.
+    """
+    parts = urlsplit(url)
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 80), timeout=1):
+                return True
+        except OSError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.1)
 
 
 def _alive(pid: int) -> bool:
