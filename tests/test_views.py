@@ -148,6 +148,9 @@ def test_views_over_http(api: str) -> None:
         assert client.get("/views/galaxy.html", params=params).status_code == 404
         assert client.get("/views/gaps.pdf", params=params).status_code == 400
         assert client.get("/views/gaps.html").status_code == 400  # two concepts, none chosen
+        by_town = client.get("/views/actors.html", params={**params, "color_by": "town"})
+        assert by_town.status_code == 200 and '<option value="town" selected>' in by_town.text
+        assert client.get("/views/actors.html", params={**params, "color_by": "colour"}).status_code in (400, 422)
 
 
 @pytest.fixture(scope="module")

@@ -259,7 +259,10 @@ def test_heading_and_data_are_escaped() -> None:
     page = to_html(hostile_graph(), heading=HOSTILE_HEADING)
     parsed = parse(page)
     assert "".join(parsed.h1) == HOSTILE_HEADING
-    assert "<img" not in page and "<svg" not in page and "<a " not in page
+    assert "<img" not in page and "<a " not in page
+    # the only SVG elements are the legend's swatches (issue 15), hidden from assistive technology
+    svgs = [attrs for tag, attrs in parsed.tags if tag == "svg"]
+    assert svgs and all(a.get("class") in ("sw", "ln") and a.get("aria-hidden") == "true" for a in svgs)
     assert sum(1 for tag, _ in parsed.tags if tag == "script") == 3
     data = next(text for _, attrs, text in parsed.blocks if attrs.get("type") == "application/json")
     decoded = json.loads(data)
@@ -268,9 +271,9 @@ def test_heading_and_data_are_escaped() -> None:
 
 
 def test_our_script_never_uses_html_sinks() -> None:
-    from ikg.viz import html as module
+    from ikg.viz.page_script import SCRIPT
 
-    assert not re.search(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(|new Function", module._APP_JS)
+    assert not re.search(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(|new Function", SCRIPT)
 
 
 def test_embed_snippet_escapes_and_refuses_scripts() -> None:
@@ -330,7 +333,8 @@ def test_scene_texts_and_sizes() -> None:
 
 def test_styles_cover_every_kind_in_both_languages() -> None:
     assert set(NODE_STYLES) == set(NODE_KINDS) and set(EDGE_STYLES) == set(EDGE_KINDS)
-    assert EDGE_STYLES["suggested"].dashes and not any(EDGE_STYLES[k].dashes for k in EDGE_KINDS if k != "suggested")
+    # every edge kind has its own dash pattern (issue 15: not told apart by colour alone)
+    assert len({EDGE_STYLES[k].dashes for k in EDGE_KINDS}) == len(EDGE_KINDS)
     assert len({s.color for s in NODE_STYLES.values()}) == len(NODE_KINDS)
     assert len({s.shape for s in NODE_STYLES.values()}) == len(NODE_KINDS)
     for lang in ("de", "en"):
@@ -367,8 +371,9 @@ def test_svg_is_well_formed_and_carries_no_markup_from_the_data() -> None:
 def test_static_views_show_the_legend_in_the_chosen_language() -> None:
     de = to_svg(small_graph(), heading="x", lang="de")
     en = to_svg(small_graph(), heading="x", lang="en")
-    assert "<!-- Arbeitsgruppe -->" in de and "<!-- Working group -->" in en
-    assert "<!-- vorgeschlagene Verbindung (Lücke) -->" in de
+    # the legend counts what is drawn (issue 15)
+    assert "<!-- Arbeitsgruppe (2) -->" in de and "<!-- Working group (2) -->" in en
+    assert re.search(r"<!-- vorgeschlagene Verbindung \(Lücke\) \(\d+\) -->", de)
 
 
 @pytest.mark.parametrize("name", ["ikg.viz.layout", "ikg.viz.style", "ikg.viz.scene", "ikg.viz.html", "ikg.viz.static"])
@@ -474,8 +479,11 @@ def test_xss_corpus_stays_text(browser, generated) -> None:
         page.wait_for_function(DRAWN, timeout=30_000)
         assert page.locator("h1").text_content() == HOSTILE_HEADING
         assert "<script>window.__xss=1" in page.title()
-        labels = page.evaluate("() => network.body.data.nodes.get().map(n => n.label)")
+        # the page draws the labels itself (issue 15): the texts it has and the ones it drew
+        labels = page.evaluate("() => JSON.parse(document.getElementById('ikg-data').textContent).nodes.map(n => n[1])")
         assert sorted(labels) == sorted(XSS)
+        drawn = page.evaluate("() => window.ikg.labels.map(l => l.text)")
+        assert drawn and all(text in XSS or text.endswith("…") for text in drawn)
         titles = _hover_every_item(page)
         node_titles = {f"{t}\nhref={t}" for t in XSS}
         assert set(titles) <= node_titles | set(XSS)
@@ -488,7 +496,8 @@ def test_xss_corpus_stays_text(browser, generated) -> None:
         page.keyboard.press("Enter")
         page.wait_for_timeout(200)
         assert page.evaluate("() => typeof window.__xss") == "undefined"
-        assert page.locator("img, svg, a, iframe").count() == 0
+        assert page.locator("img, a, iframe").count() == 0
+        assert page.locator("svg").count() == page.locator("svg[aria-hidden=true].sw, svg[aria-hidden=true].ln").count()
         assert page.locator("script").count() == 3
     assert seen.dialogs == []
     assert seen.problems() == []
@@ -508,18 +517,27 @@ def test_controls_search_filter_and_physics(browser, generated) -> None:
         ) == ["mo", "verein"]
         page.locator("#ikg-search").fill("school")  # the subkind is searched too
         assert page.locator("#ikg-status").text_content() == "1 Treffer"
-        page.locator("input[data-kind=actor]").uncheck()
+        # actors are filtered by the categories of the colouring shown (issue 15): all of them hide all actors
+        boxes = page.locator("input[data-mode-of=type]")
+        for i in range(boxes.count()):
+            boxes.nth(i).uncheck()
         hidden = page.evaluate("() => network.body.data.nodes.get({filter: n => n.hidden}).length")
         assert hidden == sum(1 for _, k in graph.nodes(data="kind") if k == "actor")
-        page.locator("input[data-kind=actor]").check()
+        boxes.first.check()
+        assert page.evaluate("() => network.body.data.nodes.get({filter: n => n.hidden}).length") < hidden
+        page.select_option("#ikg-color-by", "town")  # another colouring shows every node again
         assert page.evaluate("() => network.body.data.nodes.get({filter: n => n.hidden}).length") == 0
+        page.locator("input[data-kind=goal]").uncheck()
+        hidden = page.evaluate("() => network.body.data.nodes.get({filter: n => n.hidden}).length")
+        assert hidden == sum(1 for _, k in graph.nodes(data="kind") if k == "goal")
+        page.locator("input[data-kind=goal]").check()
         page.locator("input[data-kind=suggested]").uncheck()
         assert page.evaluate("() => network.body.data.edges.get({filter: e => e.hidden}).length") == 1
         assert page.evaluate("() => network.physics.options.enabled") is False
         page.locator("#ikg-physics").check()
         assert page.evaluate("() => network.physics.options.enabled") is True
-        dashes = page.evaluate("() => network.body.data.edges.get().filter(e => e.dashes).map(e => e.kind)")
-        assert dashes == ["suggested"]
+        dashes = page.evaluate("() => network.body.data.edges.get().map(e => [e.kind, JSON.stringify(e.dashes)])")
+        assert len({d for _, d in dashes}) == len({k for k, _ in dashes})  # a dash pattern per kind
     assert seen.problems() == []
 
 
@@ -532,5 +550,5 @@ def test_physics_argument_starts_the_simulation(browser, generated) -> None:
         assert page.evaluate(
             "() => [network.physics.options.enabled, document.getElementById('ikg-physics').checked]"
         ) == [True, True]
-        assert page.locator("aside h2").text_content() == "Legend"
+        assert page.locator("#ikg-legend h2").text_content() == "Legend"
     assert seen.problems() == []

@@ -20,5 +20,9 @@ Modules (imported one by one, so that a page does not pull in matplotlib):
   texts; :mod:`ikg.viz.scene`: the checked input every renderer draws.
 
 Every word the views and the report show comes from the message catalogue
-``graph/locale/<lang>/LC_MESSAGES/viz.po`` (German and English).
+``graph/locale/<lang>/LC_MESSAGES/viz.po`` and ``views.po`` (German and English).
+
+Actor nodes may also carry ``type_label``, ``town`` and ``group_label`` (what ``color_by`` colours
+them by) and ``facts`` (their profile: ``[(heading, [values])]``, shown in the page's panel);
+:func:`~ikg.viz.views.build_view` sets them. ``shared_group`` edges tie two actors of one AG.
 """

@@ -63,7 +63,9 @@ details{color:#444;font-size:.92em}summary{cursor:pointer}
 .desc{color:#444}.muted{color:#666;font-size:.9em}
 figure{margin:1em 0}iframe{width:100%;height:640px;border:1px solid #ccc}
 img.print{display:none;max-width:100%}
-@media print{iframe{display:none}img.print{display:block}a.files{display:none}}
+a.skip{position:absolute;left:-999em;top:.5em;background:#fff;color:#004a99;padding:.3em .6em;border:2px solid #000}
+a.skip:focus{left:.5em;outline:3px solid #000}main:focus{outline:none}
+@media print{iframe{display:none}img.print{display:block}a.files{display:none}a.skip{display:none}}
 """.strip()
 
 
@@ -220,6 +222,7 @@ def write_report(
     content = report_content(analysis, lang, changes)
     title, desc = content.title, content.description
     views = t("viz.report.views", lang)
+    skip = t("views.report.skip", lang)
     by_key = {s.key: s for s in content.sections}
     body = [
         f"<h1>{_e(title)}</h1>",
@@ -239,8 +242,9 @@ def write_report(
         '<meta name="referrer" content="no-referrer">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{_e(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
+        f'<a class="skip" href="#main">{_e(skip)}</a>\n<main id="main" tabindex="-1">\n'
         + "\n".join(part for part in body if part)
-        + "\n</body>\n</html>\n"
+        + "\n</main>\n</body>\n</html>\n"
     )
     (out / "index.html").write_text(document, encoding="utf-8")
     return ReportFiles(Path("index.html"), tuple(written))

@@ -15,9 +15,37 @@ from typing import Any
 import networkx as nx
 
 from ikg.viz.layout import SEED, edge_order, layout, node_order
-from ikg.viz.style import EDGE_KINDS, EDGE_STYLES, NODE_KINDS, node_size
+from ikg.viz.style import (
+    CATEGORY_COLORS,
+    CATEGORY_SHAPES,
+    COLOR_BY,
+    EDGE_KINDS,
+    EDGE_STYLES,
+    NODE_KINDS,
+    OTHER_COLOR,
+    node_size,
+)
 
-__all__ = ["Scene", "SceneEdge", "SceneNode", "clean_text", "scene"]
+__all__ = ["Category", "Scene", "SceneEdge", "SceneNode", "clean_text", "scene"]
+
+#: the node attribute that holds an actor's category for each of :data:`~ikg.viz.style.COLOR_BY`
+CATEGORY_ATTRS = {"type": "type_label", "town": "town", "group": "group_label"}
+
+
+@dataclass(frozen=True)
+class Category:
+    """One category of actors when they are coloured by type, town or working group.
+
+    ``count`` is the number of actors of this view in it; ``shape`` a vis-network shape and
+    ``marker`` the matching matplotlib marker.
+    """
+
+    text: str
+    color: str
+    border: str
+    shape: str
+    marker: str
+    count: int
 
 
 @dataclass(frozen=True)
@@ -32,6 +60,9 @@ class SceneNode:
     x: float
     y: float
     size: float
+    cats: tuple[int, ...] = ()
+    facts: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    degree: int = 0
 
 
 @dataclass(frozen=True)
@@ -47,10 +78,16 @@ class SceneEdge:
 
 @dataclass(frozen=True)
 class Scene:
-    """Nodes and edges of a view in drawing order."""
+    """Nodes and edges of a view in drawing order, and the actor categories of each colouring.
+
+    ``categories[mode]`` lists the categories of ``mode`` (one of
+    :data:`~ikg.viz.style.COLOR_BY`); an actor's ``cats[k]`` indexes the categories of the k-th
+    mode, other nodes have ``cats == ()``.
+    """
 
     nodes: tuple[SceneNode, ...]
     edges: tuple[SceneEdge, ...]
+    categories: dict[str, tuple[Category, ...]] | None = None
 
 
 def clean_text(value: Any) -> str:
@@ -93,7 +130,43 @@ def _number(value: Any, what: str) -> float | None:
     return number
 
 
-def _nodes(graph: nx.Graph, order: list[Hashable], seed: int) -> tuple[SceneNode, ...]:
+def _categories(graph: nx.Graph, order: list[Hashable], other: str) -> tuple[dict[str, tuple[Category, ...]], dict]:
+    """The categories of each colouring (most actors first; beyond eight, the rest is ``other``)
+    and, per actor, its category index in each."""
+    actors = [node for node in order if graph.nodes[node].get("kind") == "actor"]
+    found: dict[str, tuple[Category, ...]] = {}
+    index: dict[Hashable, list[int]] = {node: [] for node in actors}
+    limit = len(CATEGORY_COLORS) + 1
+    for mode in COLOR_BY:
+        texts = {node: clean_text(graph.nodes[node].get(CATEGORY_ATTRS[mode])) or "–" for node in actors}
+        counts: dict[str, int] = {}
+        for value in texts.values():
+            counts[value] = counts.get(value, 0) + 1
+        ranked = sorted(counts, key=lambda v: (-counts[v], v))
+        named = ranked if len(ranked) <= limit else ranked[: len(CATEGORY_COLORS)]
+        cats = []
+        for i, value in enumerate(named):
+            color, border = CATEGORY_COLORS[i] if i < len(CATEGORY_COLORS) else OTHER_COLOR
+            shape, marker = CATEGORY_SHAPES[i % len(CATEGORY_SHAPES)]
+            cats.append(Category(value, color, border, shape, marker, counts[value]))
+        if len(named) < len(ranked):
+            rest = sum(counts[v] for v in ranked[len(named) :])
+            shape, marker = CATEGORY_SHAPES[len(named) % len(CATEGORY_SHAPES)]
+            cats.append(Category(other, OTHER_COLOR[0], OTHER_COLOR[1], shape, marker, rest))
+        position = {value: i for i, value in enumerate(named)}
+        for node in actors:
+            index[node].append(position.get(texts[node], len(named)))
+        found[mode] = tuple(cats)
+    return found, index
+
+
+def _facts(value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    if not value:
+        return ()
+    return tuple((clean_text(head), tuple(clean_text(x) for x in items)) for head, items in value)
+
+
+def _nodes(graph: nx.Graph, order: list[Hashable], seed: int, cats: dict) -> tuple[SceneNode, ...]:
     pos = layout(graph, seed=seed)
     values = {node: _number(graph.nodes[node].get("size_value"), f"size_value of node {node!r}") for node in order}
     largest = max((v for v in values.values() if v is not None), default=0.0)
@@ -114,6 +187,9 @@ def _nodes(graph: nx.Graph, order: list[Hashable], seed: int) -> tuple[SceneNode
                 x=x,
                 y=y,
                 size=node_size(kind, values[node], largest),
+                cats=tuple(cats.get(node, ())),
+                facts=_facts(data.get("facts")),
+                degree=sum(1 for *_, d in graph.edges(node, data=True) if d.get("kind") != "suggested"),
             )
         )
     return tuple(nodes)
@@ -139,7 +215,7 @@ def _edges(graph: nx.Graph, index: dict[Hashable, int]) -> tuple[SceneEdge, ...]
     return tuple(edges)
 
 
-def scene(graph: nx.Graph, *, seed: int = SEED) -> Scene:
+def scene(graph: nx.Graph, *, seed: int = SEED, other: str = "…") -> Scene:
     """Check ``graph`` and return what the views draw, in a fixed order with positions.
 
     Parameters
@@ -150,6 +226,8 @@ def scene(graph: nx.Graph, *, seed: int = SEED) -> Scene:
         :data:`~ikg.viz.style.EDGE_KINDS`) and optionally ``title`` and ``weight``.
     seed : int, optional
         Seed of the layout.
+    other : str, optional
+        The name of the category that gathers the rest when a colouring has more than eight.
 
     Returns
     -------
@@ -179,4 +257,5 @@ def scene(graph: nx.Graph, *, seed: int = SEED) -> Scene:
     """
     order = node_order(graph)
     index = {node: i for i, node in enumerate(order)}
-    return Scene(nodes=_nodes(graph, order, seed), edges=_edges(graph, index))
+    categories, cats = _categories(graph, order, other)
+    return Scene(nodes=_nodes(graph, order, seed, cats), edges=_edges(graph, index), categories=categories)

@@ -6,9 +6,12 @@ SVG ids are salted with a fixed value and carry no date, the PNG has fixed metad
 
 Texts are drawn with ``parse_math=False`` (a label like ``$x$`` or ``a_b`` stays as it is, and a
 broken one cannot stop the drawing); in the SVG they become glyph paths, and the copy of each text
-that matplotlib keeps as an XML comment is escaped by matplotlib. Labels are drawn for up to
-:data:`LABEL_LIMIT` nodes; above that they would only cover each other. Rendering is serialised
+that matplotlib keeps as an XML comment is escaped by matplotlib. Rendering is serialised
 by a lock because matplotlib's settings are global.
+
+Labels are 8 pt and named by importance where they overlap no other label and no node (the same
+placement as the print figures); actors are coloured and shaped by type, town or working group
+(``color_by``) and the legend counts what is drawn.
 """
 
 from __future__ import annotations
@@ -31,12 +34,12 @@ from matplotlib.typing import LineStyleType, RcKeyType
 from ikg.graph.i18n import Lang, t
 from ikg.viz.layout import SEED
 from ikg.viz.scene import Scene, SceneNode, clean_text, scene
-from ikg.viz.style import EDGE_KINDS, EDGE_STYLES, NODE_KINDS, NODE_STYLES, check_lang, text
+from ikg.viz.style import COLOR_BY, EDGE_KINDS, EDGE_STYLES, NEUTRAL, NODE_KINDS, NODE_STYLES, check_lang, text
 
 __all__ = ["LABEL_LIMIT", "PrintFigure", "to_png", "to_print", "to_svg"]
 
-#: Node labels are drawn up to this many nodes.
-LABEL_LIMIT = 300
+#: At most this many nodes are named in the SVG and PNG (the most important that find a place).
+LABEL_LIMIT = 80
 #: Width of the drawing area in inches (the legend comes on top of it, to the right).
 WIDTH_IN = 10.0
 _SALT = "ikg-viz"
@@ -86,61 +89,75 @@ def _draw_edges(ax, view: Scene, points_per_px: float) -> None:
         ax.add_collection(lines)
 
 
-def _draw_nodes(ax, view: Scene, points_per_px: float) -> None:
+def _draw_nodes(ax, view: Scene, points_per_px: float, mode: str | None = None) -> None:
+    groups: list[tuple[list[SceneNode], str, str, str]] = []
+    cats = view.categories.get(mode, ()) if mode is not None and view.categories else ()
+    k = COLOR_BY.index(mode) if cats and mode is not None else -1
     for kind in NODE_KINDS:
         chosen = [n for n in view.nodes if n.kind == kind]
         if not chosen:
             continue
         style = NODE_STYLES[kind]
+        if kind == "actor" and cats:
+            for i, cat in enumerate(cats):
+                groups.append(([n for n in chosen if n.cats[k] == i], cat.marker, cat.color, cat.border))
+        elif cats:
+            groups.append((chosen, style.marker, *NEUTRAL))
+        else:
+            groups.append((chosen, style.marker, style.color, style.border))
+    for chosen, marker, color, border in groups:
+        if not chosen:
+            continue
         sizes = [max(1.5, 2.0 * n.size * points_per_px) ** 2 for n in chosen]
         ax.scatter(
             [n.x for n in chosen],
             [n.y for n in chosen],
             s=sizes,
-            marker=style.marker,
-            c=style.color,
-            edgecolors=style.border,
+            marker=marker,
+            c=color,
+            edgecolors=border,
             linewidths=0.6,
             zorder=3,
         )
 
 
-def _draw_labels(ax, nodes: tuple[SceneNode, ...], points_per_px: float) -> None:
-    fontsize = max(3.0, min(8.0, 12.0 * points_per_px))
-    for n in nodes:
-        ax.text(
-            n.x,
-            n.y + n.size + 3.0,
-            _plain(n.label),
-            fontsize=fontsize,
-            ha="center",
-            va="top",
-            parse_math=False,
-            zorder=4,
-            clip_on=False,
-            color="#222222",
-        )
+def _draw_labels(fig: Figure, ax: Any, view: Scene, points_per_px: float) -> None:
+    """Name the most important nodes (by size, then connections), each where its label overlaps
+    no other label and no node; the others stay unnamed (the HTML page's table lists them all)."""
+    fontsize = 8.0
+    order = sorted(
+        range(len(view.nodes)), key=lambda i: (-view.nodes[i].size, -view.nodes[i].degree, view.nodes[i].label)
+    )
+    names = {i: _short(_plain(view.nodes[i].label)) for i in order[:LABEL_LIMIT]}
+    _place_labels(fig, ax, view, names, fontsize, [])
 
 
-def _legend(fig: Figure, view: Scene, lang: Lang) -> None:
+def _short(label: str, limit: int = 28) -> str:
+    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
+
+
+def _marker(marker: str, color: str, border: str) -> Line2D:
+    return Line2D([], [], linestyle="None", marker=marker, markersize=8, markerfacecolor=color, markeredgecolor=border)
+
+
+def _legend(fig: Figure, view: Scene, lang: Lang, mode: str | None = None) -> None:
     node_kinds = {n.kind for n in view.nodes}
     edge_kinds = {e.kind for e in view.edges}
+    counts = {k: sum(1 for n in view.nodes if n.kind == k) for k in node_kinds}
+    ecounts = {k: sum(1 for e in view.edges if e.kind == k) for k in edge_kinds}
+    cats = view.categories.get(mode, ()) if mode is not None and view.categories else ()
     handles, labels = [], []
     for kind in NODE_KINDS:
         if kind in node_kinds:
             node_style = NODE_STYLES[kind]
-            handles.append(
-                Line2D(
-                    [],
-                    [],
-                    linestyle="None",
-                    marker=node_style.marker,
-                    markersize=8,
-                    markerfacecolor=node_style.color,
-                    markeredgecolor=node_style.border,
-                )
-            )
-            labels.append(text(kind, lang))
+            if kind == "actor" and cats:
+                for cat in cats:
+                    handles.append(_marker(cat.marker, cat.color, cat.border))
+                    labels.append(f"{cat.text} ({cat.count})")
+                continue
+            fill, border = NEUTRAL if cats else (node_style.color, node_style.border)
+            handles.append(_marker(node_style.marker, fill, border))
+            labels.append(text(kind, lang) + (f" ({counts[kind]})" if mode is not None else ""))
     for kind in EDGE_KINDS:
         if kind in edge_kinds:
             edge_style = EDGE_STYLES[kind]
@@ -148,7 +165,7 @@ def _legend(fig: Figure, view: Scene, lang: Lang) -> None:
             handles.append(
                 Line2D([], [], color=edge_style.color, linewidth=max(1.5, edge_style.width), linestyle=dashes)
             )
-            labels.append(text(kind, lang))
+            labels.append(text(kind, lang) + (f" ({ecounts[kind]})" if mode is not None else ""))
     if handles:
         fig.legend(
             handles,
@@ -163,7 +180,7 @@ def _legend(fig: Figure, view: Scene, lang: Lang) -> None:
         )
 
 
-def _figure(view: Scene, heading: str, lang: Lang) -> Figure:
+def _figure(view: Scene, heading: str, lang: Lang, mode: str | None) -> Figure:
     left, right, top, bottom = _extent(view)
     width_px, height_px = right - left, bottom - top
     height_in = min(14.0, max(3.0, WIDTH_IN * height_px / width_px))
@@ -175,27 +192,31 @@ def _figure(view: Scene, heading: str, lang: Lang) -> Figure:
     ax.set_axis_off()
     points_per_px = min(WIDTH_IN * 72.0 / width_px, height_in * 72.0 / height_px)
     _draw_edges(ax, view, points_per_px)
-    _draw_nodes(ax, view, points_per_px)
+    _draw_nodes(ax, view, points_per_px, mode)
     if len(view.nodes) <= LABEL_LIMIT:
-        _draw_labels(ax, view.nodes, points_per_px)
+        _draw_labels(fig, ax, view, points_per_px)
     fig.suptitle(_plain(heading), x=0.01, ha="left", fontsize=13, fontweight="bold", parse_math=False)
-    _legend(fig, view, lang)
+    _legend(fig, view, lang, mode)
     return fig
 
 
-def _render(graph: nx.Graph, heading: str, lang: str, seed: int, fmt: str, **savefig: Any) -> bytes:
+def _render(
+    graph: nx.Graph, heading: str, lang: str, seed: int, fmt: str, color_by: str | None, **savefig: Any
+) -> bytes:
     chosen = check_lang(lang)
-    view = scene(graph, seed=seed)
+    if color_by is not None and color_by not in COLOR_BY:
+        raise ValueError(f"color_by must be one of {', '.join(COLOR_BY)} or None, not {color_by!r}")
+    view = scene(graph, seed=seed, other=t("views.other", chosen))
     buf = io.BytesIO()
     with _LOCK, matplotlib.rc_context(_RC), warnings.catch_warnings():
         # a label in a script DejaVu Sans lacks draws empty boxes; that is not worth an error
         warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from", category=UserWarning)
-        fig = _figure(view, heading, chosen)
+        fig = _figure(view, heading, chosen, color_by)
         fig.savefig(buf, format=fmt, bbox_inches="tight", pad_inches=0.15, facecolor="white", **savefig)
     return buf.getvalue()
 
 
-def to_svg(graph: nx.Graph, *, heading: str, lang: str = "de", seed: int = SEED) -> str:
+def to_svg(graph: nx.Graph, *, heading: str, lang: str = "de", seed: int = SEED, color_by: str | None = "type") -> str:
     """Draw ``graph`` as an SVG document, the same bytes for the same input.
 
     Parameters
@@ -208,6 +229,8 @@ def to_svg(graph: nx.Graph, *, heading: str, lang: str = "de", seed: int = SEED)
         Language of the legend.
     seed : int, optional
         Seed of the layout.
+    color_by : {"type", "town", "group"} or None, optional
+        What the actors' colour and shape show (``None``: every node by its kind).
 
     Returns
     -------
@@ -229,10 +252,12 @@ def to_svg(graph: nx.Graph, *, heading: str, lang: str = "de", seed: int = SEED)
     (True, False, True)
     """
     metadata = {"Date": None, "Creator": "ikg"}
-    return _render(graph, heading, lang, seed, "svg", metadata=metadata).decode("utf-8")
+    return _render(graph, heading, lang, seed, "svg", color_by, metadata=metadata).decode("utf-8")
 
 
-def to_png(graph: nx.Graph, *, heading: str, lang: str = "de", dpi: int = 150, seed: int = SEED) -> bytes:
+def to_png(
+    graph: nx.Graph, *, heading: str, lang: str = "de", dpi: int = 150, seed: int = SEED, color_by: str | None = "type"
+) -> bytes:
     """Draw ``graph`` as a PNG image, the same bytes for the same input.
 
     Parameters
@@ -247,6 +272,8 @@ def to_png(graph: nx.Graph, *, heading: str, lang: str = "de", dpi: int = 150, s
         Resolution; the drawing is about 13 inches wide with the legend (150 dpi: ~2,000 px).
     seed : int, optional
         Seed of the layout.
+    color_by : {"type", "town", "group"} or None, optional
+        What the actors' colour and shape show (``None``: every node by its kind).
 
     Returns
     -------
@@ -269,7 +296,7 @@ def to_png(graph: nx.Graph, *, heading: str, lang: str = "de", dpi: int = 150, s
     """
     if isinstance(dpi, bool) or not isinstance(dpi, int) or not 10 <= dpi <= 1200:
         raise ValueError(f"dpi must be an integer from 10 to 1200, not {dpi!r}")
-    return _render(graph, heading, lang, seed, "png", dpi=dpi, metadata={"Software": "ikg"})
+    return _render(graph, heading, lang, seed, "png", color_by, dpi=dpi, metadata={"Software": "ikg"})
 
 
 # --- figures for print: A4, 300 dpi, the important nodes named, the rest numbered --------------------

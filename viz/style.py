@@ -5,9 +5,9 @@ a node kind's legend text under ``viz.kind.<kind>``, an edge kind's under ``viz.
 the page's own texts under ``viz.page.*``.
 
 The palette is Okabe and Ito's, chosen to stay distinguishable with the common kinds of colour
-blindness; every node kind also has its own shape and the suggested links (the gaps overlay) are
-dashed, so nothing depends on colour alone. Edges take lighter tints of the colour of the node
-kind they lead to (cooperations the full actor blue), so the suggested links stand out.
+blindness; every node kind (and, when actors are coloured by type, town or working group, every
+category) also has its own shape, and every edge kind its own dash pattern, so nothing depends on
+colour alone. Edge colours have at least 3:1 contrast against the white background.
 
 References
 ----------
@@ -23,15 +23,21 @@ from dataclasses import dataclass
 from ikg.graph.i18n import LANGS, Lang, catalogue, t
 
 __all__ = [
+    "CATEGORY_COLORS",
+    "CATEGORY_SHAPES",
+    "COLOR_BY",
     "EDGE_KINDS",
     "EDGE_STYLES",
     "LANGS",
+    "NEUTRAL",
     "NODE_KINDS",
     "NODE_STYLES",
+    "OTHER_COLOR",
     "TEXTS",
     "EdgeStyle",
     "NodeStyle",
     "check_lang",
+    "contrast",
     "node_size",
     "text",
 ]
@@ -77,7 +83,16 @@ class EdgeStyle:
 #: Node kinds in legend order.
 NODE_KINDS = ("actor", "working_group", "goal", "action_field", "task")
 #: Edge kinds in legend order; ``suggested`` is the gaps overlay.
-EDGE_KINDS = ("membership", "cooperation", "pursues", "formulated", "in_field", "addresses", "suggested")
+EDGE_KINDS = (
+    "membership",
+    "shared_group",
+    "cooperation",
+    "pursues",
+    "formulated",
+    "in_field",
+    "addresses",
+    "suggested",
+)
 NODE_STYLES: dict[str, NodeStyle] = {
     "actor": NodeStyle(OKABE_ITO["blue"], "#00466E", "dot", "o", 10.0),
     "working_group": NodeStyle(OKABE_ITO["orange"], "#8A5F00", "square", "s", 14.0),
@@ -86,15 +101,57 @@ NODE_STYLES: dict[str, NodeStyle] = {
     "task": NodeStyle(OKABE_ITO["sky_blue"], "#2A6A8F", "triangle", "^", 14.0),
 }
 
+#: Every edge kind has its own dash pattern and a colour with at least 3:1 contrast against the
+#: white background (WCAG 1.4.11; :func:`contrast` computes it), so kinds differ without colour.
 EDGE_STYLES: dict[str, EdgeStyle] = {
-    "membership": EdgeStyle("#9A9A9A", 1.0),
+    "membership": EdgeStyle("#707070", 1.0, (6, 3)),
+    "shared_group": EdgeStyle("#707070", 1.0, (3, 3)),
     "cooperation": EdgeStyle(OKABE_ITO["blue"], 2.0),
-    "pursues": EdgeStyle("#66C2A9", 1.0),
-    "formulated": EdgeStyle("#EEC25B", 1.0),
-    "in_field": EdgeStyle("#DDA5C4", 1.0),
-    "addresses": EdgeStyle("#8ECDF0", 1.0),
-    "suggested": EdgeStyle(OKABE_ITO["vermillion"], 2.5, (12, 8)),
+    "pursues": EdgeStyle("#007A5E", 1.0, (1, 3)),
+    "formulated": EdgeStyle("#A36A00", 1.0, (10, 3, 2, 3)),
+    "in_field": EdgeStyle("#A8508A", 1.0, (12, 3, 2, 3, 2, 3)),
+    "addresses": EdgeStyle("#2C7FB8", 1.0, (2, 6)),
+    "suggested": EdgeStyle(OKABE_ITO["vermillion"], 2.5, (14, 6)),
 }
+
+#: What an actor's colour and shape can show (``ikg view --color-by``).
+COLOR_BY = ("type", "town", "group")
+#: Colours of the categories of :data:`COLOR_BY`, most frequent first (Okabe–Ito), with a darker
+#: border of at least 3:1 contrast against white; the last one is for "other".
+CATEGORY_COLORS: tuple[tuple[str, str], ...] = (
+    (OKABE_ITO["blue"], "#00466E"),
+    (OKABE_ITO["orange"], "#8A5F00"),
+    (OKABE_ITO["bluish_green"], "#005C43"),
+    (OKABE_ITO["reddish_purple"], "#7A4864"),
+    (OKABE_ITO["sky_blue"], "#2A6A8F"),
+    (OKABE_ITO["vermillion"], "#8F3F00"),
+    (OKABE_ITO["yellow"], "#6B6500"),
+)
+#: the colour of the category that gathers the rest
+OTHER_COLOR = ("#BBBBBB", "#4D4D4D")
+#: (vis-network shape, matplotlib marker) of the categories, in turn: shape and colour together
+#: tell the categories apart; node kinds other than actors keep their own shape.
+CATEGORY_SHAPES: tuple[tuple[str, str], ...] = (("dot", "o"), ("star", "*"), ("triangleDown", "v"))
+#: neutral fill of non-actor nodes when actors are coloured by a category
+NEUTRAL = ("#E8E8E8", "#333333")
+
+
+def contrast(foreground: str, background: str = "#FFFFFF") -> float:
+    """The WCAG 2.1 contrast ratio of two ``#RRGGBB`` colours (1 to 21).
+
+    Examples
+    --------
+    >>> round(contrast("#000000"), 1), round(contrast("#707070"), 2)
+    (21.0, 4.95)
+    """
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    high, low = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
 
 
 def check_lang(lang: str) -> Lang:

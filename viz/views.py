@@ -32,8 +32,19 @@ from ikg.graph.analysis.gaps import Analysis, missing_links
 from ikg.graph.analysis.network import ConceptNetwork, Item, actor_network, two_mode_graph
 from ikg.graph.errors import InputError, NotFoundError
 from ikg.graph.i18n import Lang, format_number, t
+from ikg.viz.style import COLOR_BY
 
-__all__ = ["FORMATS", "MEDIA_TYPES", "METRICS", "VIEWS", "ViewRequest", "build_view", "find_item", "render_view"]
+__all__ = [
+    "COLOR_BY",
+    "FORMATS",
+    "MEDIA_TYPES",
+    "METRICS",
+    "VIEWS",
+    "ViewRequest",
+    "build_view",
+    "find_item",
+    "render_view",
+]
 
 VIEWS = ("overview", "actors", "action-field", "working-group", "ego", "gaps")
 #: metrics a node's size can show
@@ -57,6 +68,9 @@ class ViewRequest:
         One of :data:`METRICS`: what a node's size shows in actor views.
     top : int
         How many missing links ``gaps`` draws.
+    color_by : str
+        One of :data:`~ikg.viz.style.COLOR_BY`: what an actor's colour and shape show first (the
+        page lets the reader switch).
     """
 
     name: str
@@ -67,6 +81,7 @@ class ViewRequest:
     radius: int = 1
     size_by: str = "betweenness"
     top: int = 20
+    color_by: str = "type"
 
 
 def find_item(net: ConceptNetwork, kind: str, ident: str) -> Item:
@@ -125,7 +140,11 @@ def build_view(net: ConceptNetwork, analysis: Analysis, request: ViewRequest) ->
         raise InputError(key="viz.error.unknown_view", name=request.name, choices=", ".join(VIEWS))
     if request.size_by not in METRICS:
         raise InputError(key="viz.error.unknown_metric", name=request.size_by, choices=", ".join(METRICS))
-    return builder(net, analysis, request)
+    if request.color_by not in COLOR_BY:
+        raise InputError(key="views.error.unknown_color_by", name=request.color_by, choices=", ".join(COLOR_BY))
+    graph, heading = builder(net, analysis, request)
+    _add_profiles(net, graph, request.lang)
+    return graph, heading
 
 
 # --- node and edge texts -----------------------------------------------------------------------
@@ -181,6 +200,50 @@ def _node_attrs(net: ConceptNetwork, analysis: Analysis, item: Item, lang: Lang,
     return attrs
 
 
+#: how many of an actor's missing links its profile lists
+PROFILE_LINKS = 3
+#: how many missing links (of the whole concept) are explained for the profiles
+_EXPLAINED = 400
+
+
+def _add_profiles(net: ConceptNetwork, graph: nx.Graph, lang: Lang) -> None:
+    """Give every actor of ``graph`` its categories (``town``, ``type_label``, ``group_label``) and
+    its profile (``facts``: type, town, AGs, goals, missing links with their reasons)."""
+    actors = [n for n in graph if net.items[n].kind == "actor"]
+    if not actors:
+        return
+    groups = net.memberships()
+    goals: dict[str, list[str]] = {}
+    for goal, who in net.pursuers().items():
+        for a in who:
+            goals.setdefault(a, []).append(goal)
+    links: dict[str, list[str]] = {}
+    found, _total = missing_links(net, top=_EXPLAINED)
+    for finding in found:
+        u, v = (s.iri for s in finding.subjects)
+        for me, other in ((u, v), (v, u)):
+            if len(links.setdefault(me, [])) < PROFILE_LINKS:
+                text = net.items[other].label(lang) + ": " + " ".join(finding.reasons[lang])
+                links[me].append(text)
+    nobody = t("views.group.none", lang)
+    several = t("views.group.several", lang)
+    for node in actors:
+        item = net.items[node]
+        mine = sorted(net.items[g].label(lang) for g in groups.get(node, []))
+        type_label = net.type_label(item.subkind, lang) if item.subkind else ""
+        data = graph.nodes[node]
+        data["type_label"] = type_label
+        data["town"] = item.town
+        data["group_label"] = mine[0] if len(mine) == 1 else (several if mine else nobody)
+        data["facts"] = [
+            (t("views.fact.type", lang), [type_label] if type_label else []),
+            (t("views.fact.town", lang), [item.town] if item.town else []),
+            (t("views.fact.groups", lang), mine),
+            (t("views.fact.goals", lang), sorted(net.items[g].label(lang) for g in goals.get(node, []))),
+            (t("views.fact.missing", lang), links.get(node, [])),
+        ]
+
+
 # --- the views -----------------------------------------------------------------------------------
 
 
@@ -216,7 +279,7 @@ def _actor_graph(net: ConceptNetwork, analysis: Analysis, req: ViewRequest, keep
         parts = [net.items[w].label(req.lang) for w in data["groups"]]
         if data["cooperation"]:
             parts.append(t("viz.tip.cooperation", req.lang))
-        kind = "membership" if data["groups"] else "cooperation"
+        kind = "shared_group" if data["groups"] else "cooperation"
         title = f"{net.items[u].label(req.lang)} – {net.items[v].label(req.lang)}\n" + "\n".join(parts)
         graph.add_edge(u, v, kind=kind, title=title, weight=float(data["weight"]))
     return graph
@@ -308,13 +371,13 @@ def render_view(net: ConceptNetwork, analysis: Analysis, request: ViewRequest, f
     if fmt == "html":
         from ikg.viz.html import to_html
 
-        return to_html(graph, heading=heading, lang=request.lang).encode("utf-8")
+        return to_html(graph, heading=heading, lang=request.lang, color_by=request.color_by).encode("utf-8")
     if fmt == "svg":
         from ikg.viz.static import to_svg
 
-        return to_svg(graph, heading=heading, lang=request.lang).encode("utf-8")
+        return to_svg(graph, heading=heading, lang=request.lang, color_by=request.color_by).encode("utf-8")
     if fmt == "png":
         from ikg.viz.static import to_png
 
-        return to_png(graph, heading=heading, lang=request.lang)
+        return to_png(graph, heading=heading, lang=request.lang, color_by=request.color_by)
     raise InputError(key="viz.error.unknown_format", name=fmt, choices=", ".join(FORMATS))

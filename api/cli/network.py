@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -32,6 +33,17 @@ __all__ = ["register", "write_reports"]
 
 #: option defaults, as members of their choices
 _BETWEENNESS = SizeBy("betweenness")
+
+
+class ColorBy(StrEnum):
+    """What the actors' colour and shape in a view show (``ikg view --color-by``)."""
+
+    type = "type"
+    town = "town"
+    group = "group"
+
+
+_BY_TYPE = ColorBy("type")
 
 
 def _lang(option: LangOption | None) -> Lang:
@@ -154,6 +166,7 @@ def view(
     radius: Annotated[int, typer.Option("--radius", min=1, max=2, help=t("cli.opt.view.radius", HELP_LANG))] = 1,
     size_by: Annotated[SizeBy, typer.Option("--size-by", help=t("cli.opt.view.size_by", HELP_LANG))] = _BETWEENNESS,
     top: Annotated[int, typer.Option("--top", min=1, help=t("cli.opt.view.top", HELP_LANG))] = 20,
+    color_by: Annotated[ColorBy, typer.Option("--color-by", help=t("views.opt.color_by", HELP_LANG))] = _BY_TYPE,
     lang: Annotated[LangOption | None, typer.Option("--lang", help=t("cli.opt.view.lang", HELP_LANG))] = None,
     fmt: Annotated[
         ViewFormat | None,
@@ -189,6 +202,7 @@ def view(
         radius=radius,
         size_by=size_by.value,
         top=top,
+        color_by=color_by.value,
     )
     data = render_view(net, analyse(net, kinds=()), request, chosen)
     write_out(data, out)

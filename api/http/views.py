@@ -15,6 +15,7 @@ from ikg.graph.analysis.network import choose_concepts, load_network
 from ikg.graph.choices import METRICS, VIEWS
 from ikg.graph.errors import InputError, NotFoundError
 from ikg.graph.store.base import StoreLike
+from ikg.viz.style import COLOR_BY
 from ikg.viz.views import MEDIA_TYPES, ViewRequest, render_view
 
 __all__ = ["router"]
@@ -36,6 +37,16 @@ class SizeBy(StrEnum):
 
 #: the default of ``size_by``, as for ``ikg view``
 _DEFAULT_SIZE_BY = SizeBy("betweenness")
+
+
+#: what the actors' colour and shape show (``ikg view --color-by``)
+class ColorBy(StrEnum):
+    _ignore_ = "choice"
+    for choice in COLOR_BY:
+        vars()[choice] = choice
+
+
+_DEFAULT_COLOR_BY = ColorBy("type")
 
 
 def _render(store: StoreLike, concept: str | None, request: ViewRequest, fmt: str) -> bytes:
@@ -71,11 +82,13 @@ async def get_view(
     radius: Annotated[int, Query(ge=1, le=2)] = 1,
     size_by: SizeBy = _DEFAULT_SIZE_BY,
     top: Annotated[int, Query(ge=1, le=1000)] = 20,
+    color_by: ColorBy = _DEFAULT_COLOR_BY,
 ) -> Response:
     """``file`` is ``NAME.html``, ``NAME.svg`` or ``NAME.png``, NAME one of the views of ``ikg view``.
 
     Views: overview, actors, action-field (``action_field=ID``), working-group
-    (``working_group=ID``), ego (``actor=ID``, ``radius=1|2``), gaps (``top=N``). Embed an HTML view
+    (``working_group=ID``), ego (``actor=ID``, ``radius=1|2``), gaps (``top=N``); actors coloured
+    and shaped by ``color_by=type|town|group``. Embed an HTML view
     with ``<iframe sandbox="allow-scripts" src="/views/gaps.html?concept=...">``: it loads nothing
     else and runs no script but its own.
     """
@@ -83,6 +96,6 @@ async def get_view(
     if name not in VIEWS or fmt not in MEDIA_TYPES:
         error = NotFoundError if name not in VIEWS else InputError
         raise error(key="http.view_file_unknown", file=file, views=", ".join(VIEWS))
-    view = ViewRequest(name, lang, actor, action_field, working_group, radius, size_by.value, top)
+    view = ViewRequest(name, lang, actor, action_field, working_group, radius, size_by.value, top, color_by.value)
     data = await run_in_threadpool(_render, store, concept, view, fmt)
     return Response(data, media_type=MEDIA_TYPES[fmt], headers={"X-Content-Type-Options": "nosniff"})
