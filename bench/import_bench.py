@@ -11,6 +11,8 @@ after the other, each as its own process with a fresh store directory:
 
 * **ikg import, spreadsheet**: ``ikg --store DIR --no-seed import concept.xlsx``: read the
   workbook, map it, validate it with SHACL, write the concept's named graph, flush;
+* **ikg import, CSV folder**: ``ikg --store DIR --no-seed import csv/``, the same tables as CSV
+  files (``generate.py`` writes both);
 * **ikg import, Turtle**: ``ikg --store DIR --no-seed import concept.ttl --graph IRI`` (the RDF
   route of the CLI: parse, SHACL, write); the same triples as the spreadsheet gives;
 * **rdflib**: ``rdflib.Graph().parse("concept.ttl", format="turtle")`` in a fresh Python;
@@ -22,7 +24,8 @@ imports included for all four) with its peak RSS from ``wait4`` (``ru_maxrss``);
 time (ikg's own "in X s", which leaves out opening the store; the parse or load call for the
 others) is shown beside it. Median of ``--reps`` repetitions (3; 1 with ``--quick``); the
 routes of one repetition run back to back, so that other load on the machine hits them alike.
-Ratios: rdflib / ikg wall time (> 1: ikg faster).
+Ratios: rdflib / ikg wall time (> 1: ikg faster), and each route over raw pyoxigraph's bulk load
+(issue 18's target: the CSV and XLSX imports within 2x of it).
 
 With ``--big-actors N`` (``bench/run`` passes 100000 in a full run) the spreadsheet import of
 ``synthetic-N`` is timed once more, with its own limit ``--big-limit`` (1,200 s); past it the
@@ -37,6 +40,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shlex
 import shutil
@@ -55,14 +59,15 @@ except ImportError:  # run as a script: bench/ is sys.path[0]
 
 HEADING = "## Import"
 BENCH_DIR = Path(__file__).resolve().parent
-PACKAGES = ("pyoxigraph", "rdflib", "pyshacl", "openpyxl")
+PACKAGES = ("pyoxigraph", "rdflib", "pyshacl", "python-calamine", "openpyxl")
 ROUTES: tuple[tuple[str, str], ...] = (
     ("ikg_xlsx", "ikg import, spreadsheet"),
+    ("ikg_csv", "ikg import, CSV folder"),
     ("ikg_ttl", "ikg import, Turtle"),
     ("rdflib", "rdflib parse"),
     ("pyoxigraph", "raw pyoxigraph bulk_load"),
 )
-OWN_TIME = re.compile(r"imported .*: (\d+) triples .* in ([0-9.]+) s")
+OWN_TIME = re.compile(r"imported .*: ([\d,]+) triples .* in ([0-9.,]+) s")
 
 
 def ikg_command() -> list[str]:
@@ -105,12 +110,14 @@ def run_route(route: str, data: Path, graph: str, limit: float, work: Path) -> d
     ttl = data / "concept.ttl"
     if route == "ikg_xlsx":
         cmd = [*ikg_command(), "--store", str(store), "--no-seed", "import", str(data / "concept.xlsx")]
+    elif route == "ikg_csv":
+        cmd = [*ikg_command(), "--store", str(store), "--no-seed", "import", str(data / "csv")]
     elif route == "ikg_ttl":
         cmd = [*ikg_command(), "--store", str(store), "--no-seed", "import", str(ttl), "--graph", graph]
     else:
         cmd = [sys.executable, str(Path(__file__).resolve()), "--child", route, str(ttl), str(store), graph]
     try:
-        r = run_measured(cmd, limit)
+        r = run_measured(cmd, limit, env={**os.environ, "IKG_LANG": "en"})  # the line OWN_TIME reads
     finally:
         shutil.rmtree(store, ignore_errors=True)
     r["own_s"], r["triples"] = None, None
@@ -118,7 +125,7 @@ def run_route(route: str, data: Path, graph: str, limit: float, work: Path) -> d
         if route.startswith("ikg"):
             m = OWN_TIME.search(r["stdout"])
             if m:
-                r["triples"], r["own_s"] = int(m.group(1)), float(m.group(2))
+                r["triples"], r["own_s"] = int(m.group(1).replace(",", "")), float(m.group(2).replace(",", ""))
         else:
             try:
                 got = json.loads(r["stdout"].strip().splitlines()[-1])
@@ -150,7 +157,7 @@ def combine(runs: list[dict[str, Any]]) -> dict[str, Any]:
 def bench(args: argparse.Namespace) -> dict[str, Any]:
     from ikg.graph.namespaces import concept_graph
 
-    data = ensure_data(args.actors, ("xlsx", "ttl"))
+    data = ensure_data(args.actors, ("csv", "xlsx", "ttl"))
     graph = str(concept_graph(f"synthetic-{args.actors}"))
     work = Path(tempfile.mkdtemp(prefix="ikg-import-bench-"))
     runs: dict[str, list[dict[str, Any]]] = {r: [] for r, _ in ROUTES}
@@ -197,13 +204,15 @@ def summary(res: dict[str, Any]) -> dict[str, Any]:
         r = routes.get(route)
         return r["wall"] if r and r["status"] == "ok" else None
 
-    rdf, xlsx, ttl = wall("rdflib"), wall("ikg_xlsx"), wall("ikg_ttl")
+    rdf, xlsx, ttl, csv, raw = wall("rdflib"), wall("ikg_xlsx"), wall("ikg_ttl"), wall("ikg_csv"), wall("pyoxigraph")
     out: dict[str, Any] = {
         "actors": res["actors"],
         "walls": {r: wall(r) for r, _ in ROUTES},
         "rss": {r: routes[r].get("rss") for r, _ in ROUTES},
         "ratio": rdf / xlsx if rdf and xlsx else None,
         "ratio_ttl": rdf / ttl if rdf and ttl else None,
+        "over_raw_xlsx": xlsx / raw if xlsx and raw else None,
+        "over_raw_csv": csv / raw if csv and raw else None,
     }
     big = res.get("big")
     if big:
@@ -217,6 +226,7 @@ def report(ctx: dict[str, Any]) -> str:
     rdf = routes["rdflib"]
     commands = {
         "ikg_xlsx": "`ikg --store DIR --no-seed import concept.xlsx`",
+        "ikg_csv": "`ikg --store DIR --no-seed import csv/`",
         "ikg_ttl": "`ikg --store DIR --no-seed import concept.ttl --graph IRI`",
         "rdflib": '`rdflib.Graph().parse("concept.ttl", format="turtle")`',
         "pyoxigraph": "`pyoxigraph.Store(DIR).bulk_load(path=concept.ttl, format=TURTLE, to_graph=IRI)` + `flush()`",
@@ -239,9 +249,10 @@ def report(ctx: dict[str, Any]) -> str:
         f"{a.reps} run(s), the routes of a run back to back; a route past {secs(a.limit)} is killed. rdflib / "
         "route > 1: the route is faster than rdflib.",
         "",
-        "| route | command | wall | in-process | peak RSS MB | triples | rdflib / route |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        "| route | command | wall | in-process | peak RSS MB | triples | rdflib / route | route / raw bulk load |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
+    raw = routes["pyoxigraph"]
     for route, label in ROUTES:
         r = routes[route]
         if r["status"] == "ok":
@@ -249,10 +260,11 @@ def report(ctx: dict[str, Any]) -> str:
             own, rss = secs(r["own_s"]), f"{r['rss']:,.0f}"
             trip = f"{r['triples']:,}" if r["triples"] is not None else "?"
             ratio = f"{rdf['wall'] / r['wall']:,.2f}x" if rdf["status"] == "ok" else "–"
+            over = f"{r['wall'] / raw['wall']:,.2f}x" if raw["status"] == "ok" else "–"
         else:
             wall = f">{secs(a.limit)} (killed)" if r["status"] == "timeout" else f"{r['status']}"
-            own = rss = trip = ratio = "–"
-        lines.append(f"| {label} | {commands[route]} | {wall} | {own} | {rss} | {trip} | {ratio} |")
+            own = rss = trip = ratio = over = "–"
+        lines.append(f"| {label} | {commands[route]} | {wall} | {own} | {rss} | {trip} | {ratio} | {over} |")
     for route, label in ROUTES:
         r = routes[route]
         if r["status"] not in ("ok", "timeout"):

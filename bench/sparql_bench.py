@@ -419,6 +419,10 @@ def library_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     out["overhead_worst"], out["overhead_worst_query"] = max(counted) if counted else (None, None)
     out["overhead_worst_all"], out["overhead_worst_all_query"] = max(per) if per else (None, None)
     out["overhead_counted"] = len(counted)
+    out["per_query"] = {
+        r["name"]: {e: r[e]["s"] if r.get(e, {}).get("status") == "ok" else None for e in ("ikg", "raw", "rdflib")}
+        for r in rows
+    }
     return out
 
 

@@ -21,9 +21,11 @@ pytestmark = [
 
 SECTIONS = (
     "## Summary: targets (bench/run)",
+    "## Command latency (issue 18)",
     "## Import",
     "## SPARQL: query library (issue 3)",
     "## SPARQL: endpoint (issue 3)",
+    "## Endpoint overhead (issue 18)",
     "## Gap analysis (issue 4)",
     "## Views (issue 5)",
 )
@@ -37,6 +39,10 @@ TARGETS = (
     "Gap analysis 100,000 actors <60 s",
     "≥10× faster than the plain networkx route",
     "5,000-node view drawn in headless Chromium <3 s",
+    "Commands answer at once",
+    "within 2× of Oxigraph's raw bulk load",
+    "Endpoint overhead over raw pyoxigraph <5 ms",
+    "`wg-members` at least as fast as on rdflib",
 )
 
 

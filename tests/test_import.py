@@ -240,3 +240,84 @@ def test_concept_description_in_both_languages(store, tmp_path) -> None:
         "<http://purl.org/dc/terms/description> ?d } } ORDER BY ?d"
     )
     assert [(str(r[0]), r[0].language) for r in rows] == [("Fictional example", "en"), ("Fiktives Beispiel", "de")]
+
+
+# --- the quick paths (issue 18): the same graph, the same cells, the ontology written once -------
+
+
+@pytest.mark.parametrize("ids", [("ag-1",), ("schule a", "ag/1"), ("Übergang",), ("a.b~c_d",), ("x?y#z", "%")])
+def test_the_builder_mints_what_namespaces_mint(ids: tuple[str, ...]) -> None:
+    from ikg.graph.ingest.emit import Builder
+    from ikg.graph.ingest.mapping import Mapped
+    from ikg.graph.namespaces import source_iri
+
+    b = Builder(Mapped("kreis ä/1"), "kreis ä/1")
+    assert b.mint("membership", *ids).value == str(mint("kreis ä/1", "membership", *ids))
+    assert b.graph.value == str(concept_graph("kreis ä/1"))
+    assert b.concept.value == str(mint("kreis ä/1", "x")).rsplit("/", 1)[0]
+    assert str(source_iri("kreis ä/1", "t")).startswith(b.prefix + "source/")
+
+
+def test_calamine_and_openpyxl_read_the_same_cells(tmp_path: Path) -> None:
+    from ikg.graph.ingest.workbook import _read_calamine, _read_openpyxl, read_workbook
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "akteure"
+    ws["C1"], ws["D1"], ws["E1"], ws["F1"] = "id", "name", "typ", "ort"  # the table starts in column C
+    ws["C2"], ws["D2"], ws["E2"], ws["F2"] = "a1", " Name ", 2024, dt.datetime(2015, 6, 30)
+    ws["C4"], ws["D4"], ws["F4"] = 26.5, True, dt.datetime(2015, 6, 30, 12, 30)
+    konzept = wb.create_sheet("konzept")
+    konzept.append(["id", "titel", "datum"])
+    konzept.append(["k1", "T", dt.date(2015, 6, 30)])
+    wb.create_sheet("Notizen").append(["x"])
+    path = tmp_path / "zellen.xlsx"
+    wb.save(path)
+    seen = [_read_openpyxl(path, []), _read_calamine(path, []), read_workbook(path, [])]
+    cells = [{k: (t.rows, t.headers, t.columns) for k, t in tables.items()} for tables in seen]
+    assert cells[0] == cells[1] == cells[2]
+    assert cells[0]["actors"][0][0] == (2, {"id": "a1", "name": "Name", "type": 2024, "town": dt.datetime(2015, 6, 30)})
+
+
+def test_a_workbook_with_a_formula_or_an_error_cell_is_read_by_openpyxl(tmp_path: Path) -> None:
+    import zipfile
+
+    from ikg.graph.ingest.workbook import _check_zip
+
+    for name, cell in (("formel", "=1+2"), ("fehler", "#N/A")):
+        wb = openpyxl.Workbook()
+        wb.active.append(["id"])
+        wb.active.append([cell])
+        path = tmp_path / f"{name}.xlsx"
+        wb.save(path)
+        with zipfile.ZipFile(path) as z:
+            part = z.read("xl/worksheets/sheet1.xml")
+        assert b"<f>" in part or b't="e"' in part
+        assert _check_zip(path, []) is True  # calamine would give the cached value, or nothing
+    plain = tmp_path / "plain.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["id", "filter"])
+    wb.save(plain)
+    assert _check_zip(plain, []) is False
+
+
+def test_opening_a_ready_store_writes_no_ontology_and_repairs_a_changed_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pyoxigraph as ox
+
+    from ikg.graph.ingest.importer import ensure_ready
+    from ikg.graph.namespaces import ONTOLOGY_GRAPH
+
+    store = Store()
+    ensure_ready(store, seed=False)
+    full = store.graph_quads(str(ONTOLOGY_GRAPH))
+    written: list[str] = []
+    real = store.replace_graph
+    monkeypatch.setattr(store, "replace_graph", lambda g, q: written.append(g) or real(g, q))
+    ensure_ready(store, seed=False)
+    assert written == []
+    store._ox.remove(next(iter(full)))
+    store._ox.add(
+        ox.Quad(ox.NamedNode("urn:x"), ox.NamedNode("urn:y"), ox.Literal("z"), ox.NamedNode(str(ONTOLOGY_GRAPH)))
+    )
+    ensure_ready(store, seed=False)
+    assert written == [str(ONTOLOGY_GRAPH)] and store.graph_quads(str(ONTOLOGY_GRAPH)) == full

@@ -19,6 +19,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -75,23 +76,108 @@ HELP_LANG: Lang = resolve_lang()
 def _translated(option: Any) -> Any:
     if option is not None:
         option.help = t("cli.opt.global.help", HELP_LANG)
+        _quick(option)
     return option
 
 
+class _NotQuickError(Exception):
+    """A value :class:`_QuickValues` leaves to Typer's own coercion."""
+
+
+class _QuickValues:
+    """Typer's coercion of an option's value, without Pydantic for the plain values ikg's options take.
+
+    Newer Typer checks every value, defaults included, with a Pydantic ``TypeAdapter`` built per
+    option on each run: importing Pydantic and building the adapters is about a fifth of an
+    ``ikg info``. Text, paths, flags, the choices (``StrEnum``) and lists of these, and numbers
+    left at their default, come out here exactly as Typer makes them (``Path``, the enum member,
+    a list); anything else (a number typed on the command line, a value outside the choices) goes
+    to Typer's own coercion, so its checks and messages stay Typer's.
+    """
+
+    def __init__(self, param: Any) -> None:
+        self.descriptor = param.type_descriptor
+        info = self.descriptor.parameter_info
+        self.plain_path = not (info.exists or info.resolve_path or info.writable) and info.file_okay and info.dir_okay
+        self.slow: Any = None
+
+    def coerce(self, value: Any, param: Any, ctx: Any) -> Any:
+        """The value as the command receives it (Typer's ``RuntimeParam.coerce`` contract)."""
+        multi = param.multiple or param.nargs == -1
+        if value is None:
+            return () if multi else None
+        annotation = self.descriptor.annotation
+        try:
+            if not multi:
+                return self._one(value, annotation)
+            inner = getattr(annotation, "__args__", (None,))[0]
+            if isinstance(value, str) or getattr(annotation, "__origin__", None) is not list:
+                raise _NotQuickError
+            return [self._one(item, inner) for item in value]
+        except _NotQuickError:
+            if self.slow is None:
+                from typer._coercion import build_runtime_param
+
+                self.slow = build_runtime_param(self.descriptor)
+            return self.slow.coerce(value, param=param, ctx=ctx)
+
+    def _one(self, value: Any, annotation: Any) -> Any:
+        if annotation is str and isinstance(value, str):
+            return value
+        if annotation in (bool, int, float) and type(value) is annotation:  # a default (or a flag)
+            return value
+        if annotation is Path and self.plain_path and isinstance(value, (str, Path)):
+            return Path(value)
+        if isinstance(annotation, type) and issubclass(annotation, StrEnum):
+            if isinstance(value, annotation):
+                return value
+            if isinstance(value, str) and value in annotation._value2member_map_:
+                return annotation(value)
+        raise _NotQuickError
+
+
+def _quick_values(command: Any) -> None:
+    """Give the command's options :class:`_QuickValues` (a Typer without runtime coercion: nothing)."""
+    for param in command.params:
+        _quick(param)
+
+
+def _quick(param: Any) -> Any:
+    if getattr(param, "_runtime_param", False) is None and hasattr(param, "type_descriptor"):
+        param._runtime_param = _QuickValues(param)
+    return param
+
+
 class Command(TyperCommand):
-    """A command whose ``--help`` option is described in :data:`HELP_LANG`, like its other options."""
+    """A command whose ``--help`` option is described in :data:`HELP_LANG`, like its other options.
+
+    Its options' values are checked by :class:`_QuickValues`.
+    """
 
     def get_help_option(self, ctx: Any) -> Any:
         """Click's help option, with its help line from the catalogue."""
         return _translated(super().get_help_option(ctx))
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        """Click's parsing, with :class:`_QuickValues` for the options."""
+        _quick_values(self)
+        return list(super().parse_args(ctx, args))
 
 
 class Group(TyperGroup):
-    """The ``ikg`` group: its ``--help`` option is described in :data:`HELP_LANG`."""
+    """The ``ikg`` group: its ``--help`` option is described in :data:`HELP_LANG`.
+
+    Its options' values are checked by :class:`_QuickValues`.
+    """
 
     def get_help_option(self, ctx: Any) -> Any:
         """Click's help option, with its help line from the catalogue."""
         return _translated(super().get_help_option(ctx))
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        """Click's parsing, with :class:`_QuickValues` for the global options."""
+        _quick_values(self)
+        return list(super().parse_args(ctx, args))
 
 
 # The choices are classes (so that type checkers know them) whose members are made from the
@@ -190,7 +276,7 @@ def open_store() -> Any:
     server = running_server()
     if server is None:
         return _open(state.store_path, seed=state.seed)
-    from ikg.graph.store.remote import RemoteStore
+    from ikg.graph.store.remote import RemoteStore  # the HTTP client: only when a server holds the store
 
     err(msg("cli.via_server", url=server.url))
     return _open_remote(RemoteStore(server.url, token=server.token))
@@ -212,8 +298,8 @@ def running_server() -> Any:
         See :func:`ikg.graph.store.running.find_server`; ``None`` too for ``:memory:`` and a
         URL given as ``--store``.
     """
+    from ikg.graph.store.base import is_url
     from ikg.graph.store.embedded import MEMORY, default_store_path
-    from ikg.graph.store.remote import is_url
     from ikg.graph.store.running import find_server
 
     location = state.store_path or default_store_path()

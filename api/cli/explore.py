@@ -92,11 +92,14 @@ def info() -> None:
         quads=format_number(len(store), state.lang),
         graphs=format_number(len(store.named_graphs()), state.lang),
     )
-    from ikg.graph.store.remote import RemoteStore, is_url
+    from ikg.graph.store.base import is_url
 
-    if isinstance(store, RemoteStore) and is_url(state.store_path):  # a server the user named: what it can do
-        for line in store.capabilities().describe(state.lang):
-            typer.echo(line)
+    if is_url(state.store_path):  # a server the user named: what it can do (the HTTP client only then)
+        from ikg.graph.store.remote import RemoteStore
+
+        if isinstance(store, RemoteStore):
+            for line in store.capabilities().describe(state.lang):
+                typer.echo(line)
     for c in list_concepts(store):
         echo_concept(c)
 

@@ -12,24 +12,24 @@ import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal
 
 from ikg.graph.errors import InputError, StoreError
 from ikg.graph.i18n import Lang, t
-from ikg.graph.ingest.mapping import Mapped, map_tables
 from ikg.graph.ingest.problems import Problem, spelled
-from ikg.graph.ingest.tabular import link_target_inside, max_input_bytes, read_tables
-from ikg.graph.ingest.validate import shacl_problems
-from ikg.graph.ingest.xmlguard import XmlVerdict, scan_xml
-from ikg.graph.namespaces import IKG, ONTOLOGY_GRAPH, SYSTEM_GRAPH, concept_graph
-from ikg.graph.resources import data_dir, ontology_graph
-from ikg.graph.store.base import StoreLike
-from ikg.graph.store.embedded import Change, Store, default_store_path
-from ikg.graph.store.remote import RemoteStore, is_url
-from ikg.graph.terms import to_ox
+from ikg.graph.namespaces import ONTOLOGY_GRAPH, SYSTEM_GRAPH, concept_graph
+from ikg.graph.resources import data_dir, ontology_text
+from ikg.graph.store.base import StoreLike, is_url
+
+if TYPE_CHECKING:
+    from ikg.graph.ingest.mapping import Mapped
+    from ikg.graph.store.embedded import Change
+
+# Reading, mapping and validating (openpyxl, calamine, the SHACL compiler) and the remote store
+# (httpx) are imported where they are used: ``ikg info`` and ``ikg query`` open the store and
+# need none of them.
 
 __all__ = [
     "DEFAULT_CONCEPTS",
@@ -108,15 +108,18 @@ def check_spreadsheet(path: str | os.PathLike[str], progress: Progress = _noop) 
         The graph and all problems (errors and warnings); SHACL runs only when the tables
         themselves have no error, so that one mistake is not reported twice.
     """
+    from ikg.graph.ingest.mapping import map_tables
+    from ikg.graph.ingest.tabular import read_tables
+    from ikg.graph.ingest.validate import shacl_problems
+
     progress("read", 0.0)
     tables, problems = read_tables(path)
     progress("check", 0.3)
     mapped = map_tables(tables)
     mapped.problems = spelled(problems + mapped.problems, tables)  # the user's own column and table names
     del tables  # the raw rows: at 100,000 actors some 600,000 dicts, not needed past the mapping
-    if not any(p.severity == "error" for p in mapped.problems):
+    if not any(p.severity == "error" for p in mapped.problems) and mapped.quads is not None:
         progress("validate", 0.5)
-        mapped.quads = _quads(mapped.triples, str(concept_graph(mapped.concept_id)) if mapped.concept_id else None)
         mapped.problems += shacl_problems(mapped.quads, mapped.origin, Path(path).name)
     progress("checked", 0.8)
     return mapped
@@ -128,6 +131,8 @@ def _errors(problems: list[Problem]) -> list[Problem]:
 
 def _quads(triples: Iterable[tuple[Any, Any, Any]], graph: str | None = None) -> list[ox.Quad]:
     """Oxigraph quads (in ``graph``, else the default graph) of rdflib triples; each term converted once."""
+    from ikg.graph.terms import to_ox
+
     terms: dict[Any, Any] = {}
     name = ox.NamedNode(graph) if graph else ox.DefaultGraph()
 
@@ -171,10 +176,10 @@ def import_spreadsheet(store: StoreLike, path: str | os.PathLike[str], progress:
         )
     graph = str(concept_graph(mapped.concept_id))
     progress("write", 0.85)
-    triples = len(mapped.triples)
-    quads = mapped.quads if mapped.quads is not None else _quads(mapped.triples, graph)
-    mapped.triples = set()  # the rdflib terms are no longer needed: at 100,000 actors they hold gigabytes
+    quads = mapped.quads or []
+    triples = len(quads)
     change = store.replace_graph(graph, quads)
+    mapped.quads = None  # at 100,000 actors the quads hold a gigabyte: let them go before returning
     progress("done", 1.0)
     warnings = [p for p in mapped.problems if p.severity != "error"]
     return ImportResult([graph], mapped.concept_id, triples, change, mapped.counts, warnings)
@@ -189,6 +194,8 @@ def _check_rdf_xml(path: Path) -> None:
     whole file is checked, in the encoding its first bytes and declaration name (UTF-8, UTF-16,
     UTF-32, with or without byte order mark) and as raw bytes.
     """
+    from ikg.graph.ingest.xmlguard import XmlVerdict, scan_xml
+
     with path.open("rb") as fh:
         verdict = scan_xml(fh, whole=True)
     if verdict is XmlVerdict.ENTITIES:
@@ -230,6 +237,9 @@ def import_rdf(
     InputError
         On a syntax error, a missing ``graph``, a SHACL violation or an input above the size cap.
     """
+    from ikg.graph.ingest.tabular import max_input_bytes
+    from ikg.graph.ingest.validate import shacl_problems
+
     p = Path(path)
     fmt = RDF_FORMATS.get(p.suffix.lower())
     if fmt is None:
@@ -323,6 +333,10 @@ def import_path(
 def ensure_ready(store: StoreLike, seed: bool = True) -> None:
     """Make a store ready: the current ontology in its graph, and on first use the default data.
 
+    The ontology graph is written only when it differs from the shipped ontology (parsed by
+    Oxigraph, a few milliseconds), so opening a ready store reads and writes nothing else: an
+    everyday command (``ikg info``) no longer rewrites the graph on every run.
+
     Parameters
     ----------
     store : StoreLike
@@ -331,7 +345,10 @@ def ensure_ready(store: StoreLike, seed: bool = True) -> None:
         Load :data:`DEFAULT_CONCEPTS` if the store has never been seeded and holds no concept.
         A store once seeded is not seeded again, so a dropped concept stays dropped.
     """
-    store.replace_graph(str(ONTOLOGY_GRAPH), _quads(ontology_graph()))
+    ontology = _ontology_quads()
+    graph = str(ONTOLOGY_GRAPH)
+    if store.graph_quads(graph) != set(ontology):
+        store.replace_graph(graph, ontology)
     if not seed:
         return
     seeded = store.ask("ASK { GRAPH ?system { ?s ?p ?o } }", {"system": SYSTEM_GRAPH})
@@ -342,9 +359,27 @@ def ensure_ready(store: StoreLike, seed: bool = True) -> None:
         for name in DEFAULT_CONCEPTS:
             with _Materialised(name) as folder:
                 import_spreadsheet(store, folder)
-    marker = Graph()
-    marker.add((SYSTEM_GRAPH, IKG.seededWith, Literal(" ".join(DEFAULT_CONCEPTS))))
-    store.replace_graph(str(SYSTEM_GRAPH), _quads(marker))
+    system = ox.NamedNode(str(SYSTEM_GRAPH))
+    marker = ox.Quad(system, _SEEDED_WITH, ox.Literal(" ".join(DEFAULT_CONCEPTS)), system)
+    store.replace_graph(str(SYSTEM_GRAPH), [marker])
+
+
+_SEEDED_WITH = ox.NamedNode("https://w3id.org/ikg/ns#seededWith")
+
+
+def _ontology_quads() -> list[ox.Quad]:
+    """The shipped ontology as quads of its graph, parsed by Oxigraph (the same quads rdflib's parse gives)."""
+    graph = ox.NamedNode(str(ONTOLOGY_GRAPH))
+    return [
+        ox.Quad(q.subject, q.predicate, q.object, graph) for q in ox.parse(ontology_text(), format=ox.RdfFormat.TURTLE)
+    ]
+
+
+def _inside(item: Path) -> bool:
+    """Whether a link in a shipped folder leads to a file inside that folder."""
+    from ikg.graph.ingest.tabular import link_target_inside
+
+    return link_target_inside(item.parent.resolve(), item) is not None
 
 
 class _Materialised:
@@ -363,7 +398,7 @@ class _Materialised:
         for item in source.iterdir():
             # Shipped data holds no links; should a listing of real paths (a namespace package)
             # hold one that leaves its folder, it is refused as in any folder that is imported.
-            if isinstance(item, Path) and item.is_symlink() and not link_target_inside(item.parent.resolve(), item):
+            if isinstance(item, Path) and item.is_symlink() and not _inside(item):
                 self.__exit__()
                 raise InputError(
                     problems=[Problem("symlink_outside", item.name, args={"folder": self.name})],
@@ -401,8 +436,16 @@ def open_store(path: str | os.PathLike[str] | None = None, seed: bool = True) ->
     StoreError
         If the store cannot be opened, or the shipped data does not import.
     """
+    from ikg.graph.store.embedded import Store, default_store_path
+
     location = path if path is not None else default_store_path()
-    store: StoreLike = RemoteStore(str(location)) if is_url(location) else Store(location)
+    store: StoreLike
+    if is_url(location):
+        from ikg.graph.store.remote import RemoteStore
+
+        store = RemoteStore(str(location))
+    else:
+        store = Store(location)
     try:
         ensure_ready(store, seed)
     except InputError as exc:  # the shipped data must always import

@@ -2,10 +2,10 @@
 
 CSV is read as German Excel writes it: ``;``, ``,`` or tab delimiter (detected from the header
 line), UTF-8 with or without BOM, or Windows-1252. A symbolic link in a CSV folder is read only
-when it leads to a file inside that folder. XLSX is read with openpyxl, which uses defusedxml when
-it is installed (it is a dependency of ikg); before that, every XML part is checked by
-:func:`ikg.graph.ingest.xmlguard.scan_xml`. Formulas are read as text, never evaluated. Nothing here
-interprets values: see :mod:`ikg.graph.ingest.mapping`.
+when it leads to a file inside that folder. Nothing here interprets values: see
+:mod:`ikg.graph.ingest.mapping`.
+
+XLSX workbooks are read by :mod:`ikg.graph.ingest.workbook`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +22,6 @@ from ikg.graph.errors import InputError
 from ikg.graph.i18n import LANGS, format_number, t
 from ikg.graph.ingest.problems import Problem
 from ikg.graph.ingest.schema import SHEETS, Sheet, is_note, normalise_name, sheet_for_name
-from ikg.graph.ingest.xmlguard import XmlVerdict, scan_xml
 from ikg.graph.spelling import closest
 
 __all__ = ["TABLE_SUFFIXES", "RawTable", "link_target_inside", "max_input_bytes", "read_csv_text", "read_tables"]
@@ -331,73 +329,6 @@ def _read_folder(path: Path, problems: list[Problem]) -> tuple[dict[str, RawTabl
     return tables, refused_sheets
 
 
-def _check_zip(path: Path, problems: list[Problem]) -> bool:
-    limit = max_input_bytes()
-    try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError) as exc:
-        problems.append(Problem("unreadable", path.name, args={"detail": _not_xlsx(exc)}))
-        return False
-    unpacked = sum(i.file_size for i in infos)
-    # A workbook unpacks to at most ~20x its size; refuse zip bombs before openpyxl inflates them.
-    if unpacked > 10 * limit:
-        problems.append(
-            Problem("too_large", path.name, args={"size": _fmt_size(unpacked), "limit": _fmt_size(10 * limit)})
-        )
-        return False
-    try:
-        with zipfile.ZipFile(path) as zf:
-            for info in infos:
-                if not info.filename.lower().endswith((".xml", ".rels")):
-                    continue
-                with zf.open(info) as fh:
-                    verdict = scan_xml(fh)  # the prolog only: expat reads declarations nowhere else
-                if verdict is XmlVerdict.ENTITIES:
-                    problems.append(Problem("xlsx_doctype", path.name, args={"part": info.filename}))
-                    return False
-                if verdict is XmlVerdict.UNDECODABLE:
-                    problems.append(Problem("xml_encoding", path.name, args={"part": info.filename}))
-                    return False
-    except (zipfile.BadZipFile, OSError, RuntimeError) as exc:
-        problems.append(Problem("unreadable", path.name, args={"detail": _not_xlsx(exc)}))
-        return False
-    return True
-
-
-def _read_workbook(path: Path, problems: list[Problem]) -> dict[str, RawTable]:
-    import openpyxl  # local: only XLSX imports pay for it
-
-    tables: dict[str, RawTable] = {}
-    if not _check_size(path, path.stat().st_size, problems) or not _check_zip(path, problems):
-        return tables
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        problems.append(Problem("unreadable", path.name, args={"detail": f"{type(exc).__name__}: {exc}"}))
-        return tables
-    try:
-        for ws in workbook.worksheets:
-            sheet = sheet_for_name(ws.title)
-            if sheet is None:
-                if not is_note(ws.title):
-                    problems.append(_unknown("unknown_table", ws.title, None, {"name": ws.title}, _TABLE_NAMES))
-                continue
-            if sheet.name in tables:
-                problems.append(
-                    Problem(
-                        "duplicate_table",
-                        ws.title,
-                        args={"sheet": sheet.name, "first": tables[sheet.name].source, "second": ws.title},
-                    )
-                )
-                continue
-            tables[sheet.name] = _table_from_rows(sheet, ws.title, ws.iter_rows(values_only=True), problems)
-    finally:
-        workbook.close()
-    return tables
-
-
 def read_tables(path: str | os.PathLike[str]) -> tuple[dict[str, RawTable], list[Problem]]:
     """Read a CSV folder or an XLSX workbook.
 
@@ -425,7 +356,9 @@ def read_tables(path: str | os.PathLike[str]) -> tuple[dict[str, RawTable], list
     if p.is_dir():  # the folder itself may be a link: the user named it
         tables, refused = _read_folder(p, problems)
     elif p.is_file() and p.suffix.lower() in (".xlsx", ".xlsm"):
-        tables = _read_workbook(p, problems)
+        from ikg.graph.ingest.workbook import read_workbook
+
+        tables = read_workbook(p, problems)
     elif p.exists():
         raise InputError(key="ingest.error.not_a_spreadsheet", path=str(p))
     else:

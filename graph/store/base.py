@@ -5,14 +5,30 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-import pyoxigraph as ox
-from rdflib.term import Node
+if TYPE_CHECKING:  # annotations only: opening a store needs neither rdflib nor the pyoxigraph names here
+    import pyoxigraph as ox
+    from rdflib.term import Node
 
-__all__ = ["StoreLike"]
+__all__ = ["StoreLike", "is_url"]
+
+
+def is_url(location: str | os.PathLike[str] | None) -> bool:
+    """Whether a ``--store`` value names a SPARQL server rather than a directory.
+
+    The same test as :func:`ikg.graph.store.remote.is_url`, here so that deciding costs no
+    import of the HTTP client.
+
+    Examples
+    --------
+    >>> is_url("http://127.0.0.1:7878/query"), is_url("/tmp/store"), is_url(None)
+    (True, False, False)
+    """
+    return isinstance(location, str) and location.startswith(("http://", "https://"))
 
 
 @runtime_checkable

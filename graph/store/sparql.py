@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import Literal
@@ -12,9 +13,10 @@ from rdflib.term import Node
 from ikg.graph.errors import QueryError
 from ikg.graph.store.base import StoreLike
 from ikg.graph.store.embedded import Store, solution_rows
-from ikg.graph.store.engine.oneshot import run_confined
-from ikg.graph.store.remote import RemoteStore
 from ikg.graph.store.sparql_text import check_remote_safe, check_safe, has_dataset_clause, query_form
+
+if TYPE_CHECKING:  # the HTTP client is imported only where a remote store is used
+    from ikg.graph.store.remote import RemoteStore
 
 __all__ = ["run_select_or_ask", "run_user_select_or_ask"]
 
@@ -92,9 +94,11 @@ def run_user_select_or_ask(
     tokens = check_safe(sparql, store.named_graphs())
     if query_form(tokens) in ("CONSTRUCT", "DESCRIBE"):
         raise QueryError(key="store.graph_not_rows")
-    if isinstance(store, RemoteStore):
+    if not isinstance(store, Store):  # a remote store: ikg cannot confine its engine
         check_remote_safe(sparql)
         return run_select_or_ask(store, sparql)
+    from ikg.graph.store.engine.oneshot import run_confined
+
     request = {
         "op": "query",
         "text": sparql,

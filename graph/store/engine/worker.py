@@ -9,6 +9,12 @@ closes. It never listens on a port.
 Answers are serialised here, in the format the client asked for, and counted as they are written:
 past ``max_rows`` rows or ``max_bytes`` bytes the operation ends with an error and nothing more is
 sent (the owner also counts, and kills the process if it ever sends more).
+
+SELECT answers in SPARQL JSON or XML are written by Oxigraph once, in that format, and passed on as
+they are: rows are counted in the bytes (``<result>`` in XML, exact; the ``},{`` between two
+solutions in JSON, an upper bound, as a literal may hold those characters too). Only when the JSON
+count passes ``max_rows`` is the query run again and counted exactly, through TSV (one line per
+row). CSV and TSV are written here, spreadsheet-safe, from the solutions.
 """
 
 from __future__ import annotations
@@ -79,11 +85,14 @@ class _Frames(io.RawIOBase, BinaryIO):
 
 
 class _Counted(io.RawIOBase, BinaryIO):
-    """An in-memory binary stream that counts lines (rows of TSV) and bytes, and stops past the caps."""
+    """An in-memory binary stream that counts lines (rows of TSV) and bytes, and stops past the caps.
+
+    ``max_rows=None``: bytes only (an answer whose rows are counted afterwards).
+    """
 
     name = "<engine rows>"
 
-    def __init__(self, max_rows: int, max_bytes: int) -> None:
+    def __init__(self, max_rows: int | None, max_bytes: int) -> None:
         super().__init__()
         self.buf = bytearray()
         self.lines = 0
@@ -95,12 +104,44 @@ class _Counted(io.RawIOBase, BinaryIO):
 
     def write(self, data: Any) -> int:
         self.buf += data
-        self.lines += bytes(data).count(b"\n")
-        if self.lines - 1 > self.max_rows:  # the first line is the header
-            raise _CapError("rows", self.max_rows)
+        if self.max_rows is not None:
+            self.lines += bytes(data).count(b"\n")
+            if self.lines - 1 > self.max_rows:  # the first line is the header
+                raise _CapError("rows", self.max_rows)
         if len(self.buf) > self.max_bytes:
             raise _CapError("bytes", self.max_bytes)
         return len(data)
+
+
+#: SELECT formats passed on as Oxigraph writes them: what marks a row, and whether its count is exact
+_DIRECT = {
+    "application/sparql-results+json": (ox.QueryResultsFormat.JSON, b"},{", False),
+    "application/sparql-results+xml": (ox.QueryResultsFormat.XML, b"<result>", True),
+}
+
+
+def _direct(result: ox.QuerySolutions, media: str, max_rows: int, out: _Frames) -> int | None:
+    """Write SELECT results in ``media`` as Oxigraph serialises them; return the rows, or ``None``
+    when they must be counted exactly first (a JSON answer whose upper bound passes ``max_rows``).
+
+    Raises
+    ------
+    _CapError
+        Past ``out.max_bytes`` bytes, or (XML, counted exactly) past ``max_rows`` rows.
+    """
+    fmt, mark, exact = _DIRECT[media]
+    counted = _Counted(None, out.max_bytes)
+    result.serialize(output=counted, format=fmt)
+    body = counted.buf
+    rows = body.count(mark) + (0 if exact or body.endswith(b"[]}}") else 1)
+    if rows > max_rows:
+        if exact:
+            raise _CapError("rows", max_rows)
+        return None
+    view = memoryview(body)
+    for start in range(0, len(body), _CHUNK):
+        out.write(view[start : start + _CHUNK])
+    return rows
 
 
 def _graphs(iris: list[str] | None) -> list[ox.NamedNode] | None:
@@ -116,13 +157,19 @@ def _query(store: ox.Store, req: dict[str, Any], out: _Frames) -> dict[str, Any]
         options["use_default_graph_as_union"] = True
     max_rows = int(req["max_rows"])
     result = store.query(req["text"], **options)
+    if isinstance(result, ox.QuerySolutions) and req["results"] in _DIRECT:
+        rows = _direct(result, req["results"], max_rows, out)
+        if rows is not None:
+            return {"form": "SELECT", "rows": rows, "media": req["results"]}
+        result = store.query(req["text"], **options)  # counted exactly below (the TSV way)
     if isinstance(result, ox.QueryBoolean):
         media = req["results"]
         result.serialize(output=out, format=ox.QueryResultsFormat.from_media_type(media))
         return {"form": "ASK", "rows": 1, "media": media}
     if isinstance(result, ox.QuerySolutions):
         # TSV first: one line per row (newlines in literals are escaped), so rows are counted as
-        # they are written, without Python objects per row; then the format asked for
+        # they are written, without Python objects per row; then the format asked for (CSV and
+        # TSV spreadsheet-safe; JSON here only when its quick count passed the cap)
         counted = _Counted(max_rows, out.max_bytes)
         result.serialize(output=counted, format=ox.QueryResultsFormat.TSV)
         rows = max(0, counted.lines - 1)

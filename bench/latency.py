@@ -1,0 +1,246 @@
+"""Command latency: how long the everyday ``ikg`` commands take, whole process, on a warm store.
+
+Usage::
+
+    python bench/latency.py [--reps 7] [--quick] [--results bench/RESULTS.md] [--json out.json]
+
+A fresh store is seeded with the shipped concepts (Mettmann 2015, Beispielkreis) by a first
+``ikg info``; then each command runs ``--reps`` times as its own process (``ikg --store DIR ...``,
+the console script beside this Python), the commands of one repetition back to back, so that all
+see the same load. Reported: median wall time (process start to exit) and peak RSS per command,
+and the load average of the machine at the start. Then once, not timed: ``python -X importtime``
+of each command, summed per top-level package (where the start-up goes), and for the commands
+with a target of their own, cProfile's top entries by cumulative time inside ikg.
+
+Targets (issue 18): ``info``, ``queries``, ``query`` under 0.3 s each; ``gaps`` under 0.5 s and
+``report`` under 2 s on the Beispielkreis.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pstats
+import re
+import shlex
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+try:
+    from bench._common import BENCH_DIR, git_tree, log, machine, run_measured, secs, write_results
+except ImportError:  # run as a script: bench/ is sys.path[0]
+    from _common import BENCH_DIR, git_tree, log, machine, run_measured, secs, write_results
+
+HEADING = "## Command latency (issue 18)"
+PACKAGES = ("pyoxigraph", "rdflib", "typer", "pydantic", "babel", "httpx")
+CONCEPT = "beispielkreis-2024"
+#: name, arguments after ``ikg --store DIR``, target in seconds
+COMMANDS: tuple[tuple[str, tuple[str, ...], float], ...] = (
+    ("info", ("info",), 0.3),
+    ("queries", ("queries",), 0.3),
+    ("query", ("query", "wg-members", "--concept", CONCEPT, "--param", "wg_id=ag-sprache"), 0.3),
+    ("gaps", ("gaps", "--concept", CONCEPT), 0.5),
+    ("report", ("report", "--concept", CONCEPT, "--out", "{tmp}/report"), 2.0),
+)
+IMPORT_LINE = re.compile(r"^import time:\s+(\d+) \|\s+(\d+) \| ( *)(\S+)$")
+
+
+def ikg_command() -> list[str]:
+    """The ``ikg`` console script beside this Python (or on PATH)."""
+    beside = Path(sys.executable).parent / "ikg"
+    return [str(beside)] if beside.is_file() else [shutil.which("ikg") or "ikg"]
+
+
+def _argv(args: tuple[str, ...], store: Path, tmp: Path) -> list[str]:
+    return [*ikg_command(), "--store", str(store), *(a.replace("{tmp}", str(tmp)) for a in args)]
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("IKG_STORE", None)
+    env["IKG_LANG"] = "de"
+    return env
+
+
+def import_times(argv: list[str], env: dict[str, str]) -> dict[str, float]:
+    """Seconds spent importing, per package (``-X importtime``, each module's own time, summed).
+
+    A module's own time excludes the modules it imports, so each package is charged what its
+    modules cost themselves (``ikg`` is ikg's own modules, without rdflib or typer).
+
+    Returns
+    -------
+    dict
+        Package name to seconds, largest first; ``(all)`` is the sum over all imports.
+    """
+    exe = Path(argv[0])
+    cmd = [sys.executable, "-X", "importtime", str(exe), *argv[1:]] if exe.is_file() else argv
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
+    per: dict[str, float] = {}
+    for line in proc.stderr.splitlines():
+        m = IMPORT_LINE.match(line)
+        if not m:
+            continue
+        top = m.group(4).split(".")[0]
+        per[top] = per.get(top, 0.0) + int(m.group(1)) / 1e6
+    out = dict(sorted(per.items(), key=lambda kv: -kv[1]))
+    out["(all)"] = sum(per.values())
+    return out
+
+
+def profile_top(argv: list[str], env: dict[str, str], work: Path, n: int = 8) -> list[tuple[str, float]]:
+    """The ``n`` ikg functions with the largest cumulative time in one cProfile run of the command."""
+    prof = work / "run.prof"
+    exe = Path(argv[0])
+    cmd = [sys.executable, "-m", "cProfile", "-o", str(prof), str(exe), *argv[1:]]
+    subprocess.run(cmd, capture_output=True, env=env, timeout=600, check=False)
+    if not prof.is_file():
+        return []
+    stats: Any = pstats.Stats(str(prof)).stats
+    rows = []
+    for (file, _line, func), (_cc, _nc, _tt, ct, _callers) in stats.items():
+        if "/site-packages/" not in file and ("/ikg/" in file or "/work/" in file):
+            short = file.split("/")[-2] + "/" + file.split("/")[-1]
+            if func in ("<module>", "main", "wrapper", "__call__", "invoke"):
+                continue
+            rows.append((f"{short}:{func}", ct))
+    rows.sort(key=lambda r: -r[1])
+    return rows[:n]
+
+
+def bench(args: argparse.Namespace) -> dict[str, Any]:
+    """Seed a store, time every command ``args.reps`` times (round robin), then profile once each."""
+    work = Path(tempfile.mkdtemp(prefix="ikg-latency-"))
+    store = work / "store"
+    env = _env()
+    chosen = [c for c in COMMANDS if not args.only or c[0] in args.only]
+    out: dict[str, Any] = {"load": os.getloadavg(), "commands": {}}
+    try:
+        seed = run_measured(_argv(("info",), store, work), 300, env=env)
+        out["seed_s"] = seed["wall"]
+        if seed["status"] != "ok":
+            raise SystemExit(f"seeding failed: {seed['stderr'][-500:]}")
+        runs: dict[str, list[dict[str, Any]]] = {name: [] for name, _, _ in chosen}
+        for _name, argv, _ in chosen:  # one warm-up each: files in the page cache, byte code compiled
+            run_measured(_argv(argv, store, work), 300, env=env)
+        for rep in range(args.reps):
+            for name, argv, _ in chosen:
+                r = run_measured(_argv(argv, store, work), 300, env=env)
+                runs[name].append(r)
+                if r["status"] != "ok":
+                    log(f"{name} failed: {r['stderr'][-300:]}")
+            log(f"repetition {rep + 1}/{args.reps} done")
+        for name, argv, target in chosen:
+            ok = [r for r in runs[name] if r["status"] == "ok"]
+            entry: dict[str, Any] = {
+                "command": shlex.join(["ikg", *(a.replace("{tmp}", "TMP") for a in argv)]),
+                "target": target,
+                "wall": statistics.median(r["wall"] for r in ok) if ok else None,
+                "walls": [round(r["wall"], 4) for r in ok],
+                "rss": max(r["rss"] for r in ok) if ok else None,
+                "failed": len(runs[name]) - len(ok),
+            }
+            if not args.no_profile:
+                entry["imports"] = import_times(_argv(argv, store, work), env)
+                if not args.quick:  # cProfile doubles a run: the full run only
+                    entry["profile"] = profile_top(_argv(argv, store, work), env, work)
+            out["commands"][name] = entry
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return out
+
+
+def summary(res: dict[str, Any]) -> dict[str, Any]:
+    """What ``bench/run`` reads: per command its median wall time, target and peak RSS."""
+    return {name: {"wall": c["wall"], "target": c["target"], "rss": c["rss"]} for name, c in res["commands"].items()}
+
+
+def report(ctx: dict[str, Any]) -> str:
+    """The ``## Command latency (issue 18)`` section of RESULTS.md."""
+    res, a = ctx["result"], ctx["args"]
+    load = ", ".join(f"{x:.2f}" for x in res["load"])
+    lines = [
+        HEADING,
+        "",
+        f"Command: `{ctx['command']}` (total {secs(ctx['total_s'])})",
+        "",
+        f"Machine: {ctx['machine']}; load average at the start {load}",
+        "",
+        f"Tree: {ctx['tree']}",
+        "",
+        f"A fresh store seeded with the shipped concepts ({secs(res.get('seed_s'))}); each command a process of "
+        f"its own (`ikg --store DIR ...`), after one warm-up run; median of {a.reps}, the commands of a "
+        "repetition back to back. Wall time from process start to exit; peak RSS from `wait4`.",
+        "",
+        "| command | median | runs | peak RSS MB | target | met |",
+        "|---|---:|---|---:|---:|---|",
+    ]
+    for c in res["commands"].values():
+        met = "–" if c["wall"] is None else ("yes" if c["wall"] < c["target"] else "**no**")
+        runs = ", ".join(f"{w:.2f}" for w in c["walls"])
+        rss = f"{c['rss']:,.0f}" if c["rss"] is not None else "–"
+        lines.append(f"| `{c['command']}` | {secs(c['wall'])} | {runs} | {rss} | < {secs(c['target'])} | {met} |")
+    if any("imports" in c for c in res["commands"].values()):
+        lines += [
+            "",
+            "Where the time goes (one run each, not timed: `python -X importtime`, each module's own time summed per "
+            "package; cProfile, ikg's functions by cumulative time, profiler overhead included):",
+            "",
+        ]
+        for name, c in res["commands"].items():
+            imp = c.get("imports") or {}
+            top = ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in list(imp.items())[:7] if k != "(all)")
+            lines.append(f"- `{name}`: imports {secs(imp.get('(all)'))} ({top})")
+            prof = c.get("profile") or []
+            if prof:
+                lines.append("  - profile: " + "; ".join(f"`{f}` {secs(s)}" for f, s in prof[:6]))
+    lines += [f"\n{n}" for n in ctx["notes"]]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    ap.add_argument("--reps", type=int, default=None, help="repetitions, median (7; 3 with --quick)")
+    ap.add_argument("--quick", action="store_true", help="3 repetitions, no cProfile")
+    ap.add_argument(
+        "--only", type=lambda s: [x for x in s.split(",") if x], default=[], help="commands, e.g. info,query"
+    )
+    ap.add_argument("--no-profile", action="store_true", help="skip -X importtime and cProfile")
+    ap.add_argument("--results", type=Path, default=BENCH_DIR / "RESULTS.md")
+    ap.add_argument("--json", type=Path, default=None, help="also save the measurements and summary here")
+    ap.add_argument("--note", action="append", default=[], help="a sentence added to the report")
+    args = ap.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    args.reps = args.reps or (3 if args.quick else 7)
+    t0 = time.perf_counter()
+    tree = git_tree()
+    result = bench(args)
+    ctx = {
+        "command": shlex.join(["python", "bench/latency.py", *sys.argv[1:]]),
+        "total_s": time.perf_counter() - t0,
+        "machine": machine(PACKAGES),
+        "tree": tree,
+        "args": args,
+        "result": result,
+        "notes": list(args.note),
+    }
+    section = report(ctx)
+    print(section)
+    write_results(args.results, HEADING, section)
+    log(f"wrote {args.results}")
+    if args.json:
+        saved = {k: v for k, v in ctx.items() if k != "args"} | {"args": vars(args), "summary": summary(result)}
+        args.json.write_text(json.dumps(saved, indent=1, default=str), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

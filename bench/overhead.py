@@ -1,0 +1,255 @@
+"""Endpoint overhead: a query through ``ikg serve``'s ``/sparql`` against the same query on raw pyoxigraph.
+
+Usage::
+
+    python bench/overhead.py [--actors 0] [--requests 200] [--results bench/RESULTS.md] [--json out.json]
+
+The store holds the shipped concepts (``--actors 0``) or the synthetic concept of ``--actors N``
+(``bench/generate.py``, imported with ``ikg import``). Then, side by side:
+
+* **raw pyoxigraph**: ``pyoxigraph.Store.read_only(copy)``, ``store.query(text,
+  use_default_graph_as_union=True)`` and the answer serialised as SPARQL JSON to bytes, in this
+  process: what the engine itself costs;
+* **ikg serve**: ``ikg --store DIR serve`` on a free port, one keep-alive HTTP client sending
+  ``GET /sparql?query=...`` with ``Accept: application/sparql-results+json``: the whole way, from
+  the request to the last byte (Host check, the lanes, the confined engine process and its pipe,
+  the caps).
+
+Each query is sent ``--requests`` times (after 10 warm-up requests), the two sides interleaved in
+rounds of 10 so that load on the machine hits both alike; medians and p90. Overhead = ikg's median
+minus raw's. Target (issue 18): under 5 ms on a small query.
+
+Queries: ``ASK { ?s ?p ?o }`` (the smallest), ``wg-members`` with its parameters bound as ikg binds
+them (a small SELECT of some rows), and with ``--actors N`` the three aggregate queries of the
+SPARQL section (a mix whose answers are larger).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shlex
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+try:
+    from bench._common import BENCH_DIR, ensure_data, git_tree, log, machine, secs, write_results
+except ImportError:  # run as a script: bench/ is sys.path[0]
+    from _common import BENCH_DIR, ensure_data, git_tree, log, machine, secs, write_results
+
+HEADING = "## Endpoint overhead (issue 18)"
+PACKAGES = ("pyoxigraph", "fastapi", "uvicorn", "httpx")
+JSON_MEDIA = "application/sparql-results+json"
+AGGREGATES = {
+    "actors per type": "PREFIX ikg: <https://w3id.org/ikg/ns#> PREFIX org: <http://www.w3.org/ns/org#> "
+    "SELECT ?type (COUNT(?a) AS ?n) WHERE { ?a a ikg:Actor ; org:classification ?type } GROUP BY ?type ORDER BY ?type",
+    "members per AG": "PREFIX org: <http://www.w3.org/ns/org#> "
+    "SELECT ?wg (COUNT(?m) AS ?n) WHERE { ?m org:organization ?wg } GROUP BY ?wg ORDER BY DESC(?n) ?wg LIMIT 100",
+    "cooperations per town": "PREFIX ikg: <https://w3id.org/ikg/ns#> "
+    "SELECT ?town (COUNT(*) AS ?n) WHERE { ?a ikg:cooperatesWith ?b . ?a ikg:locatedIn ?town } "
+    "GROUP BY ?town ORDER BY ?town",
+}
+
+
+def _ikg() -> list[str]:
+    beside = Path(sys.executable).parent / "ikg"
+    return [str(beside)] if beside.is_file() else [shutil.which("ikg") or "ikg"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _queries(actors: int, store_dir: Path) -> dict[str, str]:
+    """The texts to send: ASK, wg-members bound as ikg binds it, and the aggregates for a synthetic concept."""
+    from rdflib import Literal
+
+    from ikg.graph.library.named import get_query
+    from ikg.graph.store.sparql_text import bind_values
+
+    concept, wg = ("beispielkreis-2024", "ag-sprache") if not actors else (f"synthetic-{actors}", "ag-001")
+    members = get_query("wg-members")
+    from ikg.graph.namespaces import concept_graph
+
+    text = bind_values(members.text, {"wg_id": Literal(wg), "concept": concept_graph(concept)})
+    out = {"ASK": "ASK { ?s ?p ?o }", "wg-members": text}
+    if actors:
+        out |= AGGREGATES
+    return out
+
+
+def _raw_once(store: Any, text: str) -> float:
+    import pyoxigraph as ox
+
+    t0 = time.perf_counter()
+    result = store.query(text, use_default_graph_as_union=True)
+    result.serialize(format=ox.QueryResultsFormat.JSON)
+    return time.perf_counter() - t0
+
+
+def bench(args: argparse.Namespace) -> dict[str, Any]:
+    """Fill a store, start ``ikg serve`` on it, and time every query both ways."""
+    import httpx
+    import pyoxigraph as ox
+
+    work = Path(tempfile.mkdtemp(prefix="ikg-overhead-"))
+    store_dir, copy = work / "store", work / "copy"
+    env = dict(os.environ, IKG_LANG="en")
+    env.pop("IKG_STORE", None)
+    out: dict[str, Any] = {"load": os.getloadavg(), "actors": args.actors, "queries": {}}
+    server: subprocess.Popen[bytes] | None = None
+    try:
+        if args.actors:
+            data = ensure_data(args.actors, ("csv",))
+            subprocess.run(
+                [*_ikg(), "--store", str(store_dir), "--no-seed", "import", str(data / "csv")], check=True, env=env
+            )
+        subprocess.run([*_ikg(), "--store", str(store_dir), "info"], check=True, env=env, capture_output=True)
+        shutil.copytree(store_dir, copy)
+        raw = ox.Store.read_only(str(copy))
+        texts = _queries(args.actors, store_dir)
+        port = _free_port()
+        cmd = [*_ikg(), "--store", str(store_dir), "serve", "--port", str(port)]
+        server = subprocess.Popen(
+            cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        )
+        url = f"http://127.0.0.1:{port}/sparql"
+        client = httpx.Client(timeout=60)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if client.get(url, params={"query": "ASK {}"}, headers={"Accept": JSON_MEDIA}).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise SystemExit("ikg serve did not answer within 60 s")
+            time.sleep(0.2)
+
+        def http_once(text: str) -> float:
+            t0 = time.perf_counter()
+            r = client.get(url, params={"query": text}, headers={"Accept": JSON_MEDIA})
+            r.read()
+            took = time.perf_counter() - t0
+            if r.status_code != 200:
+                raise SystemExit(f"/sparql answered {r.status_code}: {r.text[:300]}")
+            return took
+
+        for name, text in texts.items():
+            n = args.requests if name in ("ASK", "wg-members") else max(10, args.requests // 10)
+            for _ in range(10):
+                http_once(text)
+                _raw_once(raw, text)
+            raws: list[float] = []
+            https: list[float] = []
+            while len(raws) < n:
+                raws += [_raw_once(raw, text) for _ in range(10)]
+                https += [http_once(text) for _ in range(10)]
+            body = client.get(url, params={"query": text}, headers={"Accept": JSON_MEDIA}).content
+            entry = {
+                "raw": statistics.median(raws),
+                "http": statistics.median(https),
+                "raw_p90": statistics.quantiles(raws, n=10)[-1],
+                "http_p90": statistics.quantiles(https, n=10)[-1],
+                "n": len(raws),
+                "bytes": len(body),
+                "rows": len(json.loads(body).get("results", {}).get("bindings", [])),
+            }
+            entry["overhead"] = entry["http"] - entry["raw"]
+            out["queries"][name] = entry
+            log(f"{name}: raw {secs(entry['raw'])}, /sparql {secs(entry['http'])}, overhead {secs(entry['overhead'])}")
+        client.close()
+    finally:
+        if server is not None:
+            try:
+                os.killpg(server.pid, signal.SIGTERM)
+                server.wait(20)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                os.killpg(server.pid, signal.SIGKILL)
+        shutil.rmtree(work, ignore_errors=True)
+    return out
+
+
+def summary(res: dict[str, Any]) -> dict[str, Any]:
+    """What ``bench/run`` reads: the overhead of the small queries, and per query raw and /sparql medians."""
+    q = res["queries"]
+    small = [q[k]["overhead"] for k in ("ASK", "wg-members") if k in q]
+    return {"actors": res["actors"], "small_overhead": max(small) if small else None, "queries": q}
+
+
+def report(ctx: dict[str, Any]) -> str:
+    """The ``## Endpoint overhead (issue 18)`` section of RESULTS.md."""
+    res = ctx["result"]
+    load = ", ".join(f"{x:.2f}" for x in res["load"])
+    data = "the shipped concepts" if not res["actors"] else f"`synthetic-{res['actors']}`"
+    lines = [
+        HEADING,
+        "",
+        f"Command: `{ctx['command']}` (total {secs(ctx['total_s'])})",
+        "",
+        f"Machine: {ctx['machine']}; load average at the start {load}",
+        "",
+        f"Tree: {ctx['tree']}",
+        "",
+        f"Data: {data}. Raw: `pyoxigraph.Store.read_only(copy).query(text)` + JSON serialisation, in process. "
+        "ikg: `GET /sparql` on `ikg serve` (confined engine process, pipes, caps), one keep-alive client. "
+        "Interleaved in rounds of 10; medians.",
+        "",
+        "| query | rows | answer bytes | raw pyoxigraph | ikg /sparql | overhead | ikg p90 |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, e in res["queries"].items():
+        lines.append(
+            f"| {name} | {e['rows']:,} | {e['bytes']:,} | {secs(e['raw'])} | {secs(e['http'])} | "
+            f"{secs(e['overhead'])} | {secs(e['http_p90'])} |"
+        )
+    lines += [f"\n{n}" for n in ctx["notes"]]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    ap.add_argument("--actors", type=int, default=0, help="synthetic concept size (0: the shipped concepts)")
+    ap.add_argument("--requests", type=int, default=200, help="requests per small query (a tenth for aggregates)")
+    ap.add_argument("--quick", action="store_true", help="60 requests")
+    ap.add_argument("--results", type=Path, default=BENCH_DIR / "RESULTS.md")
+    ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument("--note", action="append", default=[])
+    args = ap.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    if args.quick:
+        args.requests = 60
+    t0 = time.perf_counter()
+    tree = git_tree()
+    result = bench(args)
+    ctx = {
+        "command": shlex.join(["python", "bench/overhead.py", *sys.argv[1:]]),
+        "total_s": time.perf_counter() - t0,
+        "machine": machine(PACKAGES),
+        "tree": tree,
+        "result": result,
+        "notes": list(args.note),
+    }
+    section = report(ctx)
+    print(section)
+    write_results(args.results, HEADING, section)
+    log(f"wrote {args.results}")
+    if args.json:
+        saved = {k: v for k, v in ctx.items()} | {"args": vars(args), "summary": summary(result)}
+        args.json.write_text(json.dumps(saved, indent=1, default=str), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
