@@ -26,7 +26,16 @@ import pyoxigraph as ox
 if TYPE_CHECKING:
     from ikg.graph.i18n import Lang
 
-__all__ = ["Cell", "csv_bytes", "csv_text", "spreadsheet_safe", "write_csv", "write_sparql_csv", "write_sparql_tsv"]
+__all__ = [
+    "Cell",
+    "csv_bytes",
+    "csv_text",
+    "number_text",
+    "spreadsheet_safe",
+    "write_csv",
+    "write_sparql_csv",
+    "write_sparql_tsv",
+]
 
 #: one cell of a table for spreadsheets: text, a whole or decimal number, a truth value, a date, or empty
 Cell: TypeAlias = str | int | float | Decimal | bool | dt.date | None
@@ -159,8 +168,16 @@ def write_sparql_tsv(out: IO[str], variables: Sequence[str], rows: Iterable[Sequ
     return n
 
 
-def _number(value: int | float | Decimal, lang: Lang) -> str:
-    text = str(value) if not isinstance(value, float) else repr(value)
+def number_text(value: int | float | Decimal, lang: Lang) -> str:
+    """A number as the spreadsheet programs of ``lang`` read it back: all its digits, never in
+    exponent form, no thousands separator; a decimal comma in German.
+
+    Examples
+    --------
+    >>> number_text(Decimal("4E+1"), "de"), number_text(Decimal("-1234.5"), "de"), number_text(0.25, "en")
+    ('40', '-1234,5', '0.25')
+    """
+    text = format(value, "f") if isinstance(value, Decimal) else repr(value) if isinstance(value, float) else str(value)
     return text.replace(".", ",") if lang == "de" else text
 
 
@@ -188,7 +205,7 @@ def csv_text(value: Cell, lang: Lang) -> str:
     if isinstance(value, bool):
         return t("formats.csv.true", lang) if value else t("formats.csv.false", lang)
     if isinstance(value, int | float | Decimal):
-        return _number(value, lang)
+        return number_text(value, lang)
     if isinstance(value, dt.datetime):
         return value.isoformat()
     if isinstance(value, dt.date):

@@ -21,7 +21,7 @@ from typing import Any
 from rdflib import Literal, URIRef
 from rdflib.namespace import SKOS, XSD
 
-from ikg.graph.cells import spreadsheet_safe
+from ikg.graph.cells import number_text, spreadsheet_safe
 from ikg.graph.i18n import Lang
 from ikg.graph.resources import ontology_graph
 from ikg.graph.vocab import VOCABULARIES
@@ -153,15 +153,15 @@ def date_text(lit: Literal, lang: Lang) -> str:
 
 
 def decimal_text(number: Decimal, lang: Lang) -> str:
-    """A number as text, never in exponent form: ``26,5`` (German) or ``26.5``.
+    """A number as text, never in exponent form: ``26,5`` (German) or ``26.5`` (the one rule of
+    :func:`ikg.graph.cells.number_text`).
 
     Examples
     --------
     >>> decimal_text(Decimal("4E+1"), "de"), decimal_text(Decimal("-1234.5"), "de"), decimal_text(Decimal("0.1"), "en")
     ('40', '-1234,5', '0.1')
     """
-    text = format(number, "f")
-    return text.replace(".", ",") if lang == "de" else text
+    return number_text(number, lang)
 
 
 def _list_text(values: list[str] | list[Choice], lang: Lang) -> str:
