@@ -9,8 +9,12 @@ images with their alternative text and captions. WeasyPrint fetches nothing: the
 from __future__ import annotations
 
 import base64
-import html
 from collections.abc import Sequence
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, Template
+from markupsafe import Markup
 
 from ikg.graph.i18n import format_number, t
 from ikg.viz.documents.content import ReportContent
@@ -38,23 +42,19 @@ figcaption { font-size: 9pt; font-style: italic; }
 """
 
 
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
+@cache
+def _template() -> Template:
+    """The print page's template (``viz/templates/print.html``), escaping every value."""
+    env = Environment(loader=PackageLoader("ikg.viz", "templates"), autoescape=True, trim_blocks=False)
+    return env.get_template("print.html")
 
 
-def _table(head: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[int] = ()) -> str:
-    top = "".join(f"<th scope='col'>{_e(h)}</th>" for h in head)
-    body = "".join(
-        "<tr>"
-        + "".join(f"<td class='n'>{_e(c)}</td>" if i in numeric else f"<td>{_e(c)}</td>" for i, c in enumerate(r))
-        + "</tr>"
-        for r in rows
-    )
-    return f"<table><thead><tr>{top}</tr></thead><tbody>{body}</tbody></table>"
+def _table(head: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[int] = ()) -> dict[str, Any]:
+    return {"head": list(head), "rows": [list(r) for r in rows], "numeric": set(numeric)}
 
 
 def print_html(content: ReportContent, views: Sequence[PrintView]) -> str:
-    """The print page of the report (what :func:`to_pdf` renders).
+    """The print page of the report (what :func:`to_pdf` renders), from ``viz/templates/print.html``.
 
     Parameters
     ----------
@@ -67,13 +67,13 @@ def print_html(content: ReportContent, views: Sequence[PrintView]) -> str:
         A complete HTML document.
     """
     lang = content.lang
-    parts: list[tuple[str, str, str]] = []  # (anchor, heading, body)
+    sections: list[dict[str, Any]] = []
     figures = _table(
         (t("report.column.figure", lang), t("report.column.value", lang)),
         [(r.label, format_number(r.value, lang)) for r in content.figures],
         numeric=(1,),
     )
-    parts.append(("figures", t("viz.report.figures", lang), figures))
+    sections.append({"anchor": "figures", "heading": t("viz.report.figures", lang), "table": figures})
     coverage = _table(
         (
             t("viz.report.column.item", lang),
@@ -94,61 +94,71 @@ def print_html(content: ReportContent, views: Sequence[PrintView]) -> str:
         ],
         numeric=(1, 2, 3),
     )
-    parts.append(
-        ("coverage", t("viz.report.coverage", lang), coverage + f"<p class='muted'>{_e(content.strength_rule)}</p>")
+    sections.append(
+        {
+            "anchor": "coverage",
+            "heading": t("viz.report.coverage", lang),
+            "table": coverage,
+            "note": content.strength_rule,
+        }
     )
     if content.changes is not None:
         from ikg.viz.documents.changes import change_lines
 
         heading, lines = change_lines(content.changes, lang)
-        parts.append(("changes", heading, "<ul>" + "".join(f"<li>{_e(x)}</li>" for x in lines) + "</ul>"))
+        sections.append({"anchor": "changes", "heading": heading, "lines": lines})
     for n, section in enumerate(content.sections):
-        body = []
-        if not section.advice:
-            body.append(f"<p>{_e(t('viz.report.none', lang))}</p>")
-        elif section.total > len(section.advice):
+        shown = None
+        if section.advice and section.total > len(section.advice):
             shown = t(
                 "viz.report.shown",
                 lang,
                 shown=format_number(len(section.advice), lang),
                 total=format_number(section.total, lang),
             )
-            body.append(f"<p class='muted'>{_e(shown)}</p>")
-        for a in section.advice:
-            strength = t("report.strength", lang, strength=a.strength_word)
-            body.append(
-                f"<div class='finding'><h2>{_e(a.title)} ({_e(strength)})</h2>"
-                + "".join(f"<p>{_e(x)}</p>" for x in a.summary)
-                + f"<p class='action'><strong>{_e(t('report.action', lang))}:</strong> {_e(a.action)}</p>"
-                + f"<p class='how'><em>{_e(t('report.how', lang))}:</em> {_e(' '.join(a.how))}</p></div>"
-            )
-        parts.append((f"s{n}", section.heading, "".join(body)))
+        findings = [
+            {
+                "title": a.title,
+                "strength": t("report.strength", lang, strength=a.strength_word),
+                "summary": a.summary,
+                "action_label": t("report.action", lang),
+                "action": a.action,
+                "how_label": t("report.how", lang),
+                "how": " ".join(a.how),
+            }
+            for a in section.advice
+        ]
+        empty = None if section.advice else t("viz.report.none", lang)
+        sections.append(
+            {"anchor": f"s{n}", "heading": section.heading, "note": shown, "empty": empty, "findings": findings}
+        )
     pictures = []
     for number, view in enumerate(views, start=1):
-        uri = "data:image/png;base64," + base64.b64encode(view.figure.png).decode("ascii")
-        caption = t("report.figure_caption", lang, n=number, heading=view.heading)
-        legend = ""
-        if view.figure.numbered:
-            legend = f"<p class='muted'>{_e(t('report.legend_numbers', lang, n=number))}</p>" + _table(
-                (t("report.column.number", lang), t("report.column.name", lang)),
-                [(str(k), name) for k, name in view.figure.numbered],
-                numeric=(0,),
-            )
+        numbered = view.figure.numbered
         pictures.append(
-            f"<figure><img src='{uri}' alt='{_e(view.alt)}'><figcaption>{_e(caption)}</figcaption></figure>{legend}"
+            {
+                "uri": "data:image/png;base64," + base64.b64encode(view.figure.png).decode("ascii"),
+                "alt": view.alt,
+                "caption": t("report.figure_caption", lang, n=number, heading=view.heading),
+                "legend": t("report.legend_numbers", lang, n=number) if numbered else None,
+                "numbers": _table(
+                    (t("report.column.number", lang), t("report.column.name", lang)),
+                    [(str(k), name) for k, name in numbered],
+                    numeric=(0,),
+                ),
+            }
         )
     if pictures:
-        parts.append(("views", t("viz.report.views", lang), "".join(pictures)))
-    toc = "".join(f"<li><a href='#{a}'>{_e(h)}</a></li>" for a, h, _ in parts)
-    sections = "".join(f"<section><h1 id='{a}'>{_e(h)}</h1>{b}</section>" for a, h, b in parts)
-    desc = f"<p>{_e(content.description)}</p>" if content.description else ""
-    css = _CSS % {"page": t("report.page", lang)}
-    return (
-        f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'><title>{_e(content.title)}</title>"
-        f"<meta name='author' content='ikg'><style>{css}</style></head><body>"
-        f"<div class='cover'><p>{_e(t('report.made_for', lang))}</p><h1>{_e(content.title)}</h1>{desc}"
-        f"<p class='muted'>{_e(content.note)}</p></div>"
-        f"<nav class='toc'><h1>{_e(t('report.contents', lang))}</h1><ol>{toc}</ol></nav>{sections}</body></html>"
+        sections.append({"anchor": "views", "heading": t("viz.report.views", lang), "pictures": pictures})
+    return _template().render(
+        lang=lang,
+        title=content.title,
+        description=content.description,
+        note=content.note,
+        made_for=t("report.made_for", lang),
+        contents=t("report.contents", lang),
+        css=Markup(_CSS % {"page": t("report.page", lang)}),  # noqa: S704 - ikg's own style sheet
+        sections=sections,
     )
 
 
