@@ -16,6 +16,7 @@ __all__ = [
     "LANGS",
     "METRICS",
     "NETWORK_FORMATS",
+    "REPORT_FORMATS",
     "ROW_FORMATS",
     "SHEET_FORMATS",
     "VIEWS",
@@ -34,6 +35,8 @@ METRICS = ("betweenness", "degree", "effective_size", "constraint")
 EXPORT_FORMATS = ("turtle", "trig", "nquads", "jsonld")
 #: a concept as the spreadsheet an import reads (``ikg export``, ``ikg template``)
 SHEET_FORMATS = ("xlsx", "csv")
+#: the report: one HTML file with its views, a Word document, a tagged PDF
+REPORT_FORMATS = ("html", "docx", "pdf")
 #: the actor network for Gephi and friends
 NETWORK_FORMATS = ("graphml", "gexf")
 #: tables of query results

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ikg.graph import choices
 from ikg.graph.analysis.advice import Advice
 from ikg.graph.analysis.compare import Changes
 from ikg.graph.analysis.gaps import Analysis
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
 __all__ = ["REPORT_FORMATS", "REPORT_VIEWS", "ReportFiles", "write_document", "write_report"]
 
 #: the formats of ``ikg report --format``
-REPORT_FORMATS: tuple[str, ...] = ("html", "docx", "pdf")
+REPORT_FORMATS: tuple[str, ...] = choices.REPORT_FORMATS
 
 #: the views the report embeds, in order
 REPORT_VIEWS: tuple[str, ...] = ("gaps", "actors", "overview")

@@ -40,6 +40,7 @@ __all__ = [
     "Group",
     "LangOption",
     "QueryFormat",
+    "ReportFormat",
     "SizeBy",
     "ViewFormat",
     "ViewName",
@@ -222,6 +223,14 @@ class ExportFormat(StrEnum):
 
     _ignore_ = "choice"  # the loop variable is no member
     for choice in (*choices.EXPORT_FORMATS, *choices.NETWORK_FORMATS, *choices.SHEET_FORMATS):
+        vars()[choice.replace("-", "_")] = choice
+
+
+class ReportFormat(StrEnum):
+    """Formats of the report."""
+
+    _ignore_ = "choice"  # the loop variable is no member
+    for choice in choices.REPORT_FORMATS:
         vars()[choice.replace("-", "_")] = choice
 
 

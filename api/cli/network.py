@@ -14,6 +14,7 @@ from ikg.api.cli.common import (
     GapFormat,
     GapKind,
     LangOption,
+    ReportFormat,
     SizeBy,
     ViewFormat,
     ViewName,
@@ -25,6 +26,9 @@ from ikg.api.cli.data import write_out
 from ikg.api.cli.explore import output_format, write_result
 from ikg.graph.errors import InputError
 from ikg.graph.i18n import Lang, resolve_lang, t
+
+#: the default of ``report --format``, a member of its choices
+_HTML = ReportFormat("html")
 
 if TYPE_CHECKING:  # the store's modules load rdflib and pyoxigraph: not for ``ikg --help``
     from ikg.graph.store.base import StoreLike
@@ -217,7 +221,7 @@ def report(
     concept: Annotated[str | None, typer.Option("--concept", help=t("cli.opt.report.concept", HELP_LANG))] = None,
     lang: Annotated[LangOption | None, typer.Option("--lang", help=t("cli.opt.report.lang", HELP_LANG))] = None,
     top: Annotated[int, typer.Option("--top", min=1, help=t("cli.opt.report.top", HELP_LANG))] = 10,
-    fmt: Annotated[str, typer.Option("--format", "-f", help=t("cli.opt.report.format", HELP_LANG))] = "html",
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help=t("cli.opt.report.format", HELP_LANG))] = _HTML,
 ) -> None:
     """Write the network report: one self-contained HTML file, plus SVG and PNG of each view for print.
 
@@ -229,13 +233,10 @@ def report(
     Example: ikg report --concept beispielkreis-2024 --lang de --out bericht/
     """
     from ikg.graph.analysis.gaps import analyse_store
-    from ikg.viz.report import REPORT_FORMATS
 
-    if fmt not in REPORT_FORMATS:
-        raise typer.BadParameter(f"--format: {fmt} ({', '.join(REPORT_FORMATS)})")
     store = open_store()
     analyses = analyse_store(store, concept, top=top)
-    for path in write_reports(analyses, out, _lang(lang), single=concept is not None, fmt=fmt, store=store):
+    for path in write_reports(analyses, out, _lang(lang), single=concept is not None, fmt=fmt.value, store=store):
         typer.echo(str(path))
 
 
