@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.metadata as md
+import json
 import os
 import platform
+import shlex
 import shutil
 import signal
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -380,3 +382,46 @@ def group_rss_mb(pgid: int) -> float:
         except (OSError, ValueError, IndexError):
             continue
     return total_kb / 1024
+
+
+def measure_and_report(
+    script: str,
+    args: Any,
+    bench: Callable[[Any], Any],
+    report: Callable[[dict[str, Any]], str],
+    summary: Callable[[Any], Any],
+    heading: str,
+    packages: Sequence[str] = PACKAGES,
+) -> int:
+    """Run one benchmark script's measurement and write its section of ``RESULTS.md``.
+
+    The shared end of the bench scripts: time ``bench(args)``, build the context its ``report``
+    renders (command, total time, machine, tree, arguments, result, notes), print the section,
+    write it under ``heading`` in ``args.results``, and save the measurements as JSON to
+    ``args.json`` when given.
+
+    Returns
+    -------
+    int
+        The exit code (0).
+    """
+    t0 = time.perf_counter()
+    tree = git_tree()
+    result = bench(args)
+    ctx = {
+        "command": shlex.join(["python", script, *sys.argv[1:]]),
+        "total_s": time.perf_counter() - t0,
+        "machine": machine(packages),
+        "tree": tree,
+        "args": args,
+        "result": result,
+        "notes": list(args.note),
+    }
+    section = report(ctx)
+    print(section)
+    write_results(args.results, heading, section)
+    log(f"wrote {args.results}")
+    if args.json:
+        saved = {k: v for k, v in ctx.items() if k != "args"} | {"args": vars(args), "summary": summary(result)}
+        args.json.write_text(json.dumps(saved, indent=1, default=str), encoding="utf-8")
+    return 0

@@ -42,7 +42,6 @@ import argparse
 import json
 import os
 import re
-import shlex
 import shutil
 import signal
 import statistics
@@ -53,9 +52,9 @@ from pathlib import Path
 from typing import Any
 
 try:
-    from bench._common import ensure_data, git_tree, log, machine, run_measured, secs, write_results
+    from bench._common import ensure_data, log, measure_and_report, run_measured, secs
 except ImportError:  # run as a script: bench/ is sys.path[0]
-    from _common import ensure_data, git_tree, log, machine, run_measured, secs, write_results
+    from _common import ensure_data, log, measure_and_report, run_measured, secs
 
 HEADING = "## Import"
 BENCH_DIR = Path(__file__).resolve().parent
@@ -316,26 +315,7 @@ def main() -> int:
     args.actors = args.actors or (1000 if args.quick else 10000)
     args.reps = args.reps or (1 if args.quick else 3)
     args.limit = args.limit or (120.0 if args.quick else 600.0)
-    t0 = time.perf_counter()
-    tree = git_tree()
-    result = bench(args)
-    ctx = {
-        "command": shlex.join(["python", "bench/import_bench.py", *sys.argv[1:]]),
-        "total_s": time.perf_counter() - t0,
-        "machine": machine(PACKAGES),
-        "tree": tree,
-        "args": args,
-        "result": result,
-        "notes": list(args.note),
-    }
-    section = report(ctx)
-    print(section)
-    write_results(args.results, HEADING, section)
-    log(f"wrote {args.results}")
-    if args.json:
-        saved = {k: v for k, v in ctx.items() if k != "args"} | {"args": vars(args), "summary": summary(result)}
-        args.json.write_text(json.dumps(saved, indent=1, default=str), encoding="utf-8")
-    return 0
+    return measure_and_report("bench/import_bench.py", args, bench, report, summary, HEADING, PACKAGES)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,6 @@ Targets (issue 18): ``info``, ``queries``, ``query`` under 0.3 s each; ``gaps`` 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import pstats
 import re
@@ -30,14 +29,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
 try:
-    from bench._common import BENCH_DIR, git_tree, log, machine, run_measured, secs, write_results
+    from bench._common import BENCH_DIR, log, measure_and_report, run_measured, secs
 except ImportError:  # run as a script: bench/ is sys.path[0]
-    from _common import BENCH_DIR, git_tree, log, machine, run_measured, secs, write_results
+    from _common import BENCH_DIR, log, measure_and_report, run_measured, secs
 
 HEADING = "## Command latency (issue 18)"
 PACKAGES = ("pyoxigraph", "rdflib", "typer", "pydantic", "babel", "httpx")
@@ -220,26 +218,7 @@ def main() -> int:
     args = ap.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     args.reps = args.reps or (3 if args.quick else 7)
-    t0 = time.perf_counter()
-    tree = git_tree()
-    result = bench(args)
-    ctx = {
-        "command": shlex.join(["python", "bench/latency.py", *sys.argv[1:]]),
-        "total_s": time.perf_counter() - t0,
-        "machine": machine(PACKAGES),
-        "tree": tree,
-        "args": args,
-        "result": result,
-        "notes": list(args.note),
-    }
-    section = report(ctx)
-    print(section)
-    write_results(args.results, HEADING, section)
-    log(f"wrote {args.results}")
-    if args.json:
-        saved = {k: v for k, v in ctx.items() if k != "args"} | {"args": vars(args), "summary": summary(result)}
-        args.json.write_text(json.dumps(saved, indent=1, default=str), encoding="utf-8")
-    return 0
+    return measure_and_report("bench/latency.py", args, bench, report, summary, HEADING, PACKAGES)
 
 
 if __name__ == "__main__":

@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shlex
 import shutil
 import signal
 import socket
@@ -42,9 +41,9 @@ from pathlib import Path
 from typing import Any
 
 try:
-    from bench._common import BENCH_DIR, ensure_data, git_tree, log, machine, secs, write_results
+    from bench._common import BENCH_DIR, ensure_data, log, measure_and_report, secs
 except ImportError:  # run as a script: bench/ is sys.path[0]
-    from _common import BENCH_DIR, ensure_data, git_tree, log, machine, secs, write_results
+    from _common import BENCH_DIR, ensure_data, log, measure_and_report, secs
 
 HEADING = "## Endpoint overhead (issue 18)"
 PACKAGES = ("pyoxigraph", "fastapi", "uvicorn", "httpx")
@@ -230,25 +229,7 @@ def main() -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if args.quick:
         args.requests = 60
-    t0 = time.perf_counter()
-    tree = git_tree()
-    result = bench(args)
-    ctx = {
-        "command": shlex.join(["python", "bench/overhead.py", *sys.argv[1:]]),
-        "total_s": time.perf_counter() - t0,
-        "machine": machine(PACKAGES),
-        "tree": tree,
-        "result": result,
-        "notes": list(args.note),
-    }
-    section = report(ctx)
-    print(section)
-    write_results(args.results, HEADING, section)
-    log(f"wrote {args.results}")
-    if args.json:
-        saved = {k: v for k, v in ctx.items()} | {"args": vars(args), "summary": summary(result)}
-        args.json.write_text(json.dumps(saved, indent=1, default=str), encoding="utf-8")
-    return 0
+    return measure_and_report("bench/overhead.py", args, bench, report, summary, HEADING, PACKAGES)
 
 
 if __name__ == "__main__":
