@@ -26,6 +26,7 @@ from ikg.api.http.sparql import SparqlError, execute_query
 from ikg.api.web.forms import BodyTooLargeError, read_form
 from ikg.api.web.home import not_found, title_of
 from ikg.api.web.insight import concepts, fold, insight
+from ikg.api.web.prefixes import add_prefixes, library_prefixes, prefix_block, prefix_line
 from ikg.api.web.querytexts import answers, param_label
 from ikg.api.web.render import Page, Pager, html_page, make_page, page_of
 from ikg.api.web.tables import ResultTable, result_table
@@ -196,16 +197,32 @@ async def query_form(request: Request, settings: SettingsDep, store: StoreDep, n
 
 
 def _editor(
-    page: Page, text: str, table: ResultTable | None = None, graph_text: str = "", error: str = ""
+    page: Page,
+    text: str,
+    table: ResultTable | None = None,
+    graph_text: str = "",
+    error: str = "",
+    notice: str = "",
 ) -> HTMLResponse:
     rows = table.rows[:EDITOR_ROWS] if table else []
-    return html_page("sparql.html", page, text=text, table=table, rows=rows, graph_text=graph_text, error=error)
+    return html_page(
+        "sparql.html",
+        page,
+        scripts=True,
+        text=text,
+        table=table,
+        rows=rows,
+        graph_text=graph_text,
+        error=error,
+        notice=notice,
+        prefixes=[(name, iri, prefix_line(name, iri)) for name, iri in library_prefixes()],
+    )
 
 
 @router.get("/workbench/sparql", response_class=HTMLResponse)
 def sparql_editor(request: Request) -> HTMLResponse:
     """The SPARQL editor: a text area with the library's prefixes and an example query."""
-    return _editor(make_page(request, section="sparql"), PREFIXES + _EXAMPLE)
+    return _editor(make_page(request, section="sparql"), prefix_block() + _EXAMPLE)
 
 
 @router.post("/workbench/sparql", response_class=HTMLResponse)
@@ -217,6 +234,10 @@ async def sparql_run(request: Request, settings: SettingsDep, store: StoreDep) -
     except BodyTooLargeError as exc:
         return _editor(page, "", error=page.t("web.sparql.too_large", n=page.num(exc.cap)))
     text = form.get("query")
+    if form.get("do") == "prefixes":  # the button "insert the prefixes" (without script): nothing runs
+        text, added = add_prefixes(text)
+        notice = page.t("editor.prefixes.added", names=", ".join(added)) if added else page.t("editor.prefixes.present")
+        return _editor(page, text, notice=notice)
     accept = "application/sparql-results+json, text/turtle;q=0.9"
     try:
         answer = await run_in_threadpool(execute_query, settings, text, accept)

@@ -6,7 +6,9 @@ the store is escaped. Every word comes from the ``web`` catalogue: templates cal
 explicitly chosen language (``?lang=``) so that a click on "English" holds on every page.
 
 Pages carry a Content-Security-Policy that allows the server's own stylesheet and nothing else:
-no script runs on any page of the workbench.
+no script runs on the pages of the workbench, but for the SPARQL editor, whose policy
+(:data:`CSP_SCRIPTS`) adds the server's own script files (the vendored editor and its set-up), no
+inline script and no ``eval``; the page works without them.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from ikg.api.formats.findings import kind_heading
 from ikg.api.http.deps import request_lang
 from ikg.graph.i18n import LANGS, Lang, format_number, t
 
-__all__ = ["CSP", "SEGMENTS", "STATIC_DIR", "STATIC_URL", "Page", "Pager", "html_page"]
+__all__ = ["CSP", "CSP_SCRIPTS", "SEGMENTS", "STATIC_DIR", "STATIC_URL", "Page", "Pager", "html_page"]
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -44,6 +46,8 @@ SEGMENTS: dict[str, str] = {
 CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
+#: the same, and script files from this server (no inline script, no ``eval``): the SPARQL editor's page only
+CSP_SCRIPTS = CSP.replace("default-src 'none';", "default-src 'none'; script-src 'self';", 1)
 
 _ENV = Environment(
     loader=FileSystemLoader(TEMPLATE_DIR),
@@ -207,7 +211,7 @@ def make_page(request: Request, **fields: Any) -> Page:
     return Page(request, request_lang(request), **fields)
 
 
-def html_page(template: str, page: Page, status: int = 200, **context: Any) -> HTMLResponse:
+def html_page(template: str, page: Page, status: int = 200, *, scripts: bool = False, **context: Any) -> HTMLResponse:
     """Render ``template`` with ``page`` and ``context`` into an answer with the workbench's headers.
 
     Parameters
@@ -217,6 +221,9 @@ def html_page(template: str, page: Page, status: int = 200, **context: Any) -> H
     page : Page
     status : int
         The HTTP status (404 for the friendly "not found" page).
+    scripts : bool
+        Whether the page may load script files from this server (:data:`CSP_SCRIPTS`, the SPARQL
+        editor); every other page runs none (:data:`CSP`).
     **context
         What the template shows.
 
@@ -227,7 +234,7 @@ def html_page(template: str, page: Page, status: int = 200, **context: Any) -> H
     """
     body = _ENV.get_template(template).render(page=page, t=page.t, num=page.num, **context)
     headers = {
-        "Content-Security-Policy": CSP,
+        "Content-Security-Policy": CSP_SCRIPTS if scripts else CSP,
         "Content-Language": page.lang,
         "Vary": "Accept-Language",
         "X-Content-Type-Options": "nosniff",
