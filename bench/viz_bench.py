@@ -13,6 +13,13 @@ first ``afterDrawing`` event with all nodes in its data set; the median of three
 ``/usr/bin/chromium`` (Debian ``chromium``) and the Python package ``playwright``. Prints a
 Markdown table and replaces the section ``## Views (issue 5)`` of ``bench/RESULTS.md``;
 ``--json`` saves the rows for ``bench/run``.
+
+``--report`` times ``ikg report`` instead (issue 18): the Beispielkreis report in each format
+(``html``, ``docx``, ``pdf``), each run a process of its own on a store seeded by a first
+``ikg info``, round robin, ``--reps`` times (median, min–max, CPU time of the process, the load
+average while it ran); section ``## Report (issue 18)``::
+
+    python bench/viz_bench.py --report --reps 5
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ import os
 import random
 import shlex
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -34,6 +42,10 @@ try:
     from bench._common import write_results
 except ImportError:  # run as a script: bench/ is sys.path[0]
     from _common import write_results
+
+REPORT_HEADING = "## Report (issue 18)"
+REPORT_FORMATS = ("html", "docx", "pdf")
+REPORT_CONCEPT = "beispielkreis-2024"
 
 ACTOR_TYPES = ["school", "club", "migrant_organisation", "administration", "welfare", "jobcenter", "police"]
 TOWNS = ["Velbert", "Ratingen", "Hilden", "Mettmann", "Erkrath", "Haan", "Langenfeld", "Monheim"]
@@ -126,7 +138,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-results", action="store_true", help="print only")
     parser.add_argument("--json", type=Path, default=None, help="also save the rows here")
+    parser.add_argument("--report", action="store_true", help="time `ikg report` in each format instead")
+    parser.add_argument("--reps", type=int, default=5, help="runs of each report format (with --report)")
     args = parser.parse_args(argv)
+    if args.report:
+        return report_main(args, argv)
     started = time.perf_counter()
     from playwright.sync_api import sync_playwright
 
@@ -217,6 +233,116 @@ def main(argv: list[str] | None = None) -> int:
 
 
 HEADING = "## Views (issue 5)"
+
+
+def _ikg() -> list[str]:
+    beside = Path(sys.executable).parent / "ikg"
+    return [str(beside)] if beside.is_file() else ["ikg"]
+
+
+def _timed(cmd: list[str]) -> tuple[float, float, float]:
+    """Run ``cmd``; its wall time, its CPU time (user + system) and the 1-minute load before it."""
+    import resource
+
+    load = os.getloadavg()[0]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600, check=False)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{shlex.join(cmd)} failed: {proc.stderr[-800:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, load
+
+
+def time_reports(reps: int, formats: tuple[str, ...] = REPORT_FORMATS) -> dict[str, list[tuple[float, float, float]]]:
+    """Time ``ikg report --concept beispielkreis-2024 --format F`` ``reps`` times per format (round robin).
+
+    Returns
+    -------
+    dict
+        Format -> one ``(wall, cpu, load)`` per run, in seconds (load: 1-minute average).
+    """
+    runs: dict[str, list[tuple[float, float, float]]] = {f: [] for f in formats}
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Path(tmp) / "store"
+        _timed([*_ikg(), "--store", str(store), "info"])  # seeds the shipped concepts
+        for fmt in formats:  # one warm-up run each (page cache, compiled bytecode)
+            _timed(
+                [
+                    *_ikg(),
+                    "--store",
+                    str(store),
+                    "report",
+                    "--concept",
+                    REPORT_CONCEPT,
+                    "--out",
+                    f"{tmp}/w-{fmt}",
+                    "--format",
+                    fmt,
+                ]
+            )
+        for rep in range(reps):
+            for fmt in formats:
+                out = f"{tmp}/{fmt}-{rep}"
+                cmd = [
+                    *_ikg(),
+                    "--store",
+                    str(store),
+                    "report",
+                    "--concept",
+                    REPORT_CONCEPT,
+                    "--out",
+                    out,
+                    "--format",
+                    fmt,
+                ]
+                runs[fmt].append(_timed(cmd))
+    return runs
+
+
+def report_main(args: argparse.Namespace, argv: list[str] | None) -> int:
+    """``--report``: time the report formats, print the table and write its section."""
+    import platform
+
+    started = time.perf_counter()
+    runs = time_reports(max(1, args.reps))
+    lines = [
+        "| format | wall, median (min–max) | CPU, median | load (1 min), median |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for fmt, xs in runs.items():
+        walls = [w for w, _, _ in xs]
+        lines.append(
+            f"| {fmt} | {statistics.median(walls):.2f} s ({min(walls):.2f}–{max(walls):.2f}) "
+            f"| {statistics.median(c for _, c, _ in xs):.2f} s | {statistics.median(x for _, _, x in xs):.1f} |"
+        )
+    print("\n".join(lines))
+    if args.json:
+        rows = {f: [{"wall_s": w, "cpu_s": c, "load": x} for w, c, x in xs] for f, xs in runs.items()}
+        args.json.write_text(json.dumps({"report": rows}, indent=1))
+    if not args.no_results:
+        command = shlex.join(["python", "bench/viz_bench.py", *(sys.argv[1:] if argv is None else argv)])
+        section = "\n".join(
+            [
+                REPORT_HEADING,
+                "",
+                f"Command: `{command}` (total {time.perf_counter() - started:.0f} s)",
+                "",
+                f"Machine: {os.cpu_count()} CPUs, Python {platform.python_version()}; "
+                f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
+                "",
+                f"`ikg --store DIR report --concept {REPORT_CONCEPT} --format F`, the whole process, on a store seeded "
+                f"by `ikg info`; one warm-up run per format, then {args.reps} rounds. Target (issue 18): 2 s for the "
+                "HTML report.",
+                "",
+                *lines,
+                "",
+            ]
+        )
+        write_results(args.results, REPORT_HEADING, section)
+    return 0
 
 
 if __name__ == "__main__":

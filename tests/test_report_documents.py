@@ -114,10 +114,11 @@ def _boxes(svg: str) -> list[tuple[float, float, float, float]]:
 
 @pytest.mark.parametrize("name", ["gaps", "overview"])
 def test_label_boxes_do_not_overlap(analysis: Analysis, name: str) -> None:
-    from ikg.viz.static import to_print
+    from ikg.viz.documents.figure import to_print
 
     graph, heading = build_view(analysis.network, analysis, ViewRequest(name, "de"))
-    figure = to_print(graph, heading=heading, source="Quelle: Test", lang="de")
+    figure = to_print(graph, heading=heading, source="Quelle: Test", lang="de", svg=True)
+    assert figure.svg is not None
     boxes = _boxes(figure.svg)
     assert len(boxes) >= 20
     for i, a in enumerate(boxes):

@@ -15,9 +15,13 @@ Modules (imported one by one, so that a page does not pull in matplotlib):
 
 - :mod:`ikg.viz.html`: :func:`~ikg.viz.html.to_html` (one self-contained, offline page) and
   :func:`~ikg.viz.html.embed_snippet` (a sandboxed ``<iframe>`` for reports);
-- :mod:`ikg.viz.static`: :func:`~ikg.viz.static.to_svg` and :func:`~ikg.viz.static.to_png`;
-- :mod:`ikg.viz.layout`: deterministic positions; :mod:`ikg.viz.style`: colours, shapes, legend
-  texts; :mod:`ikg.viz.scene`: the checked input every renderer draws.
+- :mod:`ikg.viz.static`: :func:`~ikg.viz.static.to_svg`, :func:`~ikg.viz.static.to_png` and
+  :func:`~ikg.viz.static.to_svg_png` (drawn once, saved both ways); :mod:`ikg.viz.drawing`: what
+  the matplotlib figures share; :mod:`ikg.viz.labels`: labels that overlap nothing;
+  :mod:`ikg.viz.documents.figure`: the print figures of Word and PDF;
+- :mod:`ikg.viz.layout`: deterministic positions (the last few kept, so a report lays out each
+  view once); :mod:`ikg.viz.style`: colours, shapes, legend texts; :mod:`ikg.viz.scene`: the
+  checked input every renderer draws.
 
 Every word the views and the report show comes from the message catalogue
 ``graph/locale/<lang>/LC_MESSAGES/viz.po`` and ``views.po`` (German and English).

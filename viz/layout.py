@@ -13,7 +13,9 @@ k-d tree) are computed exactly, so one iteration costs O(n·cells + close pairs)
 On the 2-core development machine 5,000 nodes take about 1 s, where networkx's
 ``spring_layout`` takes 43–58 s and ``kamada_kawai_layout`` is out of reach.
 
-Positions are the same for the same graph on the same machine; another CPU or BLAS may round the
+The last :data:`_KEPT` layouts are kept (by the sorted node ids and edges, with seed and spacing),
+so a view drawn as HTML, SVG and PNG is laid out once. Positions are the same for the same graph
+on the same machine; another CPU or BLAS may round the
 float32 far field differently, so pictures from two machines can differ slightly.
 
 References
@@ -27,11 +29,12 @@ References
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Hashable
 
 import networkx as nx
 import numpy as np
-from scipy.spatial import cKDTree
 
 __all__ = ["EXACT_LIMIT", "ITERATIONS", "KK_LIMIT", "SEED", "SPACING", "edge_order", "layout", "node_order"]
 
@@ -47,6 +50,10 @@ EXACT_LIMIT = 800
 ITERATIONS = 80
 #: Gap between packed components, in layout units.
 _MARGIN = 1.5
+#: How many layouts are kept: a report draws each view as HTML, SVG and PNG from one layout.
+_KEPT = 8
+_CACHE: OrderedDict[tuple, tuple[tuple[float, float], ...]] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
 
 
 def _sort_key(node: Hashable) -> tuple[str, str, str]:
@@ -161,6 +168,8 @@ def _repulsion(pos: np.ndarray, k: float) -> np.ndarray:
     full = mass > 0
     centroids = _scatter(ids, pos, cells_per_side**2)[full] / mass[full][:, None]
     disp = _far_field(pos, centroids, mass[full], cell * cell) * (k * k)
+    from scipy.spatial import cKDTree  # imported when needed: 0.2 s that small views do not pay
+
     pairs = cKDTree(pos).query_pairs(min(k, cell), output_type="ndarray")
     if len(pairs):
         delta = pos[pairs[:, 0]] - pos[pairs[:, 1]]
@@ -223,9 +232,20 @@ def _component_layout(comp: list[int], pairs: list[tuple[int, int]], seed: int) 
     else:
         rng = np.random.default_rng(seed + size)
         pos = _force_layout(size, np.array(local_pairs, dtype=np.int64), rng, ITERATIONS)
-    nearest = cKDTree(pos).query(pos, k=2)[0][:, 1]
-    unit = float(np.median(nearest))
+    unit = float(np.median(_nearest(pos)))
     return (pos - pos.mean(axis=0)) / (unit if unit > 1e-9 else 1.0)
+
+
+def _nearest(pos: np.ndarray) -> np.ndarray:
+    """The distance of every point to its nearest other point."""
+    if len(pos) > EXACT_LIMIT:
+        from scipy.spatial import cKDTree
+
+        return cKDTree(pos).query(pos, k=2)[0][:, 1]
+    delta = pos[:, None, :] - pos[None, :, :]
+    dist = np.sqrt((delta * delta).sum(axis=2))
+    np.fill_diagonal(dist, np.inf)
+    return dist.min(axis=1)
 
 
 def _pack(blocks: list[np.ndarray]) -> list[np.ndarray]:
@@ -277,7 +297,23 @@ def layout(graph: nx.Graph, *, seed: int = SEED, spacing: float = SPACING) -> di
         return {}
     index = {node: i for i, node in enumerate(order)}
     pairs = sorted({(i, j) for i, j, _ in edge_order(graph, index) if i != j})
-    comps = _components(len(order), pairs)
+    key = (tuple(_sort_key(node) for node in order), tuple(pairs), seed, spacing)
+    with _CACHE_LOCK:
+        known = _CACHE.get(key)
+        if known is not None:
+            _CACHE.move_to_end(key)
+    if known is None:
+        known = _positions(len(order), pairs, seed, spacing)
+        with _CACHE_LOCK:
+            _CACHE[key] = known
+            while len(_CACHE) > _KEPT:
+                _CACHE.popitem(last=False)
+    return dict(zip(order, known, strict=True))
+
+
+def _positions(n: int, pairs: list[tuple[int, int]], seed: int, spacing: float) -> tuple[tuple[float, float], ...]:
+    """The positions of nodes ``0..n-1`` joined by ``pairs`` (what :func:`layout` returns, in order)."""
+    comps = _components(n, pairs)
     members = {node: c for c, comp in enumerate(comps) for node in comp}
     comp_pairs: list[list[tuple[int, int]]] = [[] for _ in comps]
     for i, j in pairs:
@@ -290,8 +326,8 @@ def layout(graph: nx.Graph, *, seed: int = SEED, spacing: float = SPACING) -> di
         grid = np.array([(i % cols, i // cols) for i in range(len(singles))], dtype=float)
         blocks.append(grid)
         groups.append(singles)
-    pos = np.empty((len(order), 2))
+    pos = np.empty((n, 2))
     for comp, block in zip(groups, _pack(blocks), strict=True):
         pos[comp] = block
     pos = (pos - (pos.min(axis=0) + pos.max(axis=0)) / 2.0) * spacing
-    return {node: (round(float(x), 1) + 0.0, round(float(y), 1) + 0.0) for node, (x, y) in zip(order, pos, strict=True)}
+    return tuple((round(float(x), 1) + 0.0, round(float(y), 1) + 0.0) for x, y in pos)

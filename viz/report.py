@@ -11,8 +11,10 @@
 ``<iframe sandbox="allow-scripts" srcdoc="...">`` (each a complete view page, escaped into the
 attribute), and for print each view is also embedded as a PNG ``data:`` image that only the
 print stylesheet shows. The report's own words come from the message catalogue (``viz.po``),
-numbers are written as the language writes them (``0,412`` in German). Every text from the data
-and from the catalogue is escaped. A Content-Security-Policy allows no
+numbers are written as the language writes them (``0,412`` in German). The page is the Jinja2
+template ``viz/templates/report.html``, which escapes every text from the data and from the
+catalogue. Each view is drawn once for both the SVG and the PNG
+(:func:`ikg.viz.static.to_svg_png`). A Content-Security-Policy allows no
 request and no script or style but the views' own and the report's stylesheet, by their SHA-256
 (the embedded pages inherit it). The same data gives the
 same files, byte for byte: nothing depends on the clock.
@@ -26,8 +28,11 @@ import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from markupsafe import Markup
 
 from ikg.graph import choices
 from ikg.graph.analysis.advice import Advice
@@ -39,6 +44,8 @@ from ikg.viz.documents.content import ReportContent, Section, report_content
 from ikg.viz.views import ViewRequest, build_view
 
 if TYPE_CHECKING:
+    from jinja2 import Template
+
     from ikg.viz.documents.print_views import PrintView
 
 __all__ = ["REPORT_FORMATS", "REPORT_VIEWS", "ReportFiles", "write_document", "write_report"]
@@ -78,83 +85,88 @@ class ReportFiles:
     views: tuple[Path, ...]
 
 
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
-
-
-def _advice_html(advice: Advice, lang: Lang) -> str:
+def _advice(advice: Advice, lang: Lang) -> dict[str, Any]:
     """One finding: title and strength, the plain summary, the action, and "how we know" to open."""
-    strength = t("report.strength", lang, strength=advice.strength_word)
-    summary = "".join(f"<p>{_e(line)}</p>" for line in advice.summary)
-    how = "".join(f"<li>{_e(line)}</li>" for line in advice.how)
-    return (
-        f'<li class="finding {advice.strength}"><strong>{_e(advice.title)}</strong> '
-        f'<span class="strength">{_e(strength)}</span>{summary}'
-        f'<p class="action"><strong>{_e(t("report.action", lang))}:</strong> {_e(advice.action)}</p>'
-        f"<details><summary>{_e(t('report.how', lang))}</summary><ul>{how}</ul></details></li>"
-    )
+    return {
+        "strength": advice.strength,
+        "strength_text": t("report.strength", lang, strength=advice.strength_word),
+        "title": advice.title,
+        "summary": list(advice.summary),
+        "action": advice.action,
+        "how": list(advice.how),
+    }
 
 
-def _section(section: Section, lang: Lang, heading: bool = True) -> str:
-    parts = [f"<h2>{_e(section.heading)}</h2>"] if heading else []
-    if not section.advice:
-        parts.append(f"<p>{_e(t('viz.report.none', lang))}</p>")
-        return "".join(parts)
-    if section.total > len(section.advice):
+def _section(section: Section, lang: Lang, heading: bool = True) -> dict[str, Any]:
+    shown = ""
+    if section.advice and section.total > len(section.advice):
         shown = t(
             "viz.report.shown",
             lang,
             shown=format_number(len(section.advice), lang),
             total=format_number(section.total, lang),
         )
-        parts.append(f'<p class="muted">{_e(shown)}</p>')
-    parts.append('<ol class="findings">' + "".join(_advice_html(a, lang) for a in section.advice) + "</ol>")
-    return "".join(parts)
+    return {
+        "heading": section.heading if heading else "",
+        "none": t("viz.report.none", lang),
+        "shown": shown,
+        "advice": [_advice(a, lang) for a in section.advice],
+    }
 
 
-def _figures(content: ReportContent) -> str:
-    body = "".join(
-        f'<tr data-figure="{_e(row.key)}"><th scope="row">{_e(row.label)}</th>'
-        f'<td class="n">{_e(format_number(row.value, content.lang))}</td></tr>'
-        for row in content.figures
-    )
-    return f"<table>{body}</table>"
+def _figures(content: ReportContent) -> list[dict[str, str]]:
+    return [
+        {"key": row.key, "label": row.label, "value": format_number(row.value, content.lang)} for row in content.figures
+    ]
 
 
-def _coverage(content: ReportContent) -> str:
+def _coverage(content: ReportContent, findings: dict[str, Any]) -> dict[str, Any]:
     lang = content.lang
-    columns = (
-        t("viz.report.column.item", lang),
-        t("viz.report.column.goals", lang),
-        t("viz.report.column.groups", lang),
-        t("viz.report.column.actors", lang),
-        t("viz.report.column.status", lang),
-    )
-    head = "".join(f"<th>{_e(name)}</th>" for name in columns)
-    rows = []
-    for line in content.coverage:
-        css = "gap" if line.gaps else "ok"
-        groups = format_number(line.groups, lang) if line.groups is not None else "–"
-        rows.append(
-            f"<tr><td>{_e(line.label)}</td><td class='n'>{_e(format_number(line.goals, lang))}</td>"
-            f"<td class='n'>{_e(groups)}</td><td class='n'>{_e(format_number(line.actors, lang))}</td>"
-            f'<td><span class="{css}">{_e(line.status)}</span></td></tr>'
-        )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    columns = ("item", "goals", "groups", "actors", "status")
+    rows = [
+        {
+            "label": line.label,
+            "goals": format_number(line.goals, lang),
+            "groups": format_number(line.groups, lang) if line.groups is not None else "–",
+            "actors": format_number(line.actors, lang),
+            "css": "gap" if line.gaps else "ok",
+            "status": line.status,
+        }
+        for line in content.coverage
+    ]
+    return {
+        "heading": t("viz.report.coverage", lang),
+        "columns": [t(f"viz.report.column.{c}", lang) for c in columns],
+        "rows": rows,
+        "findings": findings,
+    }
 
 
-def _changes(content: ReportContent) -> str:
+def _changes(content: ReportContent) -> dict[str, Any] | None:
     if content.changes is None:
-        return ""
+        return None
     from ikg.viz.documents.changes import change_lines
 
     heading, lines = change_lines(content.changes, content.lang)
-    return f"<h2>{_e(heading)}</h2><ul>" + "".join(f"<li>{_e(x)}</li>" for x in lines) + "</ul>"
+    return {"heading": heading, "lines": list(lines)}
+
+
+@cache
+def _template() -> Template:
+    """The report's template (``viz/templates/report.html``), escaping every value."""
+    from jinja2 import Environment, PackageLoader
+
+    env = Environment(loader=PackageLoader("ikg.viz", "templates"), autoescape=True, keep_trailing_newline=True)
+    return env.get_template("report.html")
+
+
+_CSP_META = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')
 
 
 def _sources(page: str, directive: str) -> str:
-    """The sources of one directive of a view page's Content-Security-Policy."""
-    found = re.search(directive + r" ([^;]+);", html.unescape(page))
+    """The sources of one directive of a view page's Content-Security-Policy (its ``<meta>``)."""
+    meta = _CSP_META.search(page)
+    found = re.search(directive + r" ([^;]+);", html.unescape(meta.group(1))) if meta else None
     return found.group(1).strip() if found else ""
 
 
@@ -189,63 +201,50 @@ def write_report(
     ReportFiles
     """
     from ikg.viz.html import to_html
-    from ikg.viz.static import to_png, to_svg
+    from ikg.viz.static import to_svg_png
 
     out = Path(out_dir)
     (out / "views").mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    sections: list[str] = []
-    open_page, for_print = t("viz.report.open", lang), t("viz.report.print", lang)
+    views: list[dict[str, str]] = []
     script_src = style_src = ""
     for name in REPORT_VIEWS:
         graph, heading = build_view(net, analysis, ViewRequest(name, lang))
         page = to_html(graph, heading=heading, lang=lang)
-        svg = to_svg(graph, heading=heading, lang=lang)
-        png = to_png(graph, heading=heading, lang=lang)
+        svg, png = to_svg_png(graph, heading=heading, lang=lang)
         for suffix, data in (("html", page.encode("utf-8")), ("svg", svg.encode("utf-8")), ("png", png)):
             path = Path("views") / f"{name}.{suffix}"
             (out / path).write_bytes(data)
             written.append(path)
         script_src, style_src = _sources(page, "script-src"), _sources(page, "style-src")
         png_uri = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-        sections.append(
-            f"<figure><h3>{_e(heading)}</h3>"
-            f'<iframe sandbox="allow-scripts" title="{_e(heading)}" srcdoc="{_e(page)}"></iframe>'
-            f'<img class="print" alt="{_e(heading)}" src="{png_uri}">'
-            f'<figcaption class="muted"><a class="files" href="views/{name}.html">{_e(open_page)}</a> · '
-            f'{_e(for_print)}: <a class="files" href="views/{name}.svg">SVG</a>, '
-            f'<a class="files" href="views/{name}.png">PNG</a></figcaption></figure>'
-        )
+        views.append({"name": name, "heading": heading, "page": page, "png_uri": png_uri})
     csp = (
         f"default-src 'none'; script-src {script_src or _NONE}; style-src {_hash(_CSS)} {style_src}; img-src data:; "
         "frame-src 'self'; base-uri 'none'; form-action 'none'"
     )
     content = report_content(analysis, lang, changes)
-    title, desc = content.title, content.description
-    views = t("viz.report.views", lang)
-    skip = t("views.report.skip", lang)
     by_key = {s.key: s for s in content.sections}
-    body = [
-        f"<h1>{_e(title)}</h1>",
-        f'<p class="desc">{_e(desc)}</p>' if desc else "",
-        f"<h2>{_e(t('viz.report.figures', lang))}</h2>{_figures(content)}",
-        f"<h2>{_e(t('viz.report.coverage', lang))}</h2>{_coverage(content)}",
-        _section(by_key["coverage"], lang, heading=False),
-        f'<p class="muted">{_e(content.strength_rule)}</p>',
-        _changes(content),
-        *(_section(by_key[k], lang) for k in ("missing-link", "other", "broker", "silo", "isolate")),
-        f"<h2>{_e(views)}</h2>{''.join(sections)}",
-        f'<p class="muted">{_e(content.note)}</p>',
-    ]
-    document = (
-        f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
-        f'<meta http-equiv="Content-Security-Policy" content="{_e(csp)}">\n'
-        '<meta name="referrer" content="no-referrer">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{_e(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
-        f'<a class="skip" href="#main">{_e(skip)}</a>\n<main id="main" tabindex="-1">\n'
-        + "\n".join(part for part in body if part)
-        + "\n</main>\n</body>\n</html>\n"
+    document = _template().render(
+        lang=lang,
+        csp=csp,
+        css=Markup(_CSS),  # noqa: S704 - the report's own style sheet, hashed into the CSP
+        title=content.title,
+        description=content.description,
+        skip=t("views.report.skip", lang),
+        figures_heading=t("viz.report.figures", lang),
+        figures=_figures(content),
+        coverage=_coverage(content, _section(by_key["coverage"], lang, heading=False)),
+        strength_rule=content.strength_rule,
+        changes=_changes(content),
+        sections=[_section(by_key[k], lang) for k in ("missing-link", "other", "broker", "silo", "isolate")],
+        action=t("report.action", lang),
+        how=t("report.how", lang),
+        views_heading=t("viz.report.views", lang),
+        views=views,
+        open_page=t("viz.report.open", lang),
+        for_print=t("viz.report.print", lang),
+        note=content.note,
     )
     (out / "index.html").write_text(document, encoding="utf-8")
     return ReportFiles(Path("index.html"), tuple(written))

@@ -23,6 +23,8 @@ language writes them).
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -204,6 +206,22 @@ def _node_attrs(net: ConceptNetwork, analysis: Analysis, item: Item, lang: Lang,
 PROFILE_LINKS = 3
 #: how many missing links (of the whole concept) are explained for the profiles
 _EXPLAINED = 400
+#: the explained links of the last few networks (a report builds three views of one network)
+_EXPLAINED_LINKS: list[tuple[weakref.ref[ConceptNetwork], list]] = []
+_EXPLAINED_LOCK = threading.Lock()
+
+
+def _explained_links(net: ConceptNetwork) -> list:
+    """The :data:`_EXPLAINED` top missing links of ``net``, computed once per network object
+    (a loaded network is not changed afterwards)."""
+    with _EXPLAINED_LOCK:
+        for ref, found in _EXPLAINED_LINKS:
+            if ref() is net:
+                return found
+    found, _total = missing_links(net, top=_EXPLAINED)
+    with _EXPLAINED_LOCK:
+        _EXPLAINED_LINKS[:] = [(weakref.ref(net), found), *_EXPLAINED_LINKS[:3]]
+    return found
 
 
 def _add_profiles(net: ConceptNetwork, graph: nx.Graph, lang: Lang) -> None:
@@ -218,8 +236,7 @@ def _add_profiles(net: ConceptNetwork, graph: nx.Graph, lang: Lang) -> None:
         for a in who:
             goals.setdefault(a, []).append(goal)
     links: dict[str, list[str]] = {}
-    found, _total = missing_links(net, top=_EXPLAINED)
-    for finding in found:
+    for finding in _explained_links(net):
         u, v = (s.iri for s in finding.subjects)
         for me, other in ((u, v), (v, u)):
             if len(links.setdefault(me, [])) < PROFILE_LINKS:

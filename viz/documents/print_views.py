@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ikg.graph.analysis.gaps import Analysis
 from ikg.graph.i18n import Lang, format_date, format_number, t
-from ikg.viz.static import PrintFigure, to_print
+from ikg.viz.documents.figure import PrintFigure, to_print
 from ikg.viz.views import ViewRequest, build_view
 
 __all__ = ["PRINT_VIEWS", "PrintView", "print_views"]
