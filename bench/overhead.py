@@ -72,16 +72,11 @@ def _free_port() -> int:
 
 def _queries(actors: int, store_dir: Path) -> dict[str, str]:
     """The texts to send: ASK, wg-members bound as ikg binds it, and the aggregates for a synthetic concept."""
-    from rdflib import Literal
-
-    from ikg.graph.library.named import get_query
-    from ikg.graph.store.sparql_text import bind_values
+    from ikg.graph.library.named import bind_params, bind_query, get_query
 
     concept, wg = ("beispielkreis-2024", "ag-sprache") if not actors else (f"synthetic-{actors}", "ag-001")
     members = get_query("wg-members")
-    from ikg.graph.namespaces import concept_graph
-
-    text = bind_values(members.text, {"wg_id": Literal(wg), "concept": concept_graph(concept)})
+    text = bind_query(members, bind_params(members, {"wg_id": wg, "concept": concept}))
     out = {"ASK": "ASK { ?s ?p ?o }", "wg-members": text}
     if actors:
         out |= AGGREGATES

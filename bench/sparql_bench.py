@@ -5,6 +5,7 @@ Usage::
     python bench/sparql_bench.py [--actors 10000] [--reps 3] [--quick] [--limit S]
                                  [--endpoint-duration S] [--results PATH] [--json PATH]
                                  [--skip-library | --skip-endpoints]
+                                 [--queries NAME,NAME] [--before REV]
 
 One run measures, on a synthetic concept ``synthetic-N`` (``bench/generate.py``, cached under
 ``/tmp/ikg-bench-N`` and reused when present):
@@ -53,6 +54,13 @@ One run measures, on a synthetic concept ``synthetic-N`` (``bench/generate.py``,
    parsable JSON result), p50/p99, requests per second, and the resident memory of the server's
    process group (uvicorn plus its Oxigraph workers, from ``/proc``) before and after.
 
+``--queries cooperations,wg-members`` times only those library queries (no endpoint part) and
+writes the section ``## SPARQL: selected queries (issue 18)`` instead, leaving the full table
+alone. ``--before REV`` adds, for each of them whose ``.rq`` text differs at the git revision REV,
+a row ``NAME (before, REV)`` with that text, bound the same way, on the same engines and
+interleaved with the rest: before and after, ikg and rdflib, side by side in one run (the
+"before" rows are left out of the sums).
+
 ``--quick`` means 1,000 actors (unless ``--actors``), one run per query, a 10 s limit and fewer
 requests: two or three minutes. The result is printed and each part's section of
 ``bench/RESULTS.md`` is replaced (the rest of the file kept; the older combined section
@@ -89,10 +97,12 @@ except ImportError:  # run as a script: bench/ is sys.path[0]
 LIB_HEADING = "## SPARQL: query library (issue 3)"
 EP_HEADING = "## SPARQL: endpoint (issue 3)"
 OLD_HEADING = "## SPARQL: query library and endpoint (issue 3)"
+SEL_HEADING = "## SPARQL: selected queries (issue 18)"
 BENCH_DIR = Path(__file__).resolve().parent
 VENV_BIN = Path(sys.executable).parent
 PACKAGES = ("pyoxigraph", "oxigraph", "rdflib", "rdflib-endpoint", "httpx")
 ENGINES = ("ikg", "raw", "rdflib")
+BEFORE_MARK = "(before, "  # the name of a row timing a query's text at an earlier revision: "NAME (before, REV)"
 ENGINE_LABEL = {"ikg": "ikg", "raw": "raw pyoxigraph", "rdflib": "rdflib"}
 FAST = 0.1  # a query whose first run is faster than this (s) is run at least FAST_RUNS times
 FAST_RUNS = 7
@@ -192,18 +202,37 @@ def find_params(store: Any, concept_id: str, concept_iri: str) -> dict[str, str]
     }
 
 
-def bound_texts(values: dict[str, str]) -> dict[str, tuple[str, dict[str, str]]]:
-    """Every library query bound as ikg binds it: name -> (text, raw parameters)."""
-    from ikg.graph.library.named import bind_params, library
-    from ikg.graph.store.sparql_text import bind_values
+def bound_texts(
+    values: dict[str, str], only: list[str] | None = None, before: str | None = None
+) -> dict[str, tuple[str, dict[str, str]]]:
+    """Every library query (or those in ``only``) bound as ikg binds it: name -> (text, raw parameters).
 
+    With ``before`` (a git revision), a query whose ``.rq`` file differs there is added a second
+    time as ``NAME (before, REV)`` with the text of that revision, bound the same way.
+    """
+    from ikg.graph.library.named import bind_params, bind_query, library, parse_query_file
+
+    lib = library()
+    names = only if only else list(lib)
+    unknown = [n for n in names if n not in lib]
+    if unknown:
+        raise SystemExit(f"no such library queries: {unknown}")
     out = {}
-    for name, q in library().items():
+    for name in names:
+        q = lib[name]
         raw = {p.name: values[p.name] for p in q.params if p.name in values}
         missing = [p.name for p in q.params if p.required and p.name not in raw]
         if missing:
             raise SystemExit(f"{name}: no value for required parameter(s) {missing}")
-        out[name] = (bind_values(q.text, bind_params(q, raw)), raw)
+        out[name] = (bind_query(q, bind_params(q, raw)), raw)
+        if before:
+            git = shutil.which("git") or "git"
+            old = subprocess.run(
+                [git, "show", f"{before}:queries/{name}.rq"], cwd=BENCH_DIR.parent, capture_output=True, text=True
+            )
+            if old.returncode == 0 and old.stdout != q.text:
+                then = parse_query_file(name, old.stdout)
+                out[f"{name} {BEFORE_MARK}{before})"] = (bind_query(then, bind_params(then, raw)), raw)
     return out
 
 
@@ -263,9 +292,9 @@ def _child(conn: Any, engine: str, location: str, concept_iri: str, ontology_iri
         if msg is None:
             return
         try:
-            t1 = time.perf_counter()
+            t1, c1 = time.perf_counter(), time.process_time()
             n = run(msg)
-            conn.send(("ok", time.perf_counter() - t1, n))
+            conn.send(("ok", time.perf_counter() - t1, n, time.process_time() - c1))
         except Exception as exc:  # report and keep serving
             conn.send(("error", 0.0, f"{type(exc).__name__}: {exc}"[:200]))
 
@@ -287,6 +316,7 @@ class Runner:
         self.triples = 0
         self.rss_mb = 0.0
         self.kills = 0
+        self.last_cpu: float | None = None
 
     def start(self) -> None:
         parent, child = self.ctx.Pipe()
@@ -326,7 +356,9 @@ class Runner:
             self.start()
         self.conn.send(text)
         if self.conn.poll(limit):
-            return self.conn.recv()
+            status, seconds, rows, *cpu = self.conn.recv()
+            self.last_cpu = cpu[0] if cpu else None  # CPU seconds of the child for that run
+            return (status, seconds, rows)
         log(f"{self.engine} passed the {limit:g} s limit: killing child {self.proc.pid}")
         self.kill()
         self.kills += 1
@@ -349,6 +381,7 @@ def measure(runners: dict[str, Runner], text: str, reps: int, limit: float) -> d
         Engine to ``{"status", "s" (median, None unless ok), "rows", "runs"}``.
     """
     times: dict[str, list[float]] = {e: [] for e in runners}
+    cpu: dict[str, list[float]] = {e: [] for e in runners}
     state: dict[str, dict[str, Any]] = {e: {"status": "ok", "rows": None, "want": reps} for e in runners}
     going = list(runners)
     while going:
@@ -360,6 +393,8 @@ def measure(runners: dict[str, Runner], text: str, reps: int, limit: float) -> d
                 going.remove(engine)
                 continue
             times[engine].append(s)
+            if runners[engine].last_cpu is not None:
+                cpu[engine].append(runners[engine].last_cpu)
             if len(times[engine]) == 1 and s < FAST:
                 st["want"] = max(reps, FAST_RUNS)
             if s > limit / 4 or len(times[engine]) >= st["want"]:
@@ -370,6 +405,8 @@ def measure(runners: dict[str, Runner], text: str, reps: int, limit: float) -> d
             "s": statistics.median(times[e]) if state[e]["status"] == "ok" else None,
             "rows": state[e]["rows"],
             "runs": len(times[e]),
+            # CPU time of the engine's process: on a loaded machine closer to the query's own cost than wall time
+            "cpu": statistics.median(cpu[e]) if state[e]["status"] == "ok" and cpu[e] else None,
         }
         for e in runners
     }
@@ -401,6 +438,7 @@ def library_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     among queries taking at least :data:`NOISE_FLOOR` on raw pyoxigraph (``overhead_worst_all``:
     over all queries).
     """
+    rows = [r for r in rows if BEFORE_MARK not in r["name"]]
     out: dict[str, Any] = {"queries": len(rows)}
     both = [r for r in rows if r["ikg"]["status"] == "ok" and r.get("rdflib", {}).get("status") == "ok"]
     out["both"] = len(both)
@@ -766,9 +804,9 @@ def _head(ctx: dict[str, Any], heading: str) -> list[str]:
     ]
 
 
-def report_library(ctx: dict[str, Any]) -> str:
+def report_library(ctx: dict[str, Any], heading: str = LIB_HEADING) -> str:
     a = ctx["args"]
-    lines = _head(ctx, LIB_HEADING)
+    lines = _head(ctx, heading)
     lines += [
         "Load:",
         "",
@@ -824,6 +862,14 @@ def report_library(ctx: dict[str, Any]) -> str:
             f"{ratio} | {over} |"
         )
     lines.append("")
+    cpu_cells = []
+    for r in ctx["library"]:
+        got = [f"{ENGINE_LABEL[e]} {ms(r[e]['cpu'])}" for e in ENGINES if r.get(e, {}).get("cpu") is not None]
+        if got:
+            cpu_cells.append(f"{r['name']}: " + ", ".join(got))
+    if cpu_cells and a.queries:
+        lines += ["CPU time of the engine's process, median ms (wall time above includes waiting for a core):", ""]
+        lines += [f"- {c}" for c in cpu_cells] + [""]
     s = ctx["library_summary"]
     if s["both"]:
         lines.append(
@@ -960,6 +1006,8 @@ def main() -> int:
     ap.add_argument("--skip-endpoints", action="store_true", help="only the query library")
     ap.add_argument("--skip-library", action="store_true", help="only the endpoint latency and soak")
     ap.add_argument("--note", default="", help="a sentence added to the report")
+    ap.add_argument("--queries", default="", help="comma-separated library queries: only these, no endpoint part")
+    ap.add_argument("--before", default=None, help="git revision: also time the queries' texts as they were there")
     args = ap.parse_args()
     # on SIGTERM unwind through the finally blocks, which stop the servers and child processes
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -970,11 +1018,15 @@ def main() -> int:
         args.endpoint_duration = 10.0 if args.quick else 60.0
     args.timeout = args.limit + 15  # the client waits past the server's deadline, to see its answer
     args.mix = [m.strip() for m in args.mix.split(",") if m.strip()]
+    args.queries = [m.strip() for m in args.queries.split(",") if m.strip()]
+    if args.queries:
+        args.skip_endpoints = True
     args.requests_1 = 10 if args.quick else 25
     args.requests_8 = 2 if args.quick else 5
     args.budget = 60.0 if args.quick else 300.0
     args.load_limit = 600.0
     t_all = time.perf_counter()
+    load_start = os.getloadavg()
     tree = git_tree()
 
     from ikg.graph.namespaces import ONTOLOGY_GRAPH, concept_graph
@@ -1009,7 +1061,7 @@ def main() -> int:
         log(f"parameters: {values}")
         del store  # one process at a time opens the store: the ikg child, later `ikg serve`
         gc.collect()
-        texts = bound_texts(values)
+        texts = bound_texts(values, args.queries or None, args.before)
         if not args.skip_library:
             shutil.copytree(store_dir, raw_dir)  # closed above: a consistent copy
             try:
@@ -1027,7 +1079,19 @@ def main() -> int:
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-    notes = []
+    load_end = os.getloadavg()
+    notes = [
+        "load average (1, 5, 15 min) at the start "
+        + ", ".join(f"{x:.2f}" for x in load_start)
+        + ", at the end "
+        + ", ".join(f"{x:.2f}" for x in load_end)
+        + f" ({os.cpu_count()} CPUs)."
+    ]
+    if args.before:
+        notes.append(
+            f"rows `NAME (before, {args.before})` time the query's text at {args.before}, bound the same way; "
+            "they are not in the sums."
+        )
     if args.reps == 1:
         notes.append("one run per query (--reps 1; queries under 100 ms still 7 runs), no median of slow ones.")
     if args.note:
@@ -1056,9 +1120,10 @@ def main() -> int:
         "notes": notes,
     }
     if library_rows:
-        section = report_library(ctx)
+        heading = SEL_HEADING if args.queries else LIB_HEADING
+        section = report_library(ctx, heading)
         print(section)
-        write_results(args.results, LIB_HEADING, section, drop=[OLD_HEADING])
+        write_results(args.results, heading, section, drop=[] if args.queries else [OLD_HEADING])
     if endpoints:
         section = report_endpoint(ctx)
         print(section)

@@ -7,8 +7,9 @@ from rdflib import Literal
 
 from ikg.graph.errors import InputError, NotFoundError, QueryError
 from ikg.graph.ingest.importer import open_store
-from ikg.graph.library.named import bind_params, get_query, library, run_named
+from ikg.graph.library.named import bind_params, bind_query, get_query, library, run_named
 from ikg.graph.store.embedded import Store
+from ikg.graph.store.sparql import run_select_or_ask
 from ikg.graph.store.sparql_text import bind_values, check_safe, query_form, tokenize
 
 GRAPH = "https://w3id.org/ikg/graph/mettmann-2015"
@@ -35,6 +36,57 @@ def test_every_query_runs_with_its_example_parameters(mettmann: Store, name: str
     names, rows = run_named(mettmann, name, get_query(name).example_params())
     assert names
     assert isinstance(rows, list)
+
+
+def _param_sets(name: str) -> list[dict[str, str]]:
+    """No parameters, the examples, and each concept given alone (the examples name Mettmann)."""
+    q = get_query(name)
+    sets = [{}, q.example_params()]
+    if any(p.name == "concept" for p in q.params):
+        sets += [q.example_params() | {"concept": c} for c in ("beispielkreis-2024", "mettmann-2015")]
+    return sets
+
+
+@pytest.mark.parametrize("name", sorted(library()))
+def test_binding_inside_sub_selects_changes_no_answer(mettmann: Store, name: str) -> None:
+    """``bind_query`` also binds sub-SELECTs that project a parameter: the rows must be those of the outer binding alone.
+
+    The store holds both shipped concepts, so a sub-SELECT left to read every concept would show.
+    """
+    q = get_query(name)
+    for raw in _param_sets(name):
+        try:
+            bound = bind_params(q, raw)
+        except InputError:  # a required parameter missing
+            continue
+        plain = run_select_or_ask(mettmann, bind_values(q.text, bound))
+        assert run_select_or_ask(mettmann, bind_query(q, bound)) == plain, (name, raw)
+
+
+def test_bind_query_binds_only_sub_selects_that_project_the_variable() -> None:
+    q = get_query("cooperations")
+    text = bind_query(q, bind_params(q, {"concept": "mettmann-2015"}))
+    block = "VALUES (?concept) { (<https://w3id.org/ikg/graph/mettmann-2015>) }"
+    assert text.count(block) == 1 + 1 + 2 + 7  # the WHERE group, the sorting and the two pair sub-SELECTs, 7 patterns
+    assert bind_query(q, {}) == q.text
+    limited = q.text.replace("ORDER BY ?actor_a ?actor_b\n  }", "ORDER BY ?actor_a ?actor_b LIMIT 5\n  }")
+    assert limited != q.text
+    text = bind_query(type(q)(q.name, q.title, q.answers, q.params, limited), bind_params(q, {"concept": "x"}))
+    assert text.count("VALUES (?concept)") == 1 + 2 + 7  # a sub-SELECT with LIMIT keeps all its rows
+
+
+def test_cooperations_of_mettmann_and_beispielkreis(mettmann: Store) -> None:
+    """Each pair once (smaller id first), ordered by concept, then the two ids; the same whether a concept is given."""
+    _, rows = run_named(mettmann, "cooperations")
+    got = [tuple("" if c is None else str(c) for c in r) for r in rows]
+    assert got and got == sorted(got, key=lambda r: r[:3])
+    assert all(a < b for _, a, b, *_ in got)
+    assert len({r[:3] for r in got}) == len(got)
+    per_concept = []
+    for concept in ("beispielkreis-2024", "mettmann-2015"):
+        _, part = run_named(mettmann, "cooperations", {"concept": concept})
+        per_concept += [tuple("" if c is None else str(c) for c in r) for r in part]
+    assert per_concept == got
 
 
 def test_coverage_gaps_of_mettmann(mettmann: Store) -> None:

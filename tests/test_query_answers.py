@@ -57,6 +57,12 @@ def test_wg_members_with_role_and_since(both: Store) -> None:
     assert sorted(got) == [("ki", "lead", "2014-02-01"), ("verein", "member", "")]
 
 
+def test_cooperations_with_since_and_description(both: Store) -> None:
+    got = _column(both, "cooperations", {}, "concept", "actor_a", "actor_b", "since", "description")
+    assert got == [("https://w3id.org/ikg/graph/kleinstadt-2020", "ki", "mo", "2013", "Elterncafé")]
+    assert _column(both, "cooperations", {"concept": "kleinstadt-2021"}, "actor_a") == []
+
+
 def test_shared_goals_of_two_actors(both: Store) -> None:
     params = {"actor_a": "verein", "actor_b": "schule", "concept": "kleinstadt-2020"}
     got = _column(both, "shared-goals", params, "goal_id", "shared_working_group")

@@ -26,9 +26,8 @@ from ikg.api.formats.rows import MEDIA_TYPES, encode_rows
 from ikg.api.http.deps import SettingsDep, StoreDep, request_lang
 from ikg.api.http.negotiation import RESULT_TYPES, XLSX_TYPE, choose
 from ikg.api.http.sparql import SparqlError, execute_query
-from ikg.graph.library.named import bind_params, check_ids, get_query, library
+from ikg.graph.library.named import bind_params, bind_query, check_ids, get_query, library
 from ikg.graph.store.embedded import solution_rows
-from ikg.graph.store.sparql_text import bind_values
 
 __all__ = ["attachment", "router"]
 
@@ -89,7 +88,7 @@ async def run_query(name: str, request: Request, settings: SettingsDep, store: S
         raw.pop("lang", None)  # the language of the answer, not a parameter of this query
     bound = bind_params(query, raw)  # InputError: 400
     await run_in_threadpool(check_ids, store, query, bound)  # NotFoundError: 404
-    text = bind_values(query.text, bound)
+    text = bind_query(query, bound)
     lang = request_lang(request)
     accept = request.headers.get("accept")
     media = choose(accept, [*RESULT_TYPES, XLSX_TYPE], fmt)
