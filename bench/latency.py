@@ -9,8 +9,9 @@ A fresh store is seeded with the shipped concepts (Mettmann 2015, Beispielkreis)
 the console script beside this Python), the commands of one repetition back to back, so that all
 see the same load. Reported: median wall time (process start to exit) and peak RSS per command,
 and the load average of the machine at the start. Then once, not timed: ``python -X importtime``
-of each command, summed per top-level package (where the start-up goes), and for the commands
-with a target of their own, cProfile's top entries by cumulative time inside ikg.
+of each command, summed per top-level package (where the start-up goes) and its largest imports
+by cumulative time, and for the commands with a target of their own, cProfile's top entries by
+cumulative time inside ikg.
 
 Targets (issue 18): ``info``, ``queries``, ``query`` under 0.3 s each; ``gaps`` under 0.5 s and
 ``report`` under 2 s on the Beispielkreis.
@@ -68,30 +69,39 @@ def _env() -> dict[str, str]:
     return env
 
 
-def import_times(argv: list[str], env: dict[str, str]) -> dict[str, float]:
-    """Seconds spent importing, per package (``-X importtime``, each module's own time, summed).
+def import_times(argv: list[str], env: dict[str, str], top: int = 8) -> dict[str, Any]:
+    """Where the start-up goes: ``-X importtime`` of one run, per package and the largest imports.
 
     A module's own time excludes the modules it imports, so each package is charged what its
-    modules cost themselves (``ikg`` is ikg's own modules, without rdflib or typer).
+    modules cost themselves (``ikg`` is ikg's own modules, without rdflib or typer). The largest
+    imports are the ``top`` modules by cumulative time (with what they import) among those
+    imported by the program or by a module it imported itself (nesting depth 0 and 1): which
+    first import pulled in what.
 
     Returns
     -------
     dict
-        Package name to seconds, largest first; ``(all)`` is the sum over all imports.
+        ``packages``: package name to seconds, largest first, ``(all)`` the sum over all imports;
+        ``top``: ``[module, cumulative seconds, depth]``, largest first.
     """
     exe = Path(argv[0])
     cmd = [sys.executable, "-X", "importtime", str(exe), *argv[1:]] if exe.is_file() else argv
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
     per: dict[str, float] = {}
+    shallow: list[tuple[str, float, int]] = []
     for line in proc.stderr.splitlines():
         m = IMPORT_LINE.match(line)
         if not m:
             continue
-        top = m.group(4).split(".")[0]
-        per[top] = per.get(top, 0.0) + int(m.group(1)) / 1e6
-    out = dict(sorted(per.items(), key=lambda kv: -kv[1]))
-    out["(all)"] = sum(per.values())
-    return out
+        module = m.group(4)
+        per[module.split(".")[0]] = per.get(module.split(".")[0], 0.0) + int(m.group(1)) / 1e6
+        depth = len(m.group(3)) // 2
+        if depth <= 1 and module not in ("site", "encodings"):
+            shallow.append((module, int(m.group(2)) / 1e6, depth))
+    packages = dict(sorted(per.items(), key=lambda kv: -kv[1]))
+    packages["(all)"] = sum(per.values())
+    largest = sorted(shallow, key=lambda r: -r[1])[:top]
+    return {"packages": packages, "top": [[name, round(secs_, 4), depth] for name, secs_, depth in largest]}
 
 
 def profile_top(argv: list[str], env: dict[str, str], work: Path, n: int = 8) -> list[tuple[str, float]]:
@@ -194,9 +204,16 @@ def report(ctx: dict[str, Any]) -> str:
             "",
         ]
         for name, c in res["commands"].items():
-            imp = c.get("imports") or {}
+            found = c.get("imports") or {}
+            imp = found.get("packages", {})
             top = ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in list(imp.items())[:7] if k != "(all)")
             lines.append(f"- `{name}`: imports {secs(imp.get('(all)'))} ({top})")
+            largest = found.get("top") or []
+            if largest:
+                lines.append(
+                    "  - largest imports (cumulative): "
+                    + "; ".join(f"{'↳ ' if d else ''}`{mod}` {s_ * 1000:.0f} ms" for mod, s_, d in largest)
+                )
             prof = c.get("profile") or []
             if prof:
                 lines.append("  - profile: " + "; ".join(f"`{f}` {secs(s)}" for f, s in prof[:6]))

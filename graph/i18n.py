@@ -1,4 +1,4 @@
-"""Every word a user reads, in German and English: gettext catalogues, read with Babel.
+"""Every word a user reads, in German and English: gettext catalogues; numbers and dates by Babel.
 
 The catalogues are ``graph/locale/<lang>/LC_MESSAGES/<domain>.po``, one domain per face (``cli``,
 ``http``, ``ingest``, ``gaps``, ``viz``, ...). Messages are looked up by a stable key
@@ -6,8 +6,10 @@ The catalogues are ``graph/locale/<lang>/LC_MESSAGES/<domain>.po``, one domain p
 the ``.po`` file without touching code; both languages are complete, which
 ``tests/test_catalogue.py`` checks (no key missing, no placeholder lost, no key unused).
 
-The catalogues are read from the source folder when first needed, so an edit shows at once in
-an editable install, with no compile step.
+The catalogues are read from the source folder when first needed (by a small reader of the
+``.po`` format, :func:`read_po_messages`: Babel's parser took a tenth of a command's run), so an
+edit shows at once in an editable install, with no compile step. Babel's number and date
+modules are imported only where a number or a date is written.
 
 One rule chooses the language everywhere (:func:`resolve_lang`): ``--lang`` (or a ``lang``
 parameter), else ``IKG_LANG``, else the locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``) or the
@@ -18,14 +20,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
-
-from babel.dates import format_date as _babel_date
-from babel.messages.catalog import Catalog
-from babel.messages.pofile import read_po
-from babel.numbers import format_decimal as _babel_decimal
 
 __all__ = [
     "LANGS",
@@ -34,6 +32,7 @@ __all__ = [
     "default_lang",
     "format_date",
     "format_number",
+    "read_po_messages",
     "resolve_lang",
     "t",
     "tn",
@@ -44,10 +43,135 @@ Lang = Literal["de", "en"]
 LANGS: tuple[Lang, ...] = ("de", "en")
 LOCALE_DIR = Path(__file__).parent / "locale"
 
+_ESCAPE = re.compile(r'\\([\\abfnrtv"])')
+_ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
+_NPLURALS = re.compile(r"nplurals\s*=\s*(\d+)")
+
+
+def _unquote(part: str) -> str:
+    """One quoted piece of a ``.po`` string, without its quotes and with its escapes resolved."""
+    inner = part[1:-1]
+    return _ESCAPE.sub(lambda m: _ESCAPES.get(m[1], m[1]), inner) if "\\" in inner else inner
+
+
+class _PoReader:
+    """The state of :func:`read_po_messages` while it reads one file."""
+
+    def __init__(self) -> None:
+        self.found: dict[tuple[str | None, str], tuple[str, Any, bool]] = {}
+        self.nplurals = 2
+        self._reset()
+
+    def _reset(self) -> None:
+        self.ids: list[list[str]] = []
+        self.strings: list[tuple[int, list[str]]] = []
+        self.context: list[str] | None = None
+        self.obsolete = False
+        self.current: list[str] | None = None
+
+    def finish(self) -> None:
+        """Add the message read so far (as Babel's catalogue does: the first of two equal ids stays)."""
+        if not self.ids:
+            self._reset()
+            return
+        if not self.strings:
+            self.strings.append((0, []))
+        msgid = "".join(map(_unquote, self.ids[0]))
+        plural = len(self.ids) > 1
+        if plural:
+            forms = [""] * self.nplurals
+            for index, parts in sorted(self.strings, key=lambda s: s[0]):
+                if index < self.nplurals:
+                    forms[index] = "".join(map(_unquote, parts))
+            string: Any = tuple(forms)
+        else:
+            string = "".join(map(_unquote, self.strings[0][1]))
+        if msgid == "" and not plural:  # the header: only the number of plural forms matters here
+            found = _NPLURALS.search(string)
+            self.nplurals = int(found[1]) if found else self.nplurals
+        elif not self.obsolete:
+            key = (None if self.context is None else "".join(map(_unquote, self.context)), msgid)
+            before = self.found.get(key)
+            if before is None or (plural and not before[2]):
+                self.found[key] = (msgid, string, plural)
+        self._reset()
+
+    def keyword(self, line: str, obsolete: bool) -> None:
+        """A line starting with ``msgid``, ``msgid_plural``, ``msgctxt`` or ``msgstr``."""
+        word, _, arg = line.partition(" ")
+        if word in ("msgid", "msgctxt"):
+            self.finish()
+        self.obsolete = obsolete
+        if word in ("msgid", "msgid_plural"):
+            self.ids.append([arg])
+            self.current = self.ids[-1]
+        elif word == "msgctxt":
+            self.context = [arg]
+            self.current = self.context
+        elif word == "msgstr" or word.startswith("msgstr["):
+            _, bracket, index = word.partition("[")
+            parts = [] if arg == '""' else [arg]
+            self.strings.append((int(index[:-1]) if bracket else 0, parts))
+            self.current = parts
+        else:
+            raise ValueError(f"unknown keyword {word!r}")
+
+
+def read_po_messages(path: Path) -> dict[str, Any]:
+    """The messages of one ``.po`` file: msgid to its text, or to the tuple of its plural forms.
+
+    What Babel's ``read_po`` gives for the same file (obsolete ``#~`` entries and the header left
+    out, the first of two equal ids kept, escapes resolved), in a tenth of the time: a command
+    reads the catalogue on every run, and Babel's parser was a tenth of an ``ikg info``.
+    ``tests/test_startup.py`` compares the two on every shipped file.
+
+    Parameters
+    ----------
+    path : Path
+        A gettext catalogue in UTF-8.
+
+    Returns
+    -------
+    dict
+        In file order.
+
+    Raises
+    ------
+    ValueError
+        For a line that is no part of a ``.po`` file (a keyword it does not know).
+    """
+    reader = _PoReader()
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        if line[0] == "#":
+            if line[1:2] != "~":
+                reader.finish()  # a comment ends the message before it
+                continue
+            line = line[2:].lstrip()
+            if not line:
+                continue
+            if line[0] != '"':
+                reader.keyword(line, obsolete=True)
+                continue
+        if line[0] == '"':
+            if reader.current is None:
+                raise ValueError(f"{path}: a string outside msgid, msgstr or msgctxt: {line!r}")
+            reader.current.append(line)
+        else:
+            reader.keyword(line, obsolete=False)
+    reader.finish()
+    return {msgid: string for msgid, string, _ in reader.found.values()}
+
 
 @cache
 def catalogue(lang: Lang) -> dict[str, Any]:
     """All messages of a language: key to text (or to a tuple of singular and plural).
+
+    Every ``.po`` file of the language is read when a message is first needed (a few
+    milliseconds, :func:`read_po_messages`), from the source folder: an edited file shows in
+    the next run, with no compile step and no cache to go stale.
 
     Parameters
     ----------
@@ -60,15 +184,8 @@ def catalogue(lang: Lang) -> dict[str, Any]:
         Message key to its text, or to a tuple of singular and plural forms.
     """
     messages: dict[str, Any] = {}
-    folder = LOCALE_DIR / lang / "LC_MESSAGES"
-    for po in sorted(folder.glob("*.po")):
-        with po.open("rb") as fh:
-            parsed: Catalog = read_po(fh, locale=lang, domain=po.stem)
-        for message in parsed:
-            if not message.id:
-                continue
-            key = message.id if isinstance(message.id, str) else message.id[0]  # a plural's id: (singular, plural)
-            messages[key] = message.string
+    for po in sorted((LOCALE_DIR / lang / "LC_MESSAGES").glob("*.po")):
+        messages.update(read_po_messages(po))
     return messages
 
 
@@ -109,20 +226,86 @@ def tn(key: str, n: int, lang: Lang, /, **params: Any) -> str:
     return text.format(n=format_number(n, lang), **params)
 
 
+#: decimal sign and thousands separator, as CLDR gives them to Babel for each language
+_SEPARATORS: dict[str, tuple[str, str]] = {"de": (",", "."), "en": (".", ",")}
+#: the months of a long date (CLDR's wide format names, as Babel writes them)
+_MONTHS: dict[str, tuple[str, ...]] = {
+    "de": (
+        "Januar",
+        "Februar",
+        "März",
+        "April",
+        "Mai",
+        "Juni",
+        "Juli",
+        "August",
+        "September",
+        "Oktober",
+        "November",
+        "Dezember",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+}
+
+
 def format_number(value: float, lang: Lang, digits: int | None = None) -> str:
     """A number as the language writes it (``0,412`` in German, ``1.234`` thousands).
+
+    What Babel's ``format_decimal`` writes (the locale's ``#,##0.###``, or ``digits`` fixed
+    decimals; halves to even), done here: Babel's number module and locale data cost more than
+    the rest of an ``ikg info``. ``tests/test_startup.py`` compares the two.
 
     Examples
     --------
     >>> format_number(1234.5, "de"), format_number(0.4123, "en", 3), format_number(7, "de")
     ('1.234,5', '0.412', '7')
     """
-    fmt = None if digits is None else "#,##0." + "0" * digits if digits else "#,##0"
-    return str(_babel_decimal(value, format=fmt, locale=lang))
+    if lang not in _SEPARATORS:  # a language ikg does not speak: Babel knows it
+        from babel.numbers import format_decimal
+
+        fmt = None if digits is None else "#,##0." + "0" * digits if digits else "#,##0"
+        return str(format_decimal(value, format=fmt, locale=lang))
+    import decimal
+
+    low, high = (0, 3) if digits is None else (digits, digits)
+    number = value if isinstance(value, decimal.Decimal) else decimal.Decimal(str(value))
+    number = number.scaleb(0)  # Babel's scaling: rounds to the context's precision
+    negative = number.is_signed()
+    number = abs(number).normalize()
+    point, group = _SEPARATORS[lang]
+    if number.is_infinite():
+        whole = "∞"
+    else:
+        head, _, tail = f"{number.quantize(decimal.Decimal(10) ** -high):f}".partition(".")
+        groups: list[str] = []
+        while len(head) > 3:
+            groups.insert(0, head[-3:])
+            head = head[:-3]
+        whole = group.join([head, *groups])
+        tail = (tail or "0").ljust(low, "0")
+        if high and not (low == 0 and int(tail) == 0):
+            whole += point + tail[:low] + tail[low:].rstrip("0")
+    return ("-" if negative else "") + whole
 
 
 def format_date(value: dt.date | str | None, lang: Lang) -> str:
     """A date as the language writes it (``30. Juni 2015``); text that is not a date stays as it is.
+
+    CLDR's long format, as Babel's ``format_date(..., format="long")`` writes it (``d. MMMM y``,
+    ``MMMM d, y``), done here for the same reason as :func:`format_number`.
 
     Examples
     --------
@@ -138,7 +321,13 @@ def format_date(value: dt.date | str | None, lang: Lang) -> str:
             return value
     else:
         day = value
-    return str(_babel_date(day, format="long", locale=lang))
+    if lang == "de":
+        return f"{day.day}. {_MONTHS['de'][day.month - 1]} {day.year}"
+    if lang == "en":
+        return f"{_MONTHS['en'][day.month - 1]} {day.day}, {day.year}"
+    from babel.dates import format_date as babel_date  # a language ikg does not speak
+
+    return str(babel_date(day, format="long", locale=lang))
 
 
 def _lang_of(tag: str) -> Lang | None:

@@ -7,7 +7,7 @@ A bad spreadsheet gets one line per problem, with file or sheet, row and column.
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -15,7 +15,7 @@ from ikg.api.cli.common import HELP_LANG, Group, LangOption, err, msg, state
 from ikg.graph.errors import IkgError, InputError
 from ikg.graph.i18n import resolve_lang, t
 
-__all__ = ["app", "main"]
+__all__ = ["app", "command_named", "main"]
 
 app = typer.Typer(
     name="ikg",
@@ -66,12 +66,59 @@ def _register() -> None:
 
 _register()
 
+#: the global options that take a value (``--store DIR``); the others are flags
+_VALUE_OPTIONS = ("--store", "--lang")
+
+
+def command_named(args: list[str]) -> str | None:
+    """The command a command line runs, if it plainly names one of ikg's (else ``None``).
+
+    Examples
+    --------
+    >>> command_named(["--store", "/tmp/s", "--lang=en", "query", "wg-members"])
+    'query'
+    >>> command_named(["--help"]), command_named(["--verbose", "info"]), command_named(["infp"])
+    (None, None, None)
+    """
+    names = {_name_of(c) for c in app.registered_commands}
+    rest = iter(args)
+    for arg in rest:
+        if arg in _VALUE_OPTIONS:
+            next(rest, None)
+        elif arg.startswith(tuple(o + "=" for o in _VALUE_OPTIONS)) or arg == "--no-seed":
+            continue
+        else:
+            return arg if arg in names else None
+    return None
+
+
+def _name_of(command: Any) -> str:
+    """The name Typer gives a registered command (its own, else the function's with ``-`` for ``_``)."""
+    return str(command.name or command.callback.__name__.lower().replace("_", "-"))
+
+
+def _run(args: list[str]) -> None:
+    """Run the Typer app; building only the command that runs, when the command line names one.
+
+    Typer turns every registered command into a click command (reading each function's
+    signature and type hints) before it parses anything: a tenth of the start-up for the one
+    command that then runs. ``ikg --help``, a wrong command name, or anything unusual gets all.
+    """
+    chosen = command_named(args)
+    registered = app.registered_commands
+    if chosen is not None:
+        app.registered_commands = [c for c in registered if _name_of(c) == chosen]
+    try:
+        app(args=args, prog_name="ikg")
+    finally:
+        app.registered_commands = registered
+
 
 def main(argv: list[str] | None = None) -> None:
     """Run the command line; errors become one clear line each and a non-zero exit code."""
     state.lang = resolve_lang()  # before the options are read, errors still speak the user's language
     try:
-        app(args=argv, prog_name="ikg")
+        _run(sys.argv[1:] if argv is None else list(argv))
     except InputError as exc:
         from ikg.graph.ingest.problems import render
 

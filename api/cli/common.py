@@ -273,22 +273,53 @@ def err(text: str) -> None:
     typer.echo(f"ikg: {text}", err=True)
 
 
-def open_store() -> Any:
+def open_store(*, reading: bool = False) -> Any:
     """The store of this run (``--store``), made ready (seeded when new, unless ``--no-seed``).
 
     While ``ikg serve`` or ``ikg up`` holds an embedded store, the command goes through that
     server's endpoint instead of waiting for the store (:func:`running_server`), and says so
     on stderr.
+
+    Parameters
+    ----------
+    reading : bool
+        The command only reads: a ready on-disk store is opened read-only
+        (:meth:`~ikg.graph.store.embedded.Store.open_for_reading`, a fifth of the start-up
+        less); a store that needs writing first (new, a newer ontology) is opened as usual.
     """
     from ikg.graph.ingest.importer import open_store as _open
 
     server = running_server()
     if server is None:
-        return _open(state.store_path, seed=state.seed)
+        ready = _open_ready_for_reading() if reading else None
+        return ready if ready is not None else _open(state.store_path, seed=state.seed)
     from ikg.graph.store.remote import RemoteStore  # the HTTP client: only when a server holds the store
 
     err(msg("cli.via_server", url=server.url))
     return _open_remote(RemoteStore(server.url, token=server.token))
+
+
+def _open_ready_for_reading() -> Any:
+    """The embedded store opened read-only, if it is ready as it is (else ``None``)."""
+    from ikg.graph.errors import StoreError
+    from ikg.graph.ingest.importer import ensure_ready
+    from ikg.graph.store.base import is_url
+    from ikg.graph.store.embedded import MEMORY, Store, default_store_path
+
+    location = state.store_path or default_store_path()
+    if location == MEMORY or is_url(location):
+        return None
+    store = Store.open_for_reading(location)
+    if store is None:
+        return None
+    try:
+        ensure_ready(store, seed=state.seed)  # reads, and writes only what is missing
+    except StoreError as exc:
+        store.close()
+        if exc.key != "store.read_only_snapshot":  # the one error of a write to a read-only store
+            raise
+        return None
+    return store
 
 
 def _open_remote(store: Any) -> Any:

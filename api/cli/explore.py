@@ -85,7 +85,7 @@ def info() -> None:
     """
     from ikg.graph.library.inventory import list_concepts
 
-    store = open_store()
+    store = open_store(reading=True)
     echo(
         "cli.store_info",
         where=where(store),
@@ -122,7 +122,7 @@ def concepts() -> None:
             Literal(c.revision_of or ""),
             Literal(c.triples),
         )
-        for c in list_concepts(open_store())
+        for c in list_concepts(open_store(reading=True))
     ]
     head = [msg(f"cli.column.{name}") for name in ("id", "issued", "title", "revision_of", "triples")]
     typer.echo(render_rows(head, rows, "table"))
@@ -200,7 +200,7 @@ def query(
         params = _parse_params(param or [])
         if concept is not None:
             params = _with_concept(name, params, concept)
-        names, rows = run_named(open_store(), name, params)
+        names, rows = run_named(open_store(reading=True), name, params)
     else:
         if param:
             raise typer.BadParameter(msg("cli.param_named_only"))

@@ -100,7 +100,7 @@ def gaps(
         return
     written = output_format(fmt, out, GAP_FORMATS)
     chosen = _kinds(kind)
-    analyses = analyse_store(open_store(), concept, chosen, top or None, require or None)
+    analyses = analyse_store(open_store(reading=True), concept, chosen, top or None, require or None)
     write_result(encode_gaps(analyses, chosen, _lang(lang), written), written, out)
 
 
@@ -142,7 +142,7 @@ def metrics(
     from ikg.graph.choices import GAP_FORMATS
 
     written = output_format(fmt, out, GAP_FORMATS)
-    analyses = analyse_store(open_store(), concept, kinds=())
+    analyses = analyse_store(open_store(reading=True), concept, kinds=())
     write_result(encode_metrics(analyses, _lang(lang), written), written, out)
 
 
@@ -195,7 +195,7 @@ def view(
     chosen = fmt.value if fmt else (Path(out).suffix.lower().lstrip(".") if out != "-" else "html")
     if chosen not in VIEW_FORMATS:
         raise typer.BadParameter(msg("cli.view_format_unknown", out=out))
-    store = open_store()
+    store = open_store(reading=True)
     net = load_network(store, _one_concept(store, concept))
     request = ViewRequest(
         name.value,
@@ -234,7 +234,7 @@ def report(
     """
     from ikg.graph.analysis.gaps import analyse_store
 
-    store = open_store()
+    store = open_store(reading=True)
     analyses = analyse_store(store, concept, top=top)
     for path in write_reports(analyses, out, _lang(lang), single=concept is not None, fmt=fmt.value, store=store):
         typer.echo(str(path))

@@ -41,13 +41,16 @@ import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
-import igraph as ig
-import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
 from ikg.graph.analysis.ties import Ties
+
+if TYPE_CHECKING:  # networkx only for graphs given as networkx graphs (tests, views): imported there
+    import networkx as nx
 
 __all__ = [
     "EXACT_BETWEENNESS_MAX",
@@ -73,6 +76,46 @@ MIN_PIVOTS = 64
 #: from this many ties on, constraint and effective size run in a child process (two CPUs or more)
 PARALLEL_MIN_TIES = 1_000_000
 _RNG_LOCK = threading.Lock()  # igraph's random number generator is global to the process
+
+
+class _NoMatplotlibHere:
+    """A meta path finder that makes ``import matplotlib`` fail, in one thread only (see :func:`_load_igraph`)."""
+
+    def __init__(self) -> None:
+        self.thread = threading.get_ident()
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> None:
+        """Refuse matplotlib and its modules in the importing thread; leave everything else alone."""
+        if threading.get_ident() == self.thread and name.partition(".")[0] == "matplotlib":
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+
+
+def _load_igraph() -> ModuleType:
+    """igraph, without the matplotlib that importing it would otherwise import.
+
+    igraph imports ``matplotlib.pyplot`` when it is installed, for its plotting (0.5-0.9 s, over
+    half of an ``ikg gaps``); ikg never draws with igraph (figures are drawn with matplotlib by
+    :mod:`ikg.viz`). So while igraph is imported, matplotlib is refused in the importing thread,
+    and igraph falls back to its stand-in for a missing matplotlib. Once matplotlib is imported
+    (a report), igraph is imported as it is.
+    """
+    if "igraph" in sys.modules or "matplotlib" in sys.modules:
+        import igraph
+
+        return igraph
+    blocker = _NoMatplotlibHere()
+    sys.meta_path.insert(0, blocker)
+    try:
+        import igraph
+    finally:
+        sys.meta_path.remove(blocker)
+    return igraph
+
+
+if TYPE_CHECKING:
+    import igraph as ig
+else:
+    ig = _load_igraph()
 
 
 @dataclass(frozen=True)
@@ -111,6 +154,8 @@ def _matrix(graph: nx.Graph | Ties, weight: str | None = "weight") -> tuple[list
         if weight is None:
             w = sp.csr_matrix((np.ones_like(w.data), w.indices, w.indptr), shape=w.shape)
         return list(graph.actors), w
+    import networkx as nx
+
     nodes = list(graph.nodes)
     if not nodes:
         return nodes, sp.csr_matrix((0, 0))
@@ -163,6 +208,7 @@ def constraint_and_effective_size(
 
     Examples
     --------
+    >>> import networkx as nx
     >>> g = nx.star_graph(3)
     >>> c, e = constraint_and_effective_size(g)
     >>> round(c[0], 4), e[0], c[1], e[1]
@@ -268,6 +314,7 @@ def betweenness(graph: nx.Graph | Ties) -> tuple[dict[str, float], str]:
 
     Examples
     --------
+    >>> import networkx as nx
     >>> values, method = betweenness(nx.path_graph(3))
     >>> values, method
     ({0: 0.0, 1: 1.0, 2: 0.0}, 'exact')
@@ -301,6 +348,7 @@ def communities(graph: nx.Graph | Ties, weight: str | None = "weight") -> list[l
 
     Examples
     --------
+    >>> import networkx as nx
     >>> two = nx.union(nx.complete_graph(["a", "b", "c"]), nx.complete_graph(["x", "y", "z"]))
     >>> two.add_edge("c", "x"); two.add_node("alone")
     >>> communities(two)
@@ -352,6 +400,7 @@ def metrics(
 
     Examples
     --------
+    >>> import networkx as nx
     >>> per_actor, info = metrics(nx.path_graph(["a", "b", "c"]))
     >>> per_actor["b"].articulation_point, per_actor["b"].betweenness, info["bridges"]
     (True, 1.0, [('a', 'b'), ('b', 'c')])

@@ -25,14 +25,12 @@ import math
 from collections import Counter, defaultdict
 from typing import Any
 
-import networkx as nx
 import numpy as np
 import scipy.sparse as sp
-from scipy.sparse import csgraph
 
 from ikg.graph.analysis import explain
 from ikg.graph.analysis.finding import Finding, in_all_languages, item_ref
-from ikg.graph.analysis.metrics import ActorMetrics
+from ikg.graph.analysis.metrics import ActorMetrics, to_igraph
 from ikg.graph.analysis.model import ConceptNetwork, Item
 from ikg.graph.analysis.ties import Ties
 
@@ -97,13 +95,22 @@ def brokers(
     return out, total
 
 
+def _components(w: sp.spmatrix) -> np.ndarray:
+    """Component label of every row of a symmetric matrix (igraph's C core; labels only tell apart).
+
+    igraph is loaded already for the metrics; scipy's ``csgraph`` would import ``scipy.sparse.linalg``
+    and ``scipy.linalg`` (a quarter of a second) for this one call.
+    """
+    return np.asarray(to_igraph(sp.csr_matrix(w)).connected_components().membership, dtype=np.int64)
+
+
 def _without(ties: Ties, i: int) -> np.ndarray:
     """Component labels of the actor network with actor ``i`` taken out (its own label is -1)."""
     keep = np.ones(len(ties.actors), dtype=bool)
     keep[i] = False
     w = ties.weight
     mask = sp.diags(keep.astype(np.float64))
-    _, labels = csgraph.connected_components(mask @ w @ mask, directed=False)
+    labels = _components(mask @ w @ mask)
     labels[i] = -1
     return labels
 
@@ -119,15 +126,30 @@ def _bridge_sides(ties: Ties, bridges: list[tuple[int, int]]) -> dict[tuple[int,
     cut = np.array([u * n + v for u, v in bridges] + [v * n + u for u, v in bridges], dtype=np.int64)
     keep = ~np.isin(w.row.astype(np.int64) * n + w.col, cut)
     rest = sp.csr_matrix((w.data[keep], (w.row[keep], w.col[keep])), shape=w.shape)
-    _, piece = csgraph.connected_components(rest, directed=False)
+    piece = _components(rest)
     size = Counter(piece.tolist())
-    forest = nx.Graph()
-    forest.add_edges_from((int(piece[u]), int(piece[v])) for u, v in bridges)
+    forest: dict[int, list[int]] = defaultdict(list)  # piece to the pieces a bridge joins it to
+    for u, v in bridges:
+        forest[int(piece[u])].append(int(piece[v]))
+        forest[int(piece[v])].append(int(piece[u]))
     below: dict[tuple[int, int], int] = {}
-    for tree in nx.connected_components(forest):
+    reached: set[int] = set()
+    for root in sorted(forest):
+        if root in reached:
+            continue
+        reached.add(root)
+        edges: list[tuple[int, int]] = []  # tree edges (parent, child); a child's own come after it
+        stack = [root]
+        while stack:
+            parent = stack.pop()
+            for child in forest[parent]:
+                if child not in reached:
+                    reached.add(child)
+                    edges.append((parent, child))
+                    stack.append(child)
+        tree = [root, *(child for _, child in edges)]
         whole = sum(size[p] for p in tree)
         sub = {p: size[p] for p in tree}
-        edges = list(nx.dfs_edges(forest, min(tree)))
         for parent, child in reversed(edges):
             sub[parent] += sub[child]
         for parent, child in edges:

@@ -12,12 +12,15 @@ Two actors have a **tie** when they share a working group or one cooperates with
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
 from ikg.graph.analysis.model import ConceptNetwork
+
+if TYPE_CHECKING:  # networkx is imported by the functions that build its graphs (not by the gap analysis)
+    import networkx as nx
 
 __all__ = ["Ties", "actor_goal_matrix", "actor_network", "actor_ties", "two_mode_graph"]
 
@@ -46,6 +49,8 @@ def actor_network(net: ConceptNetwork) -> nx.Graph:
     >>> sorted(actor_network(net).edges(data="weight"))
     [('a', 'b', 1), ('b', 'c', 1)]
     """
+    import networkx as nx
+
     graph = nx.Graph()
     for actor in net.actors:
         graph.add_node(
@@ -181,6 +186,8 @@ def two_mode_graph(net: ConceptNetwork) -> nx.Graph:
     (goal–named actor), ``formulated`` (goal–AG), ``in_field`` (goal or AG–action field),
     ``addresses`` (goal–task).
     """
+    import networkx as nx
+
     graph = nx.Graph()
     for item in sorted(net.items.values(), key=lambda i: (i.kind, i.id, i.iri)):
         graph.add_node(
