@@ -11,11 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
-
-from ikg.graph.ingest.schema import normalise_name
-
 __all__ = ["closest"]
 
 
@@ -41,6 +36,11 @@ def closest(written: str, candidates: Iterable[str]) -> str | None:
     >>> closest("Sportverien", ["sportverein", "verein"]), closest("Fachtag", ["frist", "sitzung"])
     ('sportverein', None)
     """
+    from rapidfuzz import process  # loaded at the first suggestion, not by every command
+    from rapidfuzz.distance import OSA
+
+    from ikg.graph.ingest.schema import normalise_name
+
     by_key: dict[str, str] = {}
     for candidate in candidates:
         by_key.setdefault(normalise_name(candidate), candidate)

@@ -40,7 +40,6 @@ from rdflib.term import Node
 
 from ikg.graph.errors import IkgError, InputError, NotFoundError
 from ikg.graph.i18n import LANGS, Lang, t
-from ikg.graph.ingest.mapping import parse_date
 from ikg.graph.library.concat import concat_columns, sort_concat
 from ikg.graph.library.ids import ID_CLASSES, UnknownIdError, check_ids
 from ikg.graph.namespaces import concept_graph
@@ -220,6 +219,8 @@ def _convert(param: Param, raw: str) -> Node:
             raise InputError(key="library.reason.bad_iri", detail=str(exc)) from None
         return URIRef(value)
     if param.type == "date":
+        from ikg.graph.ingest.mapping import parse_date  # the import's date rule; loaded only when a date is bound
+
         lit = parse_date(value)
         if lit is None:
             raise InputError(key="library.reason.date")
