@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rdflib import Literal
-
 from ikg.graph.errors import NotFoundError
 from ikg.graph.namespaces import concept_graph, concept_id_of_graph
 from ikg.graph.store.base import StoreLike
@@ -75,6 +73,16 @@ class ConceptInfo:
     counts: dict[str, int] = field(default_factory=dict)
 
 
+def _count(value: str | None) -> int:
+    """A COUNT as a number (0 when unbound; a server may write ``3.0E0``-like forms, so parse leniently)."""
+    if value is None:
+        return 0
+    try:
+        return int(value)
+    except ValueError:
+        return int(float(value))
+
+
 def list_concepts(store: StoreLike) -> list[ConceptInfo]:
     """Return the concepts in the store (one per concept graph), sorted by id, with counts.
 
@@ -91,7 +99,7 @@ def list_concepts(store: StoreLike) -> list[ConceptInfo]:
     list of ConceptInfo
         Sorted by id; ``counts`` holds the resources of each kind of :data:`KINDS` there are.
     """
-    _, rows = store.select(_CONCEPTS)
+    _, rows = store.select_values(_CONCEPTS)  # plain strings: no rdflib terms to build
     concepts: dict[str, ConceptInfo] = {}
     for g, c, cid, t_de, t_en, issued, rev, n in rows:
         if g is None or concept_id_of_graph(str(g)) != str(cid):
@@ -102,17 +110,17 @@ def list_concepts(store: StoreLike) -> list[ConceptInfo]:
             str(c),
             str(g),
             title,
-            str(issued) if issued else None,
-            str(rev) if rev else None,
-            int(n) if isinstance(n, Literal) else 0,
+            issued or None,
+            rev or None,
+            _count(n),
         )
     by_class = {v: k for k, v in KINDS.items()}
-    _, rows = store.select(_COUNTS)
+    _, rows = store.select_values(_COUNTS)
     for g, cls, n in rows:
         info = concepts.get(str(g))
         kind = by_class.get(str(cls))
-        if info is not None and kind is not None and isinstance(n, Literal):
-            info.counts[kind] = int(n)
+        if info is not None and kind is not None and n is not None:
+            info.counts[kind] = _count(n)
     return sorted(concepts.values(), key=lambda c: c.id)
 
 
@@ -139,11 +147,11 @@ def count_kinds(store: StoreLike, concept_id: str) -> dict[str, int]:
     """
     by_class = {v: k for k, v in KINDS.items()}
     counts = dict.fromkeys(KINDS, 0)
-    _, rows = store.select(_COUNTS_OF_GRAPH, {"g": concept_graph(concept_id)})
+    _, rows = store.select_values(_COUNTS_OF_GRAPH, {"g": concept_graph(concept_id)})
     for cls, n in rows:
         kind = by_class.get(str(cls))
-        if kind is not None and isinstance(n, Literal):
-            counts[kind] = int(n)
+        if kind is not None and n is not None:
+            counts[kind] = _count(n)
     return counts
 
 
