@@ -48,6 +48,11 @@ The comparisons (``--only``, comma-separated, default all, in this order):
 ``views`` -> ``bench/viz_bench.py``, section ``## Views (issue 5)``
     HTML, SVG and PNG generation and the first draw in headless Chromium (Playwright driving
     ``/usr/bin/chromium``) of 1,000 and 5,000-node views (and 100 in a full run).
+``pages`` -> ``bench/pages.py``, section ``## Workbench pages (issue 15)``
+    The workbench's server-side time per page type (start, concept, actor, AG, goal, field, task,
+    gaps with and without filters, search, lists, queries, a query with its result, changes,
+    report, import), in process, on the shipped concepts (60 actors) and with the synthetic
+    concept of ``--size`` actors: p50 and p95 of 20 requests (5 with ``--quick``).
 
 Data: ``bench/generate.py`` concepts cached under ``/tmp/ikg-bench-N`` (generated when missing).
 ``--quick`` means ``--size 1000``, one repetition, the scripts' short limits, gap sizes 1000,
@@ -80,7 +85,7 @@ except ImportError:  # run as a script: bench/ is sys.path[0]
 
 BENCH_DIR = Path(__file__).resolve().parent
 HEADING = "## Summary: targets (bench/run)"
-STEPS = ("latency", "import", "queries", "endpoint", "overhead", "gaps", "views")
+STEPS = ("latency", "import", "queries", "endpoint", "overhead", "gaps", "views", "pages")
 #: the sections in the order the results file shows them
 SECTIONS = (
     HEADING,
@@ -91,6 +96,7 @@ SECTIONS = (
     "## Endpoint overhead (issue 18)",
     "## Gap analysis (issue 4)",
     "## Views (issue 5)",
+    "## Workbench pages (issue 15)",
 )
 BIG = 100_000  # actors of the big import and the largest gap size
 BIG_IMPORT_LIMIT = 1200.0
@@ -336,7 +342,25 @@ def targets(found: dict[str, Any], args: argparse.Namespace) -> list[Row]:
         )
     else:
         rows.append((t, missing("views"), "–"))
+    rows.append(pages_target(found, missing))
     return rows + speed_targets(found, missing)
+
+
+def pages_target(found: dict[str, Any], missing: Any) -> Row:
+    """The row of issue 15: every workbench page type answers in under 100 ms (p50) at 10,000 actors."""
+    t = "Workbench: every page type p50 <100 ms at 10,000 actors (server-side)"
+    pages = (found.get("pages") or {}).get("summary")
+    if not pages:
+        return (t, missing("pages"), "–")
+    timed = {n: v["large"] for n, v in pages["pages"].items() if v.get("large") is not None}
+    over = ", ".join(f"{n} {secs(timed[n])}" for n in pages["over"]) or "none"
+    failed = f"; failed: {', '.join(pages['failed'])}" if pages["failed"] else ""
+    worst = f"; slowest {pages['worst'][0]} {secs(pages['worst'][1])}" if pages.get("worst") else ""
+    text = (
+        f"{len(timed) - len(pages['over'])} of {len(pages['pages'])} page types under 100 ms at "
+        f"{pages['actors']:,} actors; over: {over}{failed}{worst}"
+    )
+    return (t, text, "yes" if not pages["over"] and not pages["failed"] else "no")
 
 
 def summary_section(args: argparse.Namespace, rows: list[Row], steps: dict[str, dict[str, Any]], total: float) -> str:
@@ -448,6 +472,9 @@ def commands(args: argparse.Namespace, work: Path) -> dict[str, tuple[list[str],
     if "views" in args.only:
         cmd = [py, str(BENCH_DIR / "viz_bench.py"), "--sizes", "1000,5000" if args.quick else "100,1000,5000"]
         out["views"] = ([*cmd, *res, "--json", str(work / "views.json")], work / "views.json")
+    if "pages" in args.only:
+        cmd = [py, str(BENCH_DIR / "pages.py"), *quick, "--actors", str(args.size)]
+        out["pages"] = ([*cmd, *res, "--json", str(work / "pages.json")], work / "pages.json")
     return out
 
 

@@ -28,6 +28,7 @@ SECTIONS = (
     "## Endpoint overhead (issue 18)",
     "## Gap analysis (issue 4)",
     "## Views (issue 5)",
+    "## Workbench pages (issue 15)",
 )
 TARGETS = (
     "Queries ≥15× faster than rdflib",
@@ -43,6 +44,7 @@ TARGETS = (
     "within 2× of Oxigraph's raw bulk load",
     "Endpoint overhead over raw pyoxigraph <5 ms",
     "`wg-members` at least as fast as on rdflib",
+    "Workbench: every page type p50 <100 ms",
 )
 
 

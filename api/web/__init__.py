@@ -4,7 +4,8 @@ Start page (:func:`~ikg.api.web.home.start_page`, served at ``/`` by the app), a
 actor, working group, goal, action field and cross-cutting task, the gaps of a concept with
 filters, and search (:mod:`ikg.api.web.home`, :mod:`ikg.api.web.things`). Pages are rendered from
 Jinja templates (:mod:`ikg.api.web.render`) and load nothing but the server's own files; only
-the SPARQL editor runs a script (CodeMirror, vendored), and without it the editor is a text field. :data:`router` holds every page; :data:`STATIC_DIR` is mounted at :data:`STATIC_URL`.
+the SPARQL editor runs a script (CodeMirror, vendored), and without it the editor is a text field.
+:data:`router` holds every page; :data:`STATIC_DIR` is mounted at :data:`STATIC_URL`.
 """
 
 from __future__ import annotations

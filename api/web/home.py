@@ -16,11 +16,11 @@ from fastapi.responses import HTMLResponse
 from ikg.api.http.deps import StoreDep
 from ikg.api.web.actions import advice_for
 from ikg.api.web.insight import Insight, concepts, insight
+from ikg.api.web.paging import PAGE_SIZE, all_of_kind, outline
 from ikg.api.web.render import Page, Pager, html_page, make_page, page_of
 from ikg.graph.analysis.gaps import Finding
 from ikg.graph.i18n import Lang, format_date
 from ikg.graph.library.inventory import ConceptInfo
-from ikg.graph.library.pages import concept_outline, list_page
 from ikg.graph.store.base import StoreLike
 
 __all__ = ["FIGURES", "concept_or_404", "finding_view", "not_found", "router", "start_page"]
@@ -29,8 +29,6 @@ router = APIRouter(include_in_schema=False)
 
 #: the key figures of a concept, in the order shown (kinds of ikg.graph.library.inventory.KINDS)
 FIGURES = ("actors", "working_groups", "goals", "action_fields", "cross_cutting_tasks", "cooperations")
-#: rows per page of a long list
-PAGE_SIZE = 50
 #: search answers per page
 SEARCH_SIZE = 25
 
@@ -42,8 +40,14 @@ def title_of(info: ConceptInfo, lang: Lang) -> str:
 
 def finding_view(finding: Finding, found: Insight, lang: Lang) -> dict[str, Any]:
     """What a template shows of one finding: kind, subjects, the finding in plain words with its
-    strength and recommended action, and "how we know" (the reasons with their metrics, folded)."""
-    advice = advice_for(finding, found.network, lang)
+    strength and recommended action, and "how we know" (the reasons with their metrics, folded);
+    computed once per finding and language for as long as the analysis is kept."""
+    view: dict[str, Any] = found.memo(("finding", id(finding), lang), lambda: _finding_view(finding, found, lang))
+    return view
+
+
+def _finding_view(finding: Finding, found: Insight, lang: Lang) -> dict[str, Any]:
+    advice = advice_for(finding, found.steady, lang)
     return {
         "kind": finding.kind,
         "subjects": finding.subjects,
@@ -109,6 +113,8 @@ def concept_page(request: Request, store: StoreDep, concept: str) -> HTMLRespons
     if isinstance(info, HTMLResponse):
         return info
     found = insight(store, concept)
+    shown = outline(found, page.lang)
+    pager = Pager(page_of(request), PAGE_SIZE, len(shown["working_group"]))
     return html_page(
         "concept.html",
         page,
@@ -116,33 +122,35 @@ def concept_page(request: Request, store: StoreDep, concept: str) -> HTMLRespons
         figures=FIGURES,
         description=found.network.description.get(page.lang) or found.network.description.get("de", ""),
         issued=format_date(info.issued, page.lang) if info.issued else "",
-        outline=concept_outline(store, concept, page.lang),
+        outline=shown,
+        groups=pager.cut(shown["working_group"]),
+        pager=pager,
         totals=found.analysis.totals,
         top=[finding_view(f, found, page.lang) for f in found.top(3)],
         revises=info.revision_of if info.revision_of in {c.id for c in concepts(store)} else None,
     )
 
 
-def _list(request: Request, store: StoreLike, concept: str, kind: str, count_key: str) -> HTMLResponse:
+def _list(request: Request, store: StoreLike, concept: str, kind: str) -> HTMLResponse:
     page = make_page(request, section=kind + "s")
     info = concept_or_404(store, page, concept)
     if isinstance(info, HTMLResponse):
         return info
-    pager = Pager(page_of(request), PAGE_SIZE, info.counts.get(count_key, 0))
-    rows = list_page(store, concept, kind, page.lang, pager.offset, pager.size)
-    return html_page("list.html", page, kind=kind, rows=rows, pager=pager)
+    everyone = all_of_kind(insight(store, concept), kind, page.lang)
+    pager = Pager(page_of(request), PAGE_SIZE, len(everyone))
+    return html_page("list.html", page, kind=kind, rows=pager.cut(everyone), pager=pager)
 
 
 @router.get("/concepts/{concept}/actors", response_class=HTMLResponse)
 def actor_list(request: Request, store: StoreDep, concept: str) -> HTMLResponse:
     """All actors of a concept, by name, a page at a time."""
-    return _list(request, store, concept, "actor", "actors")
+    return _list(request, store, concept, "actor")
 
 
 @router.get("/concepts/{concept}/goals", response_class=HTMLResponse)
 def goal_list(request: Request, store: StoreDep, concept: str) -> HTMLResponse:
     """All goals of a concept, by title, a page at a time."""
-    return _list(request, store, concept, "goal", "goals")
+    return _list(request, store, concept, "goal")
 
 
 @router.get("/search", response_class=HTMLResponse)

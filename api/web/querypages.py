@@ -33,12 +33,12 @@ from ikg.api.web.tables import ResultTable, result_table
 from ikg.graph.errors import IkgError
 from ikg.graph.i18n import LANGS
 from ikg.graph.library.concat import concat_columns, sort_concat
-from ikg.graph.library.named import NamedQuery, Param, bind_params, check_ids, library
+from ikg.graph.library.ids import UnknownIdError
+from ikg.graph.library.named import NamedQuery, Param, bind_params, bind_query, check_ids, library
 from ikg.graph.store.base import StoreLike
 from ikg.graph.store.embedded import solution_rows
-from ikg.graph.store.sparql_text import bind_values
 
-__all__ = ["PREFIXES", "router"]
+__all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
 
@@ -48,16 +48,12 @@ ROWS_SIZE = 100
 EDITOR_ROWS = 1000
 #: the kind of thing an ``id`` parameter's class names
 _KIND_OF_CLASS = {"Actor": "actor", "WorkingGroup": "working_group", "Goal": "goal"}
-#: the prefixes every named query declares: the editor starts with them
-PREFIXES = """PREFIX ikg: <https://w3id.org/ikg/ns#>
-PREFIX org: <http://www.w3.org/ns/org#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX time: <http://www.w3.org/2006/time#>
-"""
+#: each kind's count in :class:`~ikg.graph.library.inventory.ConceptInfo`
+_COUNT_OF_KIND = {"actor": "actors", "working_group": "working_groups", "goal": "goals"}
+#: above this many ids to choose from, an ``id`` parameter is a text field, not a select (10,000
+#: actors make a select of a megabyte that nobody can scroll; without script there is no search
+#: in it): an unknown id then gets the closest one to run with
+ID_SELECT_MAX = 200
 _EXAMPLE = """
 SELECT ?actor ?name ?town
 WHERE {
@@ -107,6 +103,7 @@ def _field(param: Param, store: StoreLike, page: Page, values: dict[str, str], c
         "options": [],
         "groups": [],
         "example": param.example or "",
+        "hint": "",
     }
     if param.type == "concept":
         field["input"] = "select"
@@ -117,11 +114,15 @@ def _field(param: Param, store: StoreLike, page: Page, values: dict[str, str], c
         field["options"] = [(code, names[code]) for code in LANGS]
         field["value"] = field["value"] or page.lang
     elif param.type == "id" and param.cls in _KIND_OF_CLASS:
-        field["input"] = "select"
         kind = _KIND_OF_CLASS[param.cls]
-        for info in concepts(store):
-            if chosen_concept and info.id != chosen_concept:
-                continue
+        chosen = [info for info in concepts(store) if not chosen_concept or info.id == chosen_concept]
+        total = sum(info.counts.get(_COUNT_OF_KIND[kind], 0) for info in chosen)
+        if total > ID_SELECT_MAX:
+            what = page.kind_name(kind, plural=True)
+            field["hint"] = page.t("web.query.id_hint", n=page.num(total), what=what)
+            return field
+        field["input"] = "select"
+        for info in chosen:
             items = sorted(insight(store, info.id).network.of_kind(kind), key=lambda i: fold(i.label(page.lang)))
             field["groups"].append((title_of(info, page.lang), [(i.id, i.label(page.lang)) for i in items]))
     elif param.type == "integer":
@@ -147,12 +148,24 @@ async def _run(settings: Settings, store: StoreLike, query: NamedQuery, raw: dic
     try:
         bound = bind_params(query, raw)
         await run_in_threadpool(check_ids, store, query, bound)
-        text = bind_values(query.text, bound)
+        text = bind_query(query, bound)  # also inside sub-SELECTs, as the library runs it
         answer = await run_in_threadpool(execute_query, settings, text, None, "json", trusted=True)
     except (IkgError, SparqlError) as exc:
         return exc
     names, rows = _rows(bytes(answer.body))
     return names, sort_concat(names, rows, concat_columns(query.text))
+
+
+def _retry(request: Request, query: NamedQuery, error: Exception) -> tuple[str, str] | None:
+    """For an id that names nothing but has a closest one: (that id, this form run with it)."""
+    if not isinstance(error, UnknownIdError) or not error.closest:
+        return None
+    ids = {p.name for p in query.params if p.type == "id"}
+    wrong = [k for k, v in request.query_params.items() if k in ids and v.strip() == error.value]
+    if not wrong:
+        return None
+    query_items = [(k, error.closest[0] if k == wrong[0] else v) for k, v in request.query_params.multi_items()]
+    return error.closest[0], request.url.path + "?" + urlencode(query_items)
 
 
 @router.get("/workbench/queries/{name}", response_class=HTMLResponse)
@@ -178,11 +191,13 @@ async def query_form(request: Request, settings: SettingsDep, store: StoreDep, n
         "table": None,
         "pager": None,
         "downloads": {},
+        "retry": None,
     }
     if context["ran"]:
         outcome = await _run(settings, store, query, values)
         if isinstance(outcome, IkgError | SparqlError):
             context["error"] = outcome.render(page.lang) if isinstance(outcome, IkgError) else outcome.text(page.lang)
+            context["retry"] = _retry(request, query, outcome)
         else:
             names, rows = outcome
             table = _sorted(await run_in_threadpool(result_table, names, rows, page, store), request)

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse
 from ikg.api.http.deps import StoreDep
 from ikg.api.web.home import concept_or_404, finding_view, not_found
 from ikg.api.web.insight import insight
+from ikg.api.web.paging import GOALS_PAGE, PAGE_SIZE, NamedPager, field_actors, field_goals, named_page
 from ikg.api.web.render import Page, Pager, html_page, make_page, page_of
 from ikg.graph.analysis.gaps import KINDS
 from ikg.graph.library.pages import actor_page, field_page, goal_page, working_group_page
@@ -78,8 +79,9 @@ def working_group(request: Request, store: StoreDep, concept: str, group_id: str
         return _missing(page, "working_group", group_id)
     found = insight(store, concept)
     me = found.item("working_group", group_id)
-    gaps = [finding_view(f, found, page.lang) for f in found.select(group=me.iri)] if me else []
-    return html_page("group.html", page, data=data, gaps=gaps[:GAPS_SIZE], gaps_total=len(gaps))
+    matching = found.select(group=me.iri) if me else []
+    gaps = [finding_view(f, found, page.lang) for f in matching[:GAPS_SIZE]]
+    return html_page("group.html", page, data=data, gaps=gaps, gaps_total=len(matching))
 
 
 @router.get("/concepts/{concept}/goals/{goal_id}", response_class=HTMLResponse)
@@ -102,14 +104,27 @@ def _field(request: Request, store: StoreLike, concept: str, kind: str, field_id
     page = _open(request, store, concept)
     if isinstance(page, HTMLResponse):
         return page
-    data = field_page(store, concept, kind, field_id, page.lang)
+    data = field_page(store, concept, kind, field_id, page.lang, with_lists=False)
     if data is None:
         return _missing(page, kind, field_id)
     found = insight(store, concept)
     me = found.item(kind, field_id)
     gaps = [finding_view(f, found, page.lang) for f in found.about(me.iri, ("coverage",))] if me else []
-    pager = Pager(page_of(request), 50, len(data.actors))
-    return html_page("field.html", page, kind=kind, data=data, gaps=gaps, actors=pager.cut(data.actors), pager=pager)
+    actors = field_actors(found, kind, me.iri, page.lang) if me else []
+    goals = field_goals(found, kind, me.iri, page.lang) if me else []
+    pager = Pager(page_of(request), PAGE_SIZE, len(actors))
+    goals_pager = NamedPager(named_page(request, GOALS_PAGE), PAGE_SIZE, len(goals), GOALS_PAGE, request)
+    return html_page(
+        "field.html",
+        page,
+        kind=kind,
+        data=data,
+        gaps=gaps,
+        actors=pager.cut(actors),
+        pager=pager,
+        goals=goals_pager.cut(goals),
+        goals_pager=goals_pager,
+    )
 
 
 @router.get("/concepts/{concept}/action-fields/{field_id}", response_class=HTMLResponse)

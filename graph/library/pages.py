@@ -4,9 +4,13 @@ Each function answers one page: an actor (:func:`actor_page`), a working group
 (:func:`working_group_page`), a goal (:func:`goal_page`), an action field or a cross-cutting task
 (:func:`field_page`), the outline of a concept (:func:`concept_outline`) and one page of a long
 list (:func:`list_page`). The thing is found by its id (``dcterms:identifier``) inside the
-concept's named graph; every query binds the graph and the id (never pasted into the text) and
-reads only around that one thing, so a page costs a few small queries however large the concept
-is. Labels follow the language asked for and fall back to the other one, then to the id.
+concept's named graph, once; every other query binds the graph and the thing's IRI (never pasted
+into the text) and reads only around that one thing, so a page costs a few small queries however
+large the concept is. Oxigraph evaluates the branches of a ``UNION`` and an ``OPTIONAL`` outside
+a ``GRAPH`` group without the bound thing, so such patterns are split into one query per branch
+and vocabulary labels are read from the ontology graph only (10,000 actors: an actor's page from
+8 s to a few ms). Labels follow the language asked for and fall back to the other one, then to
+the id.
 
 Every related thing is a :class:`Ref` (kind, id, label and up to two notes such as a role and a
 date), so that the web pages can link it.
@@ -17,11 +21,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from rdflib import Literal
+from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from ikg.graph.i18n import Lang
-from ikg.graph.namespaces import concept_graph
+from ikg.graph.namespaces import ONTOLOGY_GRAPH, concept_graph
 from ikg.graph.store.base import StoreLike
 
 __all__ = [
@@ -60,15 +64,13 @@ _LABELS = """
     OPTIONAL { ?item skos:prefLabel ?en FILTER(lang(?en) = "en") }
     OPTIONAL { ?item skos:prefLabel ?plain FILTER(lang(?plain) = "") }"""
 
-#: the label of a vocabulary term (?term) in the page's language (?lang) as ?note
+#: the label of a vocabulary term (?term) in the page's language (?lang) as ?note (?v: the ontology graph)
 _TERM_LABEL = """
   OPTIONAL { GRAPH ?v { ?term skos:prefLabel ?note FILTER(lang(?note) = ?lang) } }"""
 
-_SINCE = """
-    OPTIONAL { ?m org:memberDuring/time:hasBeginning ?begin
-      OPTIONAL { ?begin time:inXSDDate ?d } OPTIONAL { ?begin time:inXSDgYearMonth ?ym }
-      OPTIONAL { ?begin time:inXSDgYear ?y } }
-    BIND(COALESCE(?d, ?ym, ?y) AS ?note2)"""
+#: the start of a membership ?m, joined (an OPTIONAL of it reads every membership of the concept)
+_SINCE = """ ?m org:memberDuring/time:hasBeginning ?begin .
+    ?begin time:inXSDDate|time:inXSDgYearMonth|time:inXSDgYear ?since ."""
 
 
 @dataclass(frozen=True)
@@ -169,33 +171,66 @@ def _refs(
     return sorted(out, key=lambda x: (x.label.casefold(), x.id)) if sort else out
 
 
-def _bind(concept: str, thing_id: str) -> dict[str, Node]:
-    return {"g": concept_graph(concept), "id": Literal(thing_id)}
+def _merge(*parts: list[Ref]) -> list[Ref]:
+    """Refs of several queries as one list, by label (the first ref of a thing wins, unless a later one has a note)."""
+    seen: dict[str, Ref] = {}
+    for part in parts:
+        for ref in part:
+            if ref.id not in seen or (ref.note and not seen[ref.id].note):
+                seen[ref.id] = ref
+    return sorted(seen.values(), key=lambda x: (x.label.casefold(), x.id))
 
 
-def _me(store: StoreLike, concept: str, kind: str, thing_id: str, lang: Lang) -> Ref | None:
-    """The thing itself (``None`` when the concept has no ``kind`` with this id)."""
-    sparql = f"SELECT ?item_id ?de ?en ?plain WHERE {{ GRAPH ?g {{ ?item a {CLASSES[kind]} ; dcterms:identifier ?id ."
-    sparql += _LABELS + " BIND(?id AS ?item_id) } } LIMIT 1"
-    found = _refs(store, kind, sparql, _bind(concept, thing_id), lang)
-    return found[0] if found else None
+def _me(store: StoreLike, concept: str, kind: str, thing_id: str, lang: Lang) -> _Around | None:
+    """The thing itself, ready to read around it (``None`` when the concept has no ``kind`` with this id)."""
+    sparql = _PREFIXES + (
+        f"SELECT ?x ?de ?en ?plain WHERE {{ GRAPH ?g {{ ?x a {CLASSES[kind]} ; dcterms:identifier ?id ."
+        + _LABELS.replace("?item", "?x")
+        + " } } LIMIT 1"
+    )
+    bindings: dict[str, Node] = {"g": concept_graph(concept), "id": Literal(thing_id)}
+    names, rows = store.select_values(sparql, bindings)
+    if not rows:
+        return None
+    r = dict(zip(names, rows[0], strict=True))
+    me = Ref(kind, thing_id, _pick(r.get("de"), r.get("en"), r.get("plain"), thing_id, lang))
+    return _Around(store, concept, URIRef(str(r["x"])), lang, me)
 
 
 @dataclass(frozen=True)
 class _Around:
-    """The things around one thing ``?x`` (found by ``match``) of a concept, in one language."""
+    """The things around one thing ``?x`` (its IRI ``x``) of a concept, in one language."""
 
     store: StoreLike
     concept: str
-    thing_id: str
+    x: URIRef
     lang: Lang
-    match: str
+    me: Ref
+
+    @property
+    def bindings(self) -> dict[str, Node]:
+        """The graph ``?g``, the thing ``?x``, the ontology graph ``?v`` (vocabulary labels)."""
+        return {"g": concept_graph(self.concept), "x": self.x, "v": ONTOLOGY_GRAPH}
+
+    def with_since(self, refs: list[Ref], membership: str) -> list[Ref]:
+        """``refs`` with the start of their membership as ``note2`` (``membership``: ``?m``, ``?x``, ``?item``)."""
+        sparql = (
+            _PREFIXES
+            + "SELECT ?item_id ?since WHERE { GRAPH ?g {"
+            + membership
+            + _SINCE
+            + " ?item dcterms:identifier ?item_id } }"
+        )
+        since: dict[str, str] = {}
+        for item_id, value in self.store.select_values(sparql, self.bindings)[1]:
+            if item_id and value and len(value) > len(since.get(item_id, "")):  # a date before a month, a year
+                since[item_id] = value
+        return [Ref(r.kind, r.id, r.label, r.note, since.get(r.id, r.note2)) for r in refs]
 
     def rel(self, kind: str, pattern: str, out: str = "") -> list[Ref]:
         """Things of ``kind`` (``?item``) related to ``?x`` by ``pattern``, by label; ``out`` runs outside the graph."""
         sparql = (
-            "SELECT ?item_id ?de ?en ?plain ?note ?note2 WHERE {\n  GRAPH ?g {\n    "
-            + self.match
+            "SELECT ?item_id ?de ?en ?plain ?note ?note2 WHERE {\n  GRAPH ?g {\n   "
             + pattern
             + "\n    ?item dcterms:identifier ?item_id ."
             + _LABELS
@@ -203,7 +238,7 @@ class _Around:
             + out
             + "\n}"
         )
-        return _refs(self.store, kind, sparql, _bind(self.concept, self.thing_id), self.lang)
+        return _refs(self.store, kind, sparql, self.bindings, self.lang)
 
 
 def actor_page(store: StoreLike, concept: str, actor_id: str, lang: Lang) -> ActorPage | None:
@@ -225,40 +260,46 @@ def actor_page(store: StoreLike, concept: str, actor_id: str, lang: Lang) -> Act
     ActorPage or None
         ``None`` when the concept has no actor with this id.
     """
-    me = _me(store, concept, "actor", actor_id, lang)
-    if me is None:
+    around = _me(store, concept, "actor", actor_id, lang)
+    if around is None:
         return None
-    rel = _Around(store, concept, actor_id, lang, "?x a ikg:Actor ; dcterms:identifier ?id .").rel
+    rel = around.rel
     facts = store.select_values(
         _PREFIXES
-        + """SELECT ?town ?note WHERE { GRAPH ?g { ?x a ikg:Actor ; dcterms:identifier ?id .
+        + """SELECT ?town ?note WHERE { GRAPH ?g { ?x a ikg:Actor .
       OPTIONAL { ?x ikg:locatedIn/skos:prefLabel ?town } OPTIONAL { ?x org:classification ?term } }"""
         + _TERM_LABEL
         + " } LIMIT 1",
-        {**_bind(concept, actor_id), "lang": Literal(lang)},
+        {**around.bindings, "lang": Literal(lang)},
     )[1]
     town, type_label = (facts[0] if facts else (None, None)) or (None, None)
     parents = rel("actor", " ?x org:unitOf ?item .")
     return ActorPage(
-        me=me,
+        me=around.me,
         type=type_label or "",
         town=town or "",
         parent=parents[0] if parents else None,
         units=rel("actor", " ?item org:unitOf ?x ."),
-        groups=rel(
-            "working_group",
-            " ?m org:member ?x ; org:organization ?item . OPTIONAL { ?m org:role ?term }" + _SINCE,
-            _TERM_LABEL,
+        groups=around.with_since(
+            rel(
+                "working_group",
+                " ?m org:member ?x ; org:organization ?item . OPTIONAL { ?m org:role ?term }",
+                _TERM_LABEL,
+            ),
+            " ?m org:member ?x ; org:organization ?item .",
         ),
         goals_named=rel("goal", " ?item ikg:pursuedBy ?x ."),
         goals_via_group=rel("goal", " ?x org:memberOf ?wg . ?item ikg:formulatedBy ?wg ."),
         goals_concerning=rel("goal", " ?item ikg:concerns ?x ."),
-        cooperations=rel(
-            "actor",
+        cooperations=_merge(
             # the cooperation's own node first (its description and start), the bare link second
-            " { ?k ikg:partner ?x , ?item FILTER(?item != ?x)"
-            " OPTIONAL { ?k dcterms:description ?note } OPTIONAL { ?k ikg:since ?note2 } }"
-            " UNION { ?x ikg:cooperatesWith ?item } UNION { ?item ikg:cooperatesWith ?x }",
+            rel(
+                "actor",
+                " ?k ikg:partner ?x , ?item FILTER(?item != ?x)"
+                " OPTIONAL { ?k dcterms:description ?note } OPTIONAL { ?k ikg:since ?note2 }",
+            ),
+            rel("actor", " ?x ikg:cooperatesWith ?item ."),
+            rel("actor", " ?item ikg:cooperatesWith ?x ."),
         ),
     )
 
@@ -273,15 +314,16 @@ def working_group_page(store: StoreLike, concept: str, group_id: str, lang: Lang
     GroupPage or None
         ``None`` when the concept has no working group with this id.
     """
-    me = _me(store, concept, "working_group", group_id, lang)
-    if me is None:
+    around = _me(store, concept, "working_group", group_id, lang)
+    if around is None:
         return None
-    rel = _Around(store, concept, group_id, lang, "?x a ikg:WorkingGroup ; dcterms:identifier ?id .").rel
+    rel = around.rel
     return GroupPage(
-        me=me,
+        me=around.me,
         fields=rel("action_field", " ?x org:purpose ?item ."),
-        members=rel(
-            "actor", " ?m org:organization ?x ; org:member ?item . OPTIONAL { ?m org:role ?term }" + _SINCE, _TERM_LABEL
+        members=around.with_since(
+            rel("actor", " ?m org:organization ?x ; org:member ?item . OPTIONAL { ?m org:role ?term }", _TERM_LABEL),
+            " ?m org:organization ?x ; org:member ?item .",
         ),
         goals=rel("goal", " ?item ikg:formulatedBy ?x ."),
     )
@@ -298,15 +340,15 @@ def goal_page(store: StoreLike, concept: str, goal_id: str, lang: Lang) -> GoalP
         ``None`` when the concept has no goal with this id. ``via_group`` are the members of the
         working group that formulated it (they pursue it too, docs/design.md).
     """
-    me = _me(store, concept, "goal", goal_id, lang)
-    if me is None:
+    around = _me(store, concept, "goal", goal_id, lang)
+    if around is None:
         return None
-    rel = _Around(store, concept, goal_id, lang, "?x a ikg:Goal ; dcterms:identifier ?id .").rel
+    rel = around.rel
     groups = rel("working_group", " ?x ikg:formulatedBy ?item .")
-    level = _bind(concept, goal_id)
-    is_concept_goal = store.ask(_PREFIXES + "ASK { GRAPH ?g { ?x a ikg:ConceptGoal ; dcterms:identifier ?id } }", level)
+    bound = {"g": around.bindings["g"], "x": around.x}
+    is_concept_goal = store.ask(_PREFIXES + "ASK { GRAPH ?g { ?x a ikg:ConceptGoal } }", bound)
     return GoalPage(
-        me=me,
+        me=around.me,
         concept_goal=is_concept_goal,
         fields=rel("action_field", " ?x ikg:inActionField ?item ."),
         tasks=rel("task", " ?x ikg:addressesTask ?item ."),
@@ -322,10 +364,14 @@ def goal_page(store: StoreLike, concept: str, goal_id: str, lang: Lang) -> GoalP
     )
 
 
-def field_page(store: StoreLike, concept: str, kind: str, field_id: str, lang: Lang) -> FieldPage | None:
+def field_page(
+    store: StoreLike, concept: str, kind: str, field_id: str, lang: Lang, *, with_lists: bool = True
+) -> FieldPage | None:
     """The page of an action field (``kind="action_field"``) or a cross-cutting task (``"task"``).
 
-    Parameters are those of :func:`actor_page`, with ``kind`` (``action_field`` or ``task``) and its id.
+    Parameters are those of :func:`actor_page`, with ``kind`` (``action_field`` or ``task``) and its id;
+    ``with_lists=False`` leaves ``goals`` and ``actors`` empty (the workbench reads these long lists
+    from the network in memory).
 
     Returns
     -------
@@ -334,28 +380,29 @@ def field_page(store: StoreLike, concept: str, kind: str, field_id: str, lang: L
         of its goals (named, or as members of the formulating working group) and, for a field,
         the members of its working groups; ``note`` is their town.
     """
-    me = _me(store, concept, kind, field_id, lang)
-    if me is None:
+    around = _me(store, concept, kind, field_id, lang)
+    if around is None:
         return None
-    cls, prop = (CLASSES[kind], "ikg:inActionField" if kind == "action_field" else "ikg:addressesTask")
-    x = f"?x a {cls} ; dcterms:identifier ?id ."
-    rel = _Around(store, concept, field_id, lang, x).rel
+    prop = "ikg:inActionField" if kind == "action_field" else "ikg:addressesTask"
+    rel = around.rel
     groups = rel("working_group", " ?item org:purpose ?x .") if kind == "action_field" else []
-    on_it = (
-        f"{{ ?goal {prop} ?x . {{ ?goal ikg:pursuedBy ?item }}"
-        " UNION { ?goal ikg:formulatedBy/^org:memberOf ?item } }"
-    )
+    town = " ?item a ikg:Actor . OPTIONAL { ?item ikg:locatedIn/skos:prefLabel ?note }"
+    on_it = [
+        f" ?goal {prop} ?x . ?goal ikg:pursuedBy ?item .",
+        f" ?goal {prop} ?x ; ikg:formulatedBy ?wg . ?item org:memberOf ?wg .",
+    ]
     if kind == "action_field":
-        on_it += " UNION { ?wg org:purpose ?x . ?item org:memberOf ?wg }"
+        on_it.append(" ?wg org:purpose ?x . ?item org:memberOf ?wg .")
     notation = store.select_values(
-        _PREFIXES + f"SELECT ?n WHERE {{ GRAPH ?g {{ {x} ?x skos:notation ?n }} }} LIMIT 1", _bind(concept, field_id)
+        _PREFIXES + "SELECT ?n WHERE { GRAPH ?g { ?x skos:notation ?n } } LIMIT 1",
+        {"g": around.bindings["g"], "x": around.x},
     )[1]
     return FieldPage(
-        me=me,
+        me=around.me,
         notation=(notation[0][0] or "") if notation else "",
-        goals=rel("goal", f" ?item {prop} ?x ."),
+        goals=rel("goal", f" ?item {prop} ?x .") if with_lists else [],
         groups=groups,
-        actors=rel("actor", f" {on_it} ?item a ikg:Actor . OPTIONAL {{ ?item ikg:locatedIn/skos:prefLabel ?note }}"),
+        actors=_merge(*(rel("actor", pattern + town) for pattern in on_it)) if with_lists else [],
     )
 
 
@@ -371,18 +418,25 @@ def concept_outline(store: StoreLike, concept: str, lang: Lang) -> dict[str, lis
         number of goals (fields, tasks) or members (working groups), ``note2`` the notation.
     """
     counted = {
-        "action_field": "OPTIONAL { ?counted ikg:inActionField ?item }",
-        "task": "OPTIONAL { ?counted ikg:addressesTask ?item }",
-        "working_group": "OPTIONAL { ?counted org:member ?someone ; org:organization ?item }",
+        "action_field": "?counted ikg:inActionField ?item",
+        "task": "?counted ikg:addressesTask ?item",
+        "working_group": "?counted org:organization ?item",  # a membership has a member (the shapes)
     }
+    bound: dict[str, Node] = {"g": concept_graph(concept)}
     out: dict[str, list[Ref]] = {}
     for kind, counting in counted.items():
+        # the counts apart from the labels: one query of both is a nested loop (10,000 actors: 4.8 s)
         sparql = (
-            f"SELECT ?item_id ?de ?en ?plain (STR(COUNT(DISTINCT ?counted)) AS ?note) (SAMPLE(?n) AS ?note2) WHERE {{"
-            f" GRAPH ?g {{ ?item a {CLASSES[kind]} ; dcterms:identifier ?item_id . {counting}"
-            " OPTIONAL { ?item skos:notation ?n }" + _LABELS + " } } GROUP BY ?item_id ?de ?en ?plain"
+            f"SELECT ?item_id (STR(COUNT(DISTINCT ?counted)) AS ?n) WHERE {{ GRAPH ?g {{ {counting} ."
+            " ?item dcterms:identifier ?item_id } } GROUP BY ?item_id"
         )
-        out[kind] = _refs(store, kind, sparql, {"g": concept_graph(concept)}, lang)
+        counts = {str(r[0]): str(r[1]) for r in store.select_values(_PREFIXES + sparql, bound)[1]}
+        sparql = (
+            f"SELECT ?item_id ?de ?en ?plain ?note2 WHERE {{ GRAPH ?g {{ ?item a {CLASSES[kind]} ;"
+            " dcterms:identifier ?item_id . OPTIONAL { ?item skos:notation ?note2 }" + _LABELS + " } }"
+        )
+        refs = _refs(store, kind, sparql, bound, lang)
+        out[kind] = [Ref(r.kind, r.id, r.label, counts.get(r.id) or "0", r.note2) for r in refs]
     return out
 
 
