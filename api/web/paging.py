@@ -162,8 +162,8 @@ def _field_actors(found: Insight, kind: str, iri: str, lang: Lang) -> list[Ref]:
 def outline(found: Insight, lang: Lang) -> dict[str, list[Ref]]:
     """The action fields, cross-cutting tasks and working groups of a concept, for its page.
 
-    As :func:`ikg.graph.library.pages.concept_outline`: refs by label; ``note`` the number of
-    goals (fields, tasks) or members (working groups), ``note2`` the notation.
+    Refs by label; ``note`` the number of goals (fields, tasks) or members (working groups),
+    ``note2`` the notation.
 
     Parameters
     ----------

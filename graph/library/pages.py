@@ -2,8 +2,8 @@
 
 Each function answers one page: an actor (:func:`actor_page`), a working group
 (:func:`working_group_page`), a goal (:func:`goal_page`), an action field or a cross-cutting task
-(:func:`field_page`), the outline of a concept (:func:`concept_outline`) and one page of a long
-list (:func:`list_page`). The thing is found by its id (``dcterms:identifier``) inside the
+(:func:`field_page`); a concept's outline and its long lists come from the network the workbench
+keeps (:mod:`ikg.api.web.paging`). The thing is found by its id (``dcterms:identifier``) inside the
 concept's named graph, once; every other query binds the graph and the thing's IRI (never pasted
 into the text) and reads only around that one thing, so a page costs a few small queries however
 large the concept is. Oxigraph evaluates the branches of a ``UNION`` and an ``OPTIONAL`` outside
@@ -36,10 +36,8 @@ __all__ = [
     "GroupPage",
     "Ref",
     "actor_page",
-    "concept_outline",
     "field_page",
     "goal_page",
-    "list_page",
     "working_group_page",
 ]
 
@@ -404,57 +402,3 @@ def field_page(
         groups=groups,
         actors=_merge(*(rel("actor", pattern + town) for pattern in on_it)) if with_lists else [],
     )
-
-
-def concept_outline(store: StoreLike, concept: str, lang: Lang) -> dict[str, list[Ref]]:
-    """The action fields, cross-cutting tasks and working groups of a concept, for its page.
-
-    Parameters are those of :func:`actor_page`.
-
-    Returns
-    -------
-    dict
-        ``action_field``, ``task``, ``working_group`` to refs sorted by label; ``note`` holds the
-        number of goals (fields, tasks) or members (working groups), ``note2`` the notation.
-    """
-    counted = {
-        "action_field": "?counted ikg:inActionField ?item",
-        "task": "?counted ikg:addressesTask ?item",
-        "working_group": "?counted org:organization ?item",  # a membership has a member (the shapes)
-    }
-    bound: dict[str, Node] = {"g": concept_graph(concept)}
-    out: dict[str, list[Ref]] = {}
-    for kind, counting in counted.items():
-        # the counts apart from the labels: one query of both is a nested loop (10,000 actors: 4.8 s)
-        sparql = (
-            f"SELECT ?item_id (STR(COUNT(DISTINCT ?counted)) AS ?n) WHERE {{ GRAPH ?g {{ {counting} ."
-            " ?item dcterms:identifier ?item_id } } GROUP BY ?item_id"
-        )
-        counts = {str(r[0]): str(r[1]) for r in store.select_values(_PREFIXES + sparql, bound)[1]}
-        sparql = (
-            f"SELECT ?item_id ?de ?en ?plain ?note2 WHERE {{ GRAPH ?g {{ ?item a {CLASSES[kind]} ;"
-            " dcterms:identifier ?item_id . OPTIONAL { ?item skos:notation ?note2 }" + _LABELS + " } }"
-        )
-        refs = _refs(store, kind, sparql, bound, lang)
-        out[kind] = [Ref(r.kind, r.id, r.label, counts.get(r.id) or "0", r.note2) for r in refs]
-    return out
-
-
-def list_page(store: StoreLike, concept: str, kind: str, lang: Lang, offset: int, limit: int) -> list[Ref]:
-    """One page of the actors (``note``: town) or goals of a concept, ordered by label.
-
-    ``kind`` is ``actor`` or ``goal``; ``offset`` and ``limit`` choose the rows (the total is the
-    concept's count in :mod:`ikg.graph.library.inventory`); the rest as for :func:`actor_page`.
-
-    Returns
-    -------
-    list of Ref
-    """
-    label = '(LCASE(COALESCE(IF(?lang = "en", ?en, ?de), ?de, ?en, ?plain, ?item_id)))'
-    sparql = (
-        f"SELECT ?item_id ?de ?en ?plain ?note WHERE {{ GRAPH ?g {{ ?item a {CLASSES[kind]} ;"
-        " dcterms:identifier ?item_id . OPTIONAL { ?item ikg:locatedIn/skos:prefLabel ?note }"
-        + _LABELS
-        + f" }} }} ORDER BY {label} ?item_id LIMIT {int(limit)} OFFSET {int(offset)}"
-    )
-    return _refs(store, kind, sparql, {"g": concept_graph(concept)}, lang, sort=False)
