@@ -21,13 +21,17 @@ minus raw's. Target (issue 18): under 5 ms on a small query.
 
 Queries: ``ASK { ?s ?p ?o }`` (the smallest), ``wg-members`` with its parameters bound as ikg binds
 them (a small SELECT of some rows), and with ``--actors N`` the three aggregate queries of the
-SPARQL section (a mix whose answers are larger).
+SPARQL section (a mix whose answers are larger). With ``--actors N`` the aggregates also run on
+rdflib's in-memory engine (the same triples from ``concept.ttl`` in an rdflib ``Graph``, after the
+server is stopped; ``--no-rdflib`` leaves this out): the ratio rdflib / ikg-through-``/sparql``,
+geometric mean, against the target of 15x (issue 18).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import shutil
 import signal
@@ -92,6 +96,32 @@ def _raw_once(store: Any, text: str) -> float:
     return time.perf_counter() - t0
 
 
+def _rdflib_times(ttl: Path, texts: dict[str, str], reps: int) -> dict[str, float]:
+    """Median seconds of each aggregate on rdflib's in-memory engine, all rows read.
+
+    As in ``bench/sparql_bench.py`` (the 15x of the library): the same triples (``concept.ttl``) in
+    a named graph of an rdflib ``Dataset(default_union=True)``, the same query texts, in this
+    process (the parse is not timed).
+    """
+    from rdflib import Dataset, URIRef
+
+    t0 = time.perf_counter()
+    dataset = Dataset(default_union=True)
+    graph = dataset.graph(URIRef("urn:x-bench:concept"))
+    graph.parse(str(ttl), format="turtle")
+    log(f"rdflib parsed {len(graph):,} triples in {secs(time.perf_counter() - t0)}")
+    out: dict[str, float] = {}
+    for name, text in texts.items():
+        runs = []
+        for _ in range(reps):
+            t0 = time.perf_counter()
+            list(dataset.query(text))
+            runs.append(time.perf_counter() - t0)
+        out[name] = statistics.median(runs)
+        log(f"{name}: rdflib in-memory {secs(out[name])}")
+    return out
+
+
 def bench(args: argparse.Namespace) -> dict[str, Any]:
     """Fill a store, start ``ikg serve`` on it, and time every query both ways."""
     import httpx
@@ -105,7 +135,7 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
     server: subprocess.Popen[bytes] | None = None
     try:
         if args.actors:
-            data = ensure_data(args.actors, ("csv",))
+            data = ensure_data(args.actors, ("csv", "ttl") if args.rdflib else ("csv",))
             subprocess.run(
                 [*_ikg(), "--store", str(store_dir), "--no-seed", "import", str(data / "csv")], check=True, env=env
             )
@@ -164,22 +194,43 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
             out["queries"][name] = entry
             log(f"{name}: raw {secs(entry['raw'])}, /sparql {secs(entry['http'])}, overhead {secs(entry['overhead'])}")
         client.close()
+        if args.actors and args.rdflib:  # after the server's part: rdflib's gigabyte does not press on it
+            server_stop(server)
+            server = None
+            for name, took in _rdflib_times(data / "concept.ttl", AGGREGATES, args.rdflib_reps).items():
+                out["queries"][name]["rdflib"] = took
     finally:
         if server is not None:
-            try:
-                os.killpg(server.pid, signal.SIGTERM)
-                server.wait(20)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                os.killpg(server.pid, signal.SIGKILL)
+            server_stop(server)
         shutil.rmtree(work, ignore_errors=True)
     return out
+
+
+def server_stop(server: subprocess.Popen[bytes]) -> None:
+    """Stop ``ikg serve`` and its engine processes (its process group)."""
+    try:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(20)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        os.killpg(server.pid, signal.SIGKILL)
 
 
 def summary(res: dict[str, Any]) -> dict[str, Any]:
     """What ``bench/run`` reads: the overhead of the small queries, and per query raw and /sparql medians."""
     q = res["queries"]
     small = [q[k]["overhead"] for k in ("ASK", "wg-members") if k in q]
-    return {"actors": res["actors"], "small_overhead": max(small) if small else None, "queries": q}
+    return {
+        "actors": res["actors"],
+        "small_overhead": max(small) if small else None,
+        "rdflib_geomean": rdflib_geomean(q),
+        "queries": q,
+    }
+
+
+def rdflib_geomean(queries: dict[str, Any]) -> float | None:
+    """The geometric mean of rdflib in-memory / ikg through ``/sparql`` over the aggregates, if measured."""
+    ratios = [e["rdflib"] / e["http"] for e in queries.values() if "rdflib" in e]
+    return math.exp(sum(math.log(r) for r in ratios) / len(ratios)) if ratios else None
 
 
 def report(ctx: dict[str, Any]) -> str:
@@ -208,6 +259,19 @@ def report(ctx: dict[str, Any]) -> str:
             f"| {name} | {e['rows']:,} | {e['bytes']:,} | {secs(e['raw'])} | {secs(e['http'])} | "
             f"{secs(e['overhead'])} | {secs(e['http_p90'])} |"
         )
+    versus = {n: e for n, e in res["queries"].items() if "rdflib" in e}
+    if versus:
+        lines += [
+            "",
+            "The aggregates against rdflib's in-memory engine (`Dataset(default_union=True)` holding the "
+            "same triples from `concept.ttl`, as in the library's comparison; in process, median), ikg measured the whole way through `/sparql`:",
+            "",
+            "| query | rdflib in-memory | ikg /sparql | rdflib / ikg |",
+            "|---|---:|---:|---:|",
+        ]
+        for name, e in versus.items():
+            lines.append(f"| {name} | {secs(e['rdflib'])} | {secs(e['http'])} | {e['rdflib'] / e['http']:.1f}x |")
+        lines += ["", f"Geometric mean: **{rdflib_geomean(versus):.1f}x** (target: 15x)."]
     lines += [f"\n{n}" for n in ctx["notes"]]
     return "\n".join(lines) + "\n"
 
@@ -217,6 +281,13 @@ def main() -> int:
     ap.add_argument("--actors", type=int, default=0, help="synthetic concept size (0: the shipped concepts)")
     ap.add_argument("--requests", type=int, default=200, help="requests per small query (a tenth for aggregates)")
     ap.add_argument("--quick", action="store_true", help="60 requests")
+    ap.add_argument(
+        "--no-rdflib",
+        dest="rdflib",
+        action="store_false",
+        help="with --actors: leave out rdflib's in-memory engine on the aggregates",
+    )
+    ap.add_argument("--rdflib-reps", type=int, default=3, help="runs per aggregate on rdflib (3)")
     ap.add_argument("--results", type=Path, default=BENCH_DIR / "RESULTS.md")
     ap.add_argument("--json", type=Path, default=None)
     ap.add_argument("--note", action="append", default=[])

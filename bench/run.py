@@ -40,7 +40,8 @@ The comparisons (``--only``, comma-separated, default all, in this order):
     over all named queries: requests, errors, p50/p99, server RSS before and after.
 ``overhead`` -> ``bench/overhead.py``, section ``## Endpoint overhead (issue 18)``
     A small query through ``ikg serve``'s ``/sparql`` against the same query on raw pyoxigraph,
-    interleaved: the per-request overhead of the endpoint (HTTP, lanes, confined engine, pipe).
+    interleaved: the per-request overhead of the endpoint (HTTP, lanes, confined engine, pipe);
+    at ``--size`` actors, with three aggregates also on rdflib's in-memory engine (the 15x target).
 ``gaps`` -> ``bench/gaps_bench.py``, section ``## Gap analysis (issue 4)``
     ``load_network`` + ``analyse`` end to end and stage by stage (load, ties, igraph,
     betweenness, structural holes, Louvain, cut points / bridges, missing links, findings)
@@ -459,7 +460,7 @@ def commands(args: argparse.Namespace, work: Path) -> dict[str, tuple[list[str],
             cmd.append("--skip-library")
         out["sparql"] = ([*cmd, *res, "--json", str(work / "sparql.json")], work / "sparql.json")
     if "overhead" in args.only:
-        cmd = [py, str(BENCH_DIR / "overhead.py"), *quick]
+        cmd = [py, str(BENCH_DIR / "overhead.py"), *quick, "--actors", str(args.size)]
         out["overhead"] = ([*cmd, *res, "--json", str(work / "overhead.json")], work / "overhead.json")
     if "gaps" in args.only:
         cmd = [py, str(BENCH_DIR / "gaps_bench.py"), *quick, "--sizes", ",".join(map(str, args.gap_sizes))]
