@@ -1021,6 +1021,11 @@ def main() -> int:
     args.queries = [m.strip() for m in args.queries.split(",") if m.strip()]
     if args.queries:
         args.skip_endpoints = True
+    if not args.skip_endpoints and not (VENV_BIN / "rdflib-endpoint").is_file():
+        ap.error(
+            f"rdflib-endpoint (what the endpoint is compared with) is not installed in {VENV_BIN}: "
+            "pip install -e '.[test,bench]', or leave the comparison out with --skip-endpoints"
+        )
     args.requests_1 = 10 if args.quick else 25
     args.requests_8 = 2 if args.quick else 5
     args.budget = 60.0 if args.quick else 300.0
