@@ -191,6 +191,9 @@ def _serve(
         with announced as local_token:
             settings.local_token = local_token
             _tell(settings, backend, base, timeout, location, report_dir, concepts, app)
+            from ikg.api.web.insight import warm
+
+            warm(backend.store)  # the analyses the first page needs, computed while the user opens it
             # uvicorn shuts down on SIGTERM and then raises the signal again; with this handler that
             # ends in SystemExit, so the finally below still stops the engine processes
             signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))

@@ -29,7 +29,18 @@ from ikg.graph.analysis.network import load_network
 from ikg.graph.library.inventory import ConceptInfo, list_concepts
 from ikg.graph.store.base import StoreLike
 
-__all__ = ["FRESH_SECONDS", "MAX_PER_KIND", "Facets", "Insight", "SteadyNetwork", "concepts", "fold", "insight", "kept"]
+__all__ = [
+    "FRESH_SECONDS",
+    "MAX_PER_KIND",
+    "Facets",
+    "Insight",
+    "SteadyNetwork",
+    "concepts",
+    "fold",
+    "insight",
+    "kept",
+    "warm",
+]
 
 #: how long what was read from a store that may change under the same object is used
 FRESH_SECONDS = 30.0
@@ -338,3 +349,33 @@ def insight(store: StoreLike, concept: str) -> Insight:
 
     result: Insight = _CACHE.get(store, "concept:" + concept, compute)
     return result
+
+
+def warm(store: StoreLike) -> threading.Thread:
+    """Analyse every concept of ``store`` in a background thread, so that the first page need not wait.
+
+    ``ikg serve`` calls it as it starts: the first page a coordinator opens needs the analysis of
+    each concept (10,000 actors: about 9 s), and it is then already kept, or being computed. A
+    failure is left to the page that asks for the analysis, which shows it.
+
+    Parameters
+    ----------
+    store : StoreLike
+        The store the pages will read (the backend's current one).
+
+    Returns
+    -------
+    threading.Thread
+        The (daemon) thread, started.
+    """
+
+    def run() -> None:
+        try:
+            for concept in concepts(store):
+                insight(store, concept.id)
+        except Exception:  # noqa: S110 - the page that needs the analysis computes it again and shows why
+            pass
+
+    thread = threading.Thread(target=run, name="ikg-warm-insight", daemon=True)
+    thread.start()
+    return thread
