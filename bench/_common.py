@@ -384,6 +384,21 @@ def group_rss_mb(pgid: int) -> float:
     return total_kb / 1024
 
 
+def report_options(ap: Any) -> None:
+    """Add the options every script that ends in :func:`measure_and_report` shares.
+
+    ``--results`` (the ``RESULTS.md`` to write its section into), ``--json`` (the measurements
+    and summary, also) and ``--note`` (a sentence for the report, repeatable).
+
+    Parameters
+    ----------
+    ap : argparse.ArgumentParser
+    """
+    ap.add_argument("--results", type=Path, default=BENCH_DIR / "RESULTS.md", help="results file (bench/RESULTS.md)")
+    ap.add_argument("--json", type=Path, default=None, help="also save the measurements and summary here")
+    ap.add_argument("--note", action="append", default=[], help="a sentence added to the report (repeatable)")
+
+
 def measure_and_report(
     script: str,
     args: Any,

@@ -52,9 +52,9 @@ from pathlib import Path
 from typing import Any
 
 try:
-    from bench._common import ensure_data, log, measure_and_report, run_measured, secs
+    from bench._common import ensure_data, log, measure_and_report, report_options, run_measured, secs
 except ImportError:  # run as a script: bench/ is sys.path[0]
-    from _common import ensure_data, log, measure_and_report, run_measured, secs
+    from _common import ensure_data, log, measure_and_report, report_options, run_measured, secs
 
 HEADING = "## Import"
 BENCH_DIR = Path(__file__).resolve().parent
@@ -307,9 +307,7 @@ def main() -> int:
     ap.add_argument("--limit", type=float, default=None, help="limit per run, s (600; 120 with --quick)")
     ap.add_argument("--big-actors", type=int, default=0, help="also import this size once (0: no)")
     ap.add_argument("--big-limit", type=float, default=1200.0, help="limit of that import, s (1200)")
-    ap.add_argument("--results", type=Path, default=BENCH_DIR / "RESULTS.md")
-    ap.add_argument("--json", type=Path, default=None, help="also save the measurements and summary here")
-    ap.add_argument("--note", action="append", default=[], help="a sentence added to the report")
+    report_options(ap)
     args = ap.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     args.actors = args.actors or (1000 if args.quick else 10000)

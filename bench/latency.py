@@ -34,9 +34,9 @@ from pathlib import Path
 from typing import Any
 
 try:
-    from bench._common import BENCH_DIR, log, measure_and_report, run_measured, secs
+    from bench._common import log, measure_and_report, report_options, run_measured, secs
 except ImportError:  # run as a script: bench/ is sys.path[0]
-    from _common import BENCH_DIR, log, measure_and_report, run_measured, secs
+    from _common import log, measure_and_report, report_options, run_measured, secs
 
 HEADING = "## Command latency (issue 18)"
 PACKAGES = ("pyoxigraph", "rdflib", "typer", "pydantic", "babel", "httpx")
@@ -232,9 +232,7 @@ def main() -> int:
         "--only", type=lambda s: [x for x in s.split(",") if x], default=[], help="commands, e.g. info,query"
     )
     ap.add_argument("--no-profile", action="store_true", help="skip -X importtime and cProfile")
-    ap.add_argument("--results", type=Path, default=BENCH_DIR / "RESULTS.md")
-    ap.add_argument("--json", type=Path, default=None, help="also save the measurements and summary here")
-    ap.add_argument("--note", action="append", default=[], help="a sentence added to the report")
+    report_options(ap)
     args = ap.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     args.reps = args.reps or (3 if args.quick else 7)

@@ -45,9 +45,9 @@ from pathlib import Path
 from typing import Any
 
 try:
-    from bench._common import BENCH_DIR, ensure_data, log, measure_and_report, secs
+    from bench._common import ensure_data, log, measure_and_report, report_options, secs
 except ImportError:  # run as a script: bench/ is sys.path[0]
-    from _common import BENCH_DIR, ensure_data, log, measure_and_report, secs
+    from _common import ensure_data, log, measure_and_report, report_options, secs
 
 HEADING = "## Endpoint overhead (issue 18)"
 PACKAGES = ("pyoxigraph", "fastapi", "uvicorn", "httpx")
@@ -288,9 +288,7 @@ def main() -> int:
         help="with --actors: leave out rdflib's in-memory engine on the aggregates",
     )
     ap.add_argument("--rdflib-reps", type=int, default=3, help="runs per aggregate on rdflib (3)")
-    ap.add_argument("--results", type=Path, default=BENCH_DIR / "RESULTS.md")
-    ap.add_argument("--json", type=Path, default=None)
-    ap.add_argument("--note", action="append", default=[])
+    report_options(ap)
     args = ap.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if args.quick:

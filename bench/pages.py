@@ -37,9 +37,9 @@ from pathlib import Path
 from typing import Any
 
 try:
-    from bench._common import BENCH_DIR, ensure_data, log, measure_and_report, secs
+    from bench._common import BENCH_DIR, ensure_data, log, measure_and_report, report_options, secs
 except ImportError:  # run as a script: bench/ is sys.path[0]
-    from _common import BENCH_DIR, ensure_data, log, measure_and_report, secs
+    from _common import BENCH_DIR, ensure_data, log, measure_and_report, report_options, secs
 
 HEADING = "## Workbench pages (issue 15)"
 PACKAGES = ("pyoxigraph", "fastapi", "jinja2", "starlette", "httpx")
@@ -282,9 +282,7 @@ def main() -> int:
     ap.add_argument("--reps", type=int, default=20, help="timed requests per page (20)")
     ap.add_argument("--quick", action="store_true", help="5 requests per page")
     ap.add_argument("--store-dir", type=Path, default=None, help="keep the stores here and reuse them")
-    ap.add_argument("--results", type=Path, default=BENCH_DIR / "RESULTS.md")
-    ap.add_argument("--json", type=Path, default=None)
-    ap.add_argument("--note", action="append", default=[])
+    report_options(ap)
     args = ap.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if args.quick:
