@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 
     from ikg.viz.documents.print_views import PrintView
 
-__all__ = ["REPORT_FORMATS", "REPORT_VIEWS", "ReportFiles", "write_document", "write_report"]
+__all__ = ["REPORT_FORMATS", "REPORT_VIEWS", "ReportFiles", "draw_views", "write_document", "write_report"]
 
 #: the formats of ``ikg report --format``
 REPORT_FORMATS: tuple[str, ...] = choices.REPORT_FORMATS
@@ -183,6 +183,7 @@ def write_report(
     out_dir: str | Path,
     lang: Lang = "de",
     changes: Changes | None = None,
+    parallel: bool = False,
 ) -> ReportFiles:
     """Write the report of one concept into ``out_dir`` (created if missing).
 
@@ -195,23 +196,25 @@ def write_report(
     lang : {"de", "en"}
     changes : Changes, optional
         What changed since the version the concept revises; shown as a section of its own.
+    parallel : bool, optional
+        Draw the views' SVG and PNG in forked processes, one per core (see :func:`draw_views`):
+        for the command line, never inside the server.
 
     Returns
     -------
     ReportFiles
     """
     from ikg.viz.html import to_html
-    from ikg.viz.static import to_svg_png
 
     out = Path(out_dir)
     (out / "views").mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     views: list[dict[str, str]] = []
     script_src = style_src = ""
-    for name in REPORT_VIEWS:
-        graph, heading = build_view(net, analysis, ViewRequest(name, lang))
-        page = to_html(graph, heading=heading, lang=lang)
-        svg, png = to_svg_png(graph, heading=heading, lang=lang)
+    built = [(name, *build_view(net, analysis, ViewRequest(name, lang))) for name in REPORT_VIEWS]
+    pages = [to_html(graph, heading=heading, lang=lang) for _, graph, heading in built]  # lays each view out
+    drawn = draw_views([(graph, heading) for _, graph, heading in built], lang, parallel)
+    for (name, _graph, heading), page, (svg, png) in zip(built, pages, drawn, strict=True):
         for suffix, data in (("html", page.encode("utf-8")), ("svg", svg.encode("utf-8")), ("png", png)):
             path = Path("views") / f"{name}.{suffix}"
             (out / path).write_bytes(data)
@@ -248,6 +251,62 @@ def write_report(
     )
     (out / "index.html").write_text(document, encoding="utf-8")
     return ReportFiles(Path("index.html"), tuple(written))
+
+
+#: the views :func:`draw_views` hands to its forked processes (inherited, never pickled)
+_PENDING: list[tuple[Any, str, str]] = []
+
+
+def _draw_pending(i: int) -> tuple[str, bytes]:
+    from ikg.viz.static import to_svg_png
+
+    graph, heading, lang = _PENDING[i]
+    return to_svg_png(graph, heading=heading, lang=lang)
+
+
+def draw_views(views: Sequence[tuple[Any, str]], lang: Lang, parallel: bool = False) -> list[tuple[str, bytes]]:
+    """Each view (graph, heading) drawn as SVG and PNG, in order; in forked processes if ``parallel``.
+
+    Drawing is most of a report's time (matplotlib lays out every label's text). With
+    ``parallel``, on Linux with more than one core and no other Python thread running (so that
+    forking is safe: the command line, not the server), the views are drawn by a pool of forked
+    processes, which inherit the layouts already computed; the files are the same byte for byte.
+    Should the pool fail, the views are drawn here.
+
+    Parameters
+    ----------
+    views : sequence of (graph, heading)
+    lang : {"de", "en"}
+    parallel : bool, optional
+
+    Returns
+    -------
+    list of (str, bytes)
+        The SVG text and PNG file of each view.
+    """
+    import multiprocessing
+    import os
+    import threading
+
+    from ikg.viz.static import to_svg_png
+
+    cores = os.cpu_count() or 1
+    if (
+        parallel
+        and len(views) > 1
+        and cores > 1
+        and threading.active_count() == 1
+        and "fork" in multiprocessing.get_all_start_methods()
+    ):
+        _PENDING[:] = [(graph, heading, lang) for graph, heading in views]
+        try:
+            with multiprocessing.get_context("fork").Pool(min(cores, len(views))) as pool:
+                return pool.map(_draw_pending, range(len(views)))
+        except (OSError, multiprocessing.ProcessError):
+            pass  # drawn here instead
+        finally:
+            _PENDING.clear()
+    return [to_svg_png(graph, heading=heading, lang=lang) for graph, heading in views]
 
 
 def write_document(

@@ -262,7 +262,7 @@ def write_reports(
 
             changes = compare_store(store, analysis.concept)
         if fmt == "html":
-            files = write_report(analysis.network, analysis, folder, lang, changes)
+            files = write_report(analysis.network, analysis, folder, lang, changes, parallel=True)
             written.append(folder / files.index)
         else:
             issued = info.issued if info is not None else None
