@@ -120,6 +120,8 @@ def test_more_than_200_ids_are_asked_for_in_a_text_field(web: httpx.Client) -> N
     assert '<select id="p-actor_id"' not in page
     field = re.search(r'<input id="p-actor_id"[^>]*>', page)
     assert field and 'type="text"' in field.group(0) and 'aria-describedby="h-actor_id"' in field.group(0)
+    # the example is an id of this concept, not the library's (``schulen``, from Mettmann)
+    assert 'placeholder="a001"' in field.group(0)
     assert "Zu viele zum Auswählen (210 Akteure)" in text_of(page)
     # the concept's own select stays a select
     assert '<select id="p-concept"' in page

@@ -120,6 +120,10 @@ def _field(param: Param, store: StoreLike, page: Page, values: dict[str, str], c
         if total > ID_SELECT_MAX:
             what = page.kind_name(kind, plural=True)
             field["hint"] = page.t("web.query.id_hint", n=page.num(total), what=what)
+            if chosen:  # the placeholder: an id that is there (the library's example may belong elsewhere)
+                ids = sorted(i.id for i in insight(store, chosen[0].id).network.items.values() if i.kind == kind)
+                if ids and field["example"] not in ids:
+                    field["example"] = ids[0]
             return field
         field["input"] = "select"
         for info in chosen:
