@@ -384,6 +384,38 @@ def group_rss_mb(pgid: int) -> float:
     return total_kb / 1024
 
 
+def section_head(ctx: dict[str, Any], heading: str, load: Sequence[float] | None = None) -> list[str]:
+    """The first lines of a ``RESULTS.md`` section: heading, command and total time, machine, tree.
+
+    Parameters
+    ----------
+    ctx : dict
+        What :func:`measure_and_report` hands to a script's ``report``.
+    heading : str
+        The section's ``## ...`` line.
+    load : sequence of float, optional
+        The load averages (1, 5, 15 min) at the start, added to the machine's line.
+
+    Returns
+    -------
+    list of str
+        The lines, ending with an empty one.
+    """
+    machine = ctx["machine"]
+    if load is not None:
+        machine += "; load average at the start " + ", ".join(f"{x:.2f}" for x in load)
+    return [
+        heading,
+        "",
+        f"Command: `{ctx['command']}` (total {secs(ctx['total_s'])})",
+        "",
+        f"Machine: {machine}",
+        "",
+        f"Tree: {ctx['tree']}",
+        "",
+    ]
+
+
 def report_options(ap: Any) -> None:
     """Add the options every script that ends in :func:`measure_and_report` shares.
 

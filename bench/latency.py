@@ -34,9 +34,9 @@ from pathlib import Path
 from typing import Any
 
 try:
-    from bench._common import log, measure_and_report, report_options, run_measured, secs
+    from bench._common import log, measure_and_report, report_options, run_measured, secs, section_head
 except ImportError:  # run as a script: bench/ is sys.path[0]
-    from _common import log, measure_and_report, report_options, run_measured, secs
+    from _common import log, measure_and_report, report_options, run_measured, secs, section_head
 
 HEADING = "## Command latency (issue 18)"
 PACKAGES = ("pyoxigraph", "rdflib", "typer", "pydantic", "babel", "httpx")
@@ -177,16 +177,8 @@ def summary(res: dict[str, Any]) -> dict[str, Any]:
 def report(ctx: dict[str, Any]) -> str:
     """The ``## Command latency (issue 18)`` section of RESULTS.md."""
     res, a = ctx["result"], ctx["args"]
-    load = ", ".join(f"{x:.2f}" for x in res["load"])
     lines = [
-        HEADING,
-        "",
-        f"Command: `{ctx['command']}` (total {secs(ctx['total_s'])})",
-        "",
-        f"Machine: {ctx['machine']}; load average at the start {load}",
-        "",
-        f"Tree: {ctx['tree']}",
-        "",
+        *section_head(ctx, HEADING, res["load"]),
         f"A fresh store seeded with the shipped concepts ({secs(res.get('seed_s'))}); each command a process of "
         f"its own (`ikg --store DIR ...`), after one warm-up run; median of {a.reps}, the commands of a "
         "repetition back to back. Wall time from process start to exit; peak RSS from `wait4`.",

@@ -45,9 +45,9 @@ from pathlib import Path
 from typing import Any
 
 try:
-    from bench._common import ensure_data, log, measure_and_report, report_options, secs
+    from bench._common import ensure_data, log, measure_and_report, report_options, secs, section_head
 except ImportError:  # run as a script: bench/ is sys.path[0]
-    from _common import ensure_data, log, measure_and_report, report_options, secs
+    from _common import ensure_data, log, measure_and_report, report_options, secs, section_head
 
 HEADING = "## Endpoint overhead (issue 18)"
 PACKAGES = ("pyoxigraph", "fastapi", "uvicorn", "httpx")
@@ -236,17 +236,9 @@ def rdflib_geomean(queries: dict[str, Any]) -> float | None:
 def report(ctx: dict[str, Any]) -> str:
     """The ``## Endpoint overhead (issue 18)`` section of RESULTS.md."""
     res = ctx["result"]
-    load = ", ".join(f"{x:.2f}" for x in res["load"])
     data = "the shipped concepts" if not res["actors"] else f"`synthetic-{res['actors']}`"
     lines = [
-        HEADING,
-        "",
-        f"Command: `{ctx['command']}` (total {secs(ctx['total_s'])})",
-        "",
-        f"Machine: {ctx['machine']}; load average at the start {load}",
-        "",
-        f"Tree: {ctx['tree']}",
-        "",
+        *section_head(ctx, HEADING, res["load"]),
         f"Data: {data}. Raw: `pyoxigraph.Store.read_only(copy).query(text)` + JSON serialisation, in process. "
         "ikg: `GET /sparql` on `ikg serve` (confined engine process, pipes, caps), one keep-alive client. "
         "Interleaved in rounds of 10; medians.",

@@ -37,9 +37,9 @@ from pathlib import Path
 from typing import Any
 
 try:
-    from bench._common import BENCH_DIR, ensure_data, log, measure_and_report, report_options, secs
+    from bench._common import BENCH_DIR, ensure_data, log, measure_and_report, report_options, secs, section_head
 except ImportError:  # run as a script: bench/ is sys.path[0]
-    from _common import BENCH_DIR, ensure_data, log, measure_and_report, report_options, secs
+    from _common import BENCH_DIR, ensure_data, log, measure_and_report, report_options, secs, section_head
 
 HEADING = "## Workbench pages (issue 15)"
 PACKAGES = ("pyoxigraph", "fastapi", "jinja2", "starlette", "httpx")
@@ -249,16 +249,8 @@ def report(ctx: dict[str, Any]) -> str:
     """The ``## Workbench pages (issue 15)`` section of RESULTS.md."""
     res = ctx["result"]
     n = res["actors"]
-    load = ", ".join(f"{x:.2f}" for x in res["load"])
     lines = [
-        HEADING,
-        "",
-        f"Command: `{ctx['command']}` (total {secs(ctx['total_s'])})",
-        "",
-        f"Machine: {ctx['machine']}; load average at the start {load}",
-        "",
-        f"Tree: {ctx['tree']}",
-        "",
+        *section_head(ctx, HEADING, res["load"]),
         f"Server-side time (request in to last byte out of the app, in process), {res['reps']} requests per "
         f"page after a first one; the shipped concepts (Beispielkreis, 60 actors) and the same store with "
         f"`synthetic-{n}`; each page of the busiest thing of its kind. Target: p50 < 100 ms at 10,000 actors.",
