@@ -42,24 +42,24 @@ def web(base: str) -> Iterator[httpx.Client]:
         yield c
 
 
+def _texts(page: str, part: str, cell: str) -> list[str]:
+    """The visible text of each ``cell`` (th, td) in the ``part`` (thead, tbody) of the result table."""
+    found = re.search(rf"<{part}>(.*?)</{part}>", page, flags=re.DOTALL)
+    assert found, "no result table"
+    return [
+        " ".join(html.unescape(re.sub(r"<[^>]+>", " ", c)).split())
+        for c in re.findall(rf"<{cell}[^>]*>(.*?)</{cell}>", found[1], flags=re.DOTALL)
+    ]
+
+
 def headers(page: str) -> list[str]:
     """The visible text of each column header of the result table."""
-    head = re.search(r"<thead>(.*?)</thead>", page, flags=re.DOTALL)
-    assert head, "no result table"
-    return [
-        " ".join(html.unescape(re.sub(r"<[^>]+>", " ", th)).split())
-        for th in re.findall(r"<th[^>]*>(.*?)</th>", head[1], flags=re.DOTALL)
-    ]
+    return _texts(page, "thead", "th")
 
 
 def cells(page: str) -> list[str]:
     """The visible text of every cell of the result table."""
-    body = re.search(r"<tbody>(.*?)</tbody>", page, flags=re.DOTALL)
-    assert body, "no result table"
-    return [
-        " ".join(html.unescape(re.sub(r"<[^>]+>", " ", td)).split())
-        for td in re.findall(r"<td[^>]*>(.*?)</td>", body[1], flags=re.DOTALL)
-    ]
+    return _texts(page, "tbody", "td")
 
 
 def test_actor_involvement_in_german_has_german_headers_and_codes(web: httpx.Client) -> None:
