@@ -159,3 +159,84 @@ def _wait_for_bulk_marker(store_dir: Path, child: subprocess.Popen, deadline: fl
         except (OSError, RuntimeError):
             pass  # not created yet, or its column families not yet
         time.sleep(0.01)
+
+
+def _many(n: int, graph: str) -> list:
+    import pyoxigraph as ox
+
+    g = ox.NamedNode(graph)
+    return [ox.Quad(ox.NamedNode(f"urn:x:{i}"), ox.NamedNode("urn:p"), ox.Literal(i), g) for i in range(n)]
+
+
+class RefusedError(Exception):
+    """What the checks in these tests raise."""
+
+
+def test_a_first_bulk_import_is_checked_while_it_is_written_and_undone_when_refused(tmp_path: Path) -> None:
+    """The check of a first large import runs while the bulk loader writes (the loader's quads appear
+    before the check ends); when the check refuses, the graph is empty again and no marker is left."""
+    import pyoxigraph as ox
+
+    from ikg.graph.store.embedded import _SYSTEM, BULK_MIN
+
+    store = Store(tmp_path / "s")
+    other = ox.Quad(ox.NamedNode("urn:keep"), ox.NamedNode("urn:p"), ox.Literal(1), ox.NamedNode("urn:g:other"))
+    store.replace_graph("urn:g:other", [other])
+    quads = _many(BULK_MIN + 10, GRAPH)
+    seen: list[int] = []
+
+    def check() -> None:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:  # written at the same time: the loader's quads show up
+            seen.append(len(list(store._ox.quads_for_pattern(None, None, None, ox.NamedNode(GRAPH)))))
+            if seen[-1] == len(quads):
+                break
+            time.sleep(0.01)
+        raise RefusedError
+
+    with pytest.raises(RefusedError):
+        store.replace_graph(GRAPH, quads, verify=check)
+    assert seen[-1] == len(quads)  # the check saw the data written while it ran
+    assert store.graph_quads(GRAPH) == set()  # and the refusal undid it
+    assert list(store._ox.quads_for_pattern(None, None, None, _SYSTEM)) == []
+    assert store.graph_quads("urn:g:other") == {other}
+    store.close()
+    reopened = Store(tmp_path / "s")
+    assert reopened.recovered == [] and reopened.graph_quads(GRAPH) == set()
+
+
+def test_a_refused_check_writes_nothing_on_the_transaction_path(tmp_path: Path) -> None:
+    """Small or repeated imports write in one transaction: the check runs first, a refusal writes nothing."""
+    store = Store(tmp_path / "s")
+    first = _many(20, GRAPH)
+    assert store.replace_graph(GRAPH, first).added == 20
+    calls: list[int] = []
+
+    def check() -> None:
+        calls.append(len(store.graph_quads(GRAPH)))
+        raise RefusedError
+
+    with pytest.raises(RefusedError):
+        store.replace_graph(GRAPH, _many(30, GRAPH), verify=check)
+    assert calls == [20]  # run before anything was written
+    assert store.graph_quads(GRAPH) == set(first)
+
+
+def test_an_rdf_import_with_a_shacl_violation_into_a_fresh_store_leaves_nothing(tmp_path: Path) -> None:
+    """Through the importer: a large Turtle file (bulk path) with one actor lacking its name is refused
+    with the shape's message, and the graph it would have filled stays empty."""
+    from ikg.graph.errors import InputError
+    from ikg.graph.ingest.importer import import_rdf
+    from ikg.graph.store.embedded import BULK_MIN
+
+    lines = ["@prefix ikg: <https://w3id.org/ikg/ns#> ."]
+    lines += [f'<urn:x:{i}> <urn:p> "{i}" .' for i in range(BULK_MIN + 10)]
+    lines.append("<urn:x:nameless> a ikg:Actor .")
+    data = tmp_path / "big.ttl"
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    store = Store(tmp_path / "s")
+    with pytest.raises(InputError) as info:
+        import_rdf(store, data, graph=GRAPH)
+    assert any(p.code == "shape" and "nameless" in str(p.args) for p in info.value.problems)
+    assert store.graph_quads(GRAPH) == set()
+    assert GRAPH not in store.named_graphs()

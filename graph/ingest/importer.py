@@ -18,6 +18,7 @@ import pyoxigraph as ox
 
 from ikg.graph.errors import InputError, StoreError
 from ikg.graph.i18n import Lang, t
+from ikg.graph.ingest.collector import without_cycle_collector
 from ikg.graph.ingest.problems import Problem, spelled
 from ikg.graph.namespaces import ONTOLOGY_GRAPH, SYSTEM_GRAPH, concept_graph
 from ikg.graph.resources import data_dir, ontology_text
@@ -92,6 +93,7 @@ def _noop(stage: str, fraction: float) -> None:
     return None
 
 
+@without_cycle_collector
 def check_spreadsheet(path: str | os.PathLike[str], progress: Progress = _noop) -> Mapped:
     """Read, map and validate a spreadsheet without writing anything.
 
@@ -108,9 +110,20 @@ def check_spreadsheet(path: str | os.PathLike[str], progress: Progress = _noop) 
         The graph and all problems (errors and warnings); SHACL runs only when the tables
         themselves have no error, so that one mistake is not reported twice.
     """
+    from ikg.graph.ingest.validate import shacl_problems
+
+    mapped = _read_and_map(path, progress)
+    if not _errors(mapped.problems) and mapped.quads is not None:
+        progress("validate", 0.5)
+        mapped.problems += shacl_problems(mapped.quads, mapped.origin, Path(path).name)
+    progress("checked", 0.8)
+    return mapped
+
+
+def _read_and_map(path: str | os.PathLike[str], progress: Progress) -> Mapped:
+    """Read the tables and map them to quads; the problems spelled as the user's tables spell them."""
     from ikg.graph.ingest.mapping import map_tables
     from ikg.graph.ingest.tabular import read_tables
-    from ikg.graph.ingest.validate import shacl_problems
 
     progress("read", 0.0)
     tables, problems = read_tables(path)
@@ -118,10 +131,6 @@ def check_spreadsheet(path: str | os.PathLike[str], progress: Progress = _noop) 
     mapped = map_tables(tables)
     mapped.problems = spelled(problems + mapped.problems, tables)  # the user's own column and table names
     del tables  # the raw rows: at 100,000 actors some 600,000 dicts, not needed past the mapping
-    if not any(p.severity == "error" for p in mapped.problems) and mapped.quads is not None:
-        progress("validate", 0.5)
-        mapped.problems += shacl_problems(mapped.quads, mapped.origin, Path(path).name)
-    progress("checked", 0.8)
     return mapped
 
 
@@ -145,6 +154,7 @@ def _quads(triples: Iterable[tuple[Any, Any, Any]], graph: str | None = None) ->
     return [ox.Quad(conv(s), conv(p), conv(o), name) for s, p, o in triples]
 
 
+@without_cycle_collector
 def import_spreadsheet(store: StoreLike, path: str | os.PathLike[str], progress: Progress = _noop) -> ImportResult:
     """Import a spreadsheet (CSV folder or XLSX workbook) as one concept, atomically.
 
@@ -168,17 +178,29 @@ def import_spreadsheet(store: StoreLike, path: str | os.PathLike[str], progress:
     StoreError
         If the store cannot be written; nothing is written.
     """
-    mapped = check_spreadsheet(path, progress)
+    from ikg.graph.ingest.validate import shacl_problems
+
+    mapped = _read_and_map(path, progress)
     errors = _errors(mapped.problems)
-    if errors or mapped.concept_id is None:
+    if errors or mapped.concept_id is None or mapped.quads is None:
         raise InputError(
             problems=mapped.problems, key="ingest.error.nothing_imported", source=Path(path).name, n=len(errors)
         )
+    quads = mapped.quads
+
+    def validate() -> None:
+        """SHACL, while the store writes (a violation undoes the write; see Store.replace_graph)."""
+        mapped.problems += shacl_problems(quads, mapped.origin, Path(path).name)
+        found = _errors(mapped.problems)
+        if found:
+            raise InputError(
+                problems=mapped.problems, key="ingest.error.nothing_imported", source=Path(path).name, n=len(found)
+            )
+
     graph = str(concept_graph(mapped.concept_id))
-    progress("write", 0.85)
-    quads = mapped.quads or []
+    progress("validate_write", 0.5)
     triples = len(quads)
-    change = store.replace_graph(graph, quads)
+    change = store.replace_graph(graph, quads, verify=validate)
     mapped.quads = None  # at 100,000 actors the quads hold a gigabyte: let them go before returning
     progress("done", 1.0)
     warnings = [p for p in mapped.problems if p.severity != "error"]
@@ -210,6 +232,7 @@ def _check_rdf_xml(path: Path) -> None:
         )
 
 
+@without_cycle_collector
 def import_rdf(
     store: StoreLike, path: str | os.PathLike[str], graph: str | None = None, progress: Progress = _noop
 ) -> ImportResult:
@@ -284,13 +307,16 @@ def import_rdf(
         by_graph.setdefault(name, []).append(q)
     if graph is not None:
         by_graph.setdefault(graph, [])
-    progress("validate", 0.4)
     data = [q for qs in by_graph.values() for q in qs]
-    problems = shacl_problems(data, None, p.name)
-    if problems:
-        raise InputError(problems=problems, key="ingest.error.nothing_imported", source=p.name, n=len(problems))
-    progress("write", 0.8)
-    change = store.replace_graphs(by_graph)
+
+    def validate() -> None:
+        """SHACL, while the store writes (a violation undoes the write; see Store.replace_graphs)."""
+        problems = shacl_problems(data, None, p.name)
+        if problems:
+            raise InputError(problems=problems, key="ingest.error.nothing_imported", source=p.name, n=len(problems))
+
+    progress("validate_write", 0.4)
+    change = store.replace_graphs(by_graph, verify=validate)
     progress("done", 1.0)
     triples = len({(q.subject, q.predicate, q.object) for q in data})  # as before: distinct over graphs
     return ImportResult(sorted(by_graph), None, triples, change)

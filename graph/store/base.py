@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -65,12 +65,15 @@ class StoreLike(Protocol):
         """All quads of one named graph."""
         ...
 
-    def replace_graph(self, graph: str, quads: Iterable[ox.Quad]) -> Any:
-        """Make one named graph hold exactly ``quads``, in one transaction."""
+    def replace_graph(self, graph: str, quads: Iterable[ox.Quad], *, verify: Callable[[], None] | None = None) -> Any:
+        """Make one named graph hold exactly ``quads``, in one transaction; if ``verify`` raises,
+        nothing is written."""
         ...
 
-    def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Quad]]) -> Any:
-        """Replace several named graphs in one transaction."""
+    def replace_graphs(
+        self, graphs: Mapping[str, Iterable[ox.Quad]], *, verify: Callable[[], None] | None = None
+    ) -> Any:
+        """Replace several named graphs in one transaction; if ``verify`` raises, nothing is written."""
         ...
 
     def drop_graph(self, graph: str) -> int:

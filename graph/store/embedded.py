@@ -365,7 +365,9 @@ class Store(QueryingMixin):
 
     # -- writing -------------------------------------------------------------------------------
 
-    def replace_graph(self, graph: str, quads: Iterable[ox.Quad]) -> Change:
+    def replace_graph(
+        self, graph: str, quads: Iterable[ox.Quad], *, verify: Callable[[], None] | None = None
+    ) -> Change:
         """Make the named graph ``graph`` hold exactly ``quads``, in one transaction.
 
         Only the difference to what the graph holds is written, so re-importing the same data
@@ -377,22 +379,32 @@ class Store(QueryingMixin):
             IRI of the named graph.
         quads : iterable of pyoxigraph.Quad
             The new content; the graph name of each quad is replaced by ``graph``.
+        verify : callable, optional
+            Checks the new content (an import's SHACL validation); if it raises, nothing is
+            written and the exception propagates. Into empty graphs it runs while the bulk
+            loader writes, on the other core (see :meth:`_bulk_insert`), otherwise before the
+            write.
 
         Returns
         -------
         Change
         """
-        return self.replace_graphs({graph: quads})
+        return self.replace_graphs({graph: quads}, verify=verify)
 
-    def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Quad]]) -> Change:
+    def replace_graphs(
+        self, graphs: Mapping[str, Iterable[ox.Quad]], *, verify: Callable[[], None] | None = None
+    ) -> Change:
         """Replace several named graphs in one transaction (see :meth:`replace_graph`)."""
         self._writable()
         with self._write_lock:
             try:
                 plan = plan_replace(graphs, self.graph_quads)
                 if plan.insert_only and plan.fresh and self.path is not None and len(plan.insert_only) >= BULK_MIN:
-                    self._bulk_insert(list(graphs), plan.insert_only)
-                elif plan.insert_only:
+                    self._bulk_insert(list(graphs), plan.insert_only, verify)
+                    return plan.change
+                if verify is not None:
+                    verify()
+                if plan.insert_only:
                     payload = ox.serialize(plan.insert_only, format=ox.RdfFormat.N_QUADS) or b""
                     self._ox.load(payload, format=ox.RdfFormat.N_QUADS)
                 elif plan.update:
@@ -401,22 +413,47 @@ class Store(QueryingMixin):
             except OSError as exc:
                 raise _write_error(self.path, exc) from exc
 
-    def _bulk_insert(self, graphs: list[str], quads: list[ox.Quad]) -> None:
+    def _bulk_insert(self, graphs: list[str], quads: list[ox.Quad], verify: Callable[[], None] | None) -> None:
         """Fill empty graphs with Oxigraph's bulk loader, all or nothing even if the process dies.
 
         The bulk loader skips the transaction log (at 10,000 actors, 4 s instead of 27 s for one
         transaction), so a marker in the system graph says the graphs are being filled; it is
         removed only after the data is flushed. A store opened with a marker left over (a killed
         import) empties those graphs again (:meth:`_recover`): they were empty before.
+
+        The loader reads the quads as N-Quads bytes in a thread of its own, outside Python's
+        global lock, while ``verify`` runs here: an import's validation and its write share the
+        two cores instead of following each other (at 10,000 actors about 5 s instead of 10 s).
+        If ``verify`` raises, the graphs are emptied again, as after a killed import, and the
+        marker goes with them.
         """
         markers = [ox.Quad(ox.NamedNode(g), _PENDING, ox.Literal("bulk import"), _SYSTEM) for g in graphs]
         self._ox.extend(markers)
         self._ox.flush()
+        payload = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
+        failed: list[BaseException] = []
+        db = self._ox
+
+        def load() -> None:
+            try:
+                db.bulk_load(input=payload, format=ox.RdfFormat.N_QUADS)
+                db.flush()
+            except BaseException as exc:  # handed to the caller's thread
+                failed.append(exc)
+
+        loader = threading.Thread(target=load, name="ikg-bulk-load", daemon=True)
+        loader.start()
         try:
-            self._ox.bulk_extend(quads)
-            self._ox.flush()
+            try:
+                if verify is not None:
+                    verify()
+            finally:
+                loader.join()
+            if failed:
+                raise failed[0]
         except BaseException:
-            self._recover()  # empties the graphs again; if that fails too, the next open does
+            if not loader.is_alive():  # else (interrupted while joining) the next open undoes it
+                self._recover()  # empties the graphs again; if that fails too, the next open does
             raise
         for marker in markers:
             self._ox.remove(marker)

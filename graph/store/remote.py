@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -252,11 +252,15 @@ class RemoteStore(QueryingMixin):
         )
         return int(rows[0][0]) if rows and rows[0][0] is not None else 0
 
-    def replace_graph(self, graph: str, quads: Iterable[ox.Quad]) -> Change:
+    def replace_graph(
+        self, graph: str, quads: Iterable[ox.Quad], *, verify: Callable[[], None] | None = None
+    ) -> Change:
         """Make the named graph hold exactly ``quads`` (see :meth:`replace_graphs`)."""
-        return self.replace_graphs({graph: quads})
+        return self.replace_graphs({graph: quads}, verify=verify)
 
-    def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Quad]]) -> Change:
+    def replace_graphs(
+        self, graphs: Mapping[str, Iterable[ox.Quad]], *, verify: Callable[[], None] | None = None
+    ) -> Change:
         """Replace several named graphs, all or nothing as far as the server allows.
 
         See :mod:`ikg.graph.store.remote_write` for what holds on which server.
@@ -265,11 +269,15 @@ class RemoteStore(QueryingMixin):
         ----------
         graphs : mapping
             Graph IRI to its new content (the graph name of each quad is replaced).
+        verify : callable, optional
+            Checks the new content first; if it raises, nothing is sent.
 
         Returns
         -------
         Change
         """
+        if verify is not None:
+            verify()
         change = write_graphs(self, graphs)
         foreign = [g for g in graphs if not g.startswith(IKG_GRAPHS)]
         if foreign:
