@@ -26,7 +26,7 @@ import base64
 import hashlib
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -213,7 +213,9 @@ def write_report(
     script_src = style_src = ""
     built = [(name, *build_view(net, analysis, ViewRequest(name, lang))) for name in REPORT_VIEWS]
     pages = [to_html(graph, heading=heading, lang=lang) for _, graph, heading in built]  # lays each view out
-    drawn = draw_views([(graph, heading) for _, graph, heading in built], lang, parallel)
+    drawing = start_drawing([(graph, heading) for _, graph, heading in built], lang, parallel)
+    content = report_content(analysis, lang, changes)  # while the views are drawn
+    drawn = drawing()
     for (name, _graph, heading), page, (svg, png) in zip(built, pages, drawn, strict=True):
         for suffix, data in (("html", page.encode("utf-8")), ("svg", svg.encode("utf-8")), ("png", png)):
             path = Path("views") / f"{name}.{suffix}"
@@ -226,7 +228,6 @@ def write_report(
         f"default-src 'none'; script-src {script_src or _NONE}; style-src {_hash(_CSS)} {style_src}; img-src data:; "
         "frame-src 'self'; base-uri 'none'; form-action 'none'"
     )
-    content = report_content(analysis, lang, changes)
     by_key = {s.key: s for s in content.sections}
     document = _template().render(
         lang=lang,
@@ -267,11 +268,33 @@ def _draw_pending(i: int) -> tuple[str, bytes]:
 def draw_views(views: Sequence[tuple[Any, str]], lang: Lang, parallel: bool = False) -> list[tuple[str, bytes]]:
     """Each view (graph, heading) drawn as SVG and PNG, in order; in forked processes if ``parallel``.
 
+    Parameters
+    ----------
+    views : sequence of (graph, heading)
+    lang : {"de", "en"}
+    parallel : bool, optional
+        See :func:`start_drawing`.
+
+    Returns
+    -------
+    list of (str, bytes)
+        The SVG text and PNG file of each view.
+    """
+    return start_drawing(views, lang, parallel)()
+
+
+def start_drawing(
+    views: Sequence[tuple[Any, str]], lang: Lang, parallel: bool = False
+) -> Callable[[], list[tuple[str, bytes]]]:
+    """Start drawing each view (graph, heading) as SVG and PNG; return a function that waits for them.
+
     Drawing is most of a report's time (matplotlib lays out every label's text). With
     ``parallel``, on Linux with more than one core and no other Python thread running (so that
-    forking is safe: the command line, not the server), the views are drawn by a pool of forked
-    processes, which inherit the layouts already computed; the files are the same byte for byte.
-    Should the pool fail, the views are drawn here.
+    forking is safe: the command line, not the server), each view is drawn by a forked process of
+    its own, which inherits the layouts already computed, while the caller goes on writing the
+    rest of the report; the files are the same byte for byte. One process per view rather than
+    per core: three views on two cores take the time of one and a half, not two. Should the
+    processes fail, the views are drawn here.
 
     Parameters
     ----------
@@ -281,8 +304,8 @@ def draw_views(views: Sequence[tuple[Any, str]], lang: Lang, parallel: bool = Fa
 
     Returns
     -------
-    list of (str, bytes)
-        The SVG text and PNG file of each view.
+    callable
+        Returns the SVG text and PNG file of each view, in order.
     """
     import multiprocessing
     import os
@@ -290,23 +313,37 @@ def draw_views(views: Sequence[tuple[Any, str]], lang: Lang, parallel: bool = Fa
 
     from ikg.viz.static import to_svg_png
 
+    def here() -> list[tuple[str, bytes]]:
+        return [to_svg_png(graph, heading=heading, lang=lang) for graph, heading in views]
+
     cores = os.cpu_count() or 1
-    if (
+    if not (
         parallel
         and len(views) > 1
         and cores > 1
         and threading.active_count() == 1
         and "fork" in multiprocessing.get_all_start_methods()
     ):
-        _PENDING[:] = [(graph, heading, lang) for graph, heading in views]
+        return here
+    _PENDING[:] = [(graph, heading, lang) for graph, heading in views]
+    try:
+        pool = multiprocessing.get_context("fork").Pool(min(len(views), 2 * cores))
+    except (OSError, multiprocessing.ProcessError):
+        _PENDING.clear()
+        return here
+    _PENDING.clear()  # the forked processes have their copy
+    pending = pool.map_async(_draw_pending, range(len(views)))
+
+    def finish() -> list[tuple[str, bytes]]:
         try:
-            with multiprocessing.get_context("fork").Pool(min(cores, len(views))) as pool:
-                return pool.map(_draw_pending, range(len(views)))
+            return pending.get()
         except (OSError, multiprocessing.ProcessError):
-            pass  # drawn here instead
+            return here()
         finally:
-            _PENDING.clear()
-    return [to_svg_png(graph, heading=heading, lang=lang) for graph, heading in views]
+            pool.close()
+            pool.join()  # its threads end too: the next report may fork again
+
+    return finish
 
 
 def write_document(
