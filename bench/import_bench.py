@@ -2,7 +2,7 @@
 
 Usage::
 
-    python bench/import_bench.py [--actors 10000] [--reps 3] [--quick] [--limit S]
+    python bench/import_bench.py [--actors 10000] [--reps 3] [--quick] [--limit S] [--no-morph]
                                  [--big-actors 100000] [--big-limit S] [--results PATH] [--json PATH]
 
 On the synthetic concept ``synthetic-N`` (``bench/generate.py``: ``concept.xlsx`` and
@@ -17,10 +17,19 @@ after the other, each as its own process with a fresh store directory:
   route of the CLI: parse, SHACL, write); the same triples as the spreadsheet gives;
 * **rdflib**: ``rdflib.Graph().parse("concept.ttl", format="turtle")`` in a fresh Python;
 * **raw pyoxigraph** (reference): ``pyoxigraph.Store(DIR).bulk_load(path="concept.ttl",
-  format=RdfFormat.TURTLE, to_graph=IRI)`` and ``flush()`` in a fresh Python.
+  format=RdfFormat.TURTLE, to_graph=IRI)`` and ``flush()`` in a fresh Python;
+* **morph-kgc (RML)**, what a user would pick instead of ikg (``bench/morph_bench.py``): the
+  RML engine morph-kgc maps the same CSV folder with ``bench/rml/concept.rml.ttl`` to the same
+  IRIs, once to an N-Quads file (``python -m morph_kgc CONFIG``) and once into a pyoxigraph store
+  (``morph_kgc.materialize_oxigraph``, in memory), one worker process each. RML without custom
+  functions does not make all of ikg's triples (no provenance locators, which need the row
+  number, among others; the mapping's header lists them), so the report says how many of ikg's
+  triples morph-kgc's output holds and how many it adds. morph-kgc pins older pyoxigraph and
+  rdflib than ikg's and lives in its own venv (``/tmp/morph-venv``, or ``$IKG_MORPH_PYTHON``);
+  without it, or with ``--no-morph``, its rows say why they were skipped.
 
 Each is timed from process start to exit (wall time, what a user waits for; Python start-up and
-imports included for all four) with its peak RSS from ``wait4`` (``ru_maxrss``); the in-process
+imports included for all) with its peak RSS from ``wait4`` (``ru_maxrss``); the in-process
 time (ikg's own "in X s", which leaves out opening the store; the parse or load call for the
 others) is shown beside it. Median of ``--reps`` repetitions (3; 1 with ``--quick``); the
 routes of one repetition run back to back, so that other load on the machine hits them alike.
@@ -55,6 +64,10 @@ try:
     from bench._common import ensure_data, log, measure_and_report, report_options, run_measured, secs
 except ImportError:  # run as a script: bench/ is sys.path[0]
     from _common import ensure_data, log, measure_and_report, report_options, run_measured, secs
+try:
+    from bench import morph_bench
+except ImportError:  # run as a script
+    import morph_bench
 
 HEADING = "## Import"
 BENCH_DIR = Path(__file__).resolve().parent
@@ -66,6 +79,8 @@ ROUTES: tuple[tuple[str, str], ...] = (
     ("rdflib", "rdflib parse"),
     ("pyoxigraph", "raw pyoxigraph bulk_load"),
 )
+#: the rows of the table: ROUTES (what summary()'s ``walls`` and ``rss`` hold), then morph-kgc's
+ALL_ROUTES: tuple[tuple[str, str], ...] = ROUTES + morph_bench.ROUTES
 OWN_TIME = re.compile(r"imported .*: ([\d,]+) triples .* in ([0-9.,]+) s")
 
 
@@ -161,12 +176,37 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
     work = Path(tempfile.mkdtemp(prefix="ikg-import-bench-"))
     runs: dict[str, list[dict[str, Any]]] = {r: [] for r, _ in ROUTES}
     out: dict[str, Any] = {"actors": args.actors, "data": str(data), "graph": graph}
+    if args.no_morph:
+        morph_python, morph_what = None, "--no-morph given"
+    else:
+        morph_python, morph_what = morph_bench.find_python()
+    out["morph"] = {"python": morph_python, "versions": morph_what if morph_python else None}
+    if morph_python is None:
+        out["morph"]["skipped"] = morph_what
+        log(f"morph-kgc routes: {morph_what}")
+    else:
+        log(f"morph-kgc routes: {morph_python} ({morph_what})")
+        runs |= {r: [] for r, _ in morph_bench.ROUTES}
     try:
         for rep in range(args.reps):
-            for route, label in ROUTES:
-                if runs[route] and runs[route][-1]["status"] != "ok":
-                    continue  # failed or killed once: not repeated
-                r = run_route(route, data, graph, args.limit, work)
+            for route, label in ALL_ROUTES:
+                if route not in runs or (runs[route] and runs[route][-1]["status"] != "ok"):
+                    continue  # skipped, or failed or killed once: not repeated
+                if route.startswith("morph"):
+                    assert morph_python is not None
+                    check = route == "morph_file" and "coverage" not in out["morph"]
+                    try:
+                        r = morph_bench.run_route(route, data, graph, args.limit, work, morph_python, check=check)
+                    except Exception as exc:  # an optional comparison never fails the benchmark
+                        r = {"status": "failed", "wall": 0.0, "rss": None, "returncode": None}
+                        r |= {"own_s": None, "triples": None, "error": f"{type(exc).__name__}: {exc}"[:200]}
+                    if "coverage" in r:
+                        out["morph"]["coverage"] = r.pop("coverage")
+                        log(morph_bench.coverage_text(out["morph"]["coverage"]))
+                    if "coverage_error" in r:
+                        out["morph"]["coverage_error"] = r.pop("coverage_error")
+                else:
+                    r = run_route(route, data, graph, args.limit, work)
                 runs[route].append(r)
                 log(
                     f"run {rep + 1}/{args.reps} {label}: {r['status']} {r['wall']:.2f} s"
@@ -195,7 +235,10 @@ def summary(res: dict[str, Any]) -> dict[str, Any]:
     """What ``bench/run`` reads: medians per route, rdflib / ikg ratios, the big import.
 
     ``ratio`` is rdflib's wall time over ``ikg import concept.xlsx``'s, ``ratio_ttl`` over
-    ``ikg import concept.ttl``'s (``None`` where a side failed).
+    ``ikg import concept.ttl``'s (``None`` where a side failed). ``walls`` and ``rss`` hold the
+    routes of :data:`ROUTES`; morph-kgc's are under ``morph``: ``walls``, ``rss``, ``over_raw``
+    (each route's wall time over raw bulk load's), ``coverage`` (:func:`morph_bench.coverage`
+    without the per-predicate detail) and ``skipped`` (why, when it did not run).
     """
     routes = res["routes"]
 
@@ -216,6 +259,17 @@ def summary(res: dict[str, Any]) -> dict[str, Any]:
     big = res.get("big")
     if big:
         out["big"] = {k: big[k] for k in ("actors", "status", "wall", "rss", "limit", "error")}
+    morph = res.get("morph") or {}
+    names = [r for r, _ in morph_bench.ROUTES]
+    cov = morph.get("coverage")
+    out["morph"] = {
+        "walls": {r: wall(r) for r in names},
+        "rss": {r: (routes.get(r) or {}).get("rss") for r in names},
+        "over_raw": {r: w / raw if (w := wall(r)) and raw else None for r in names},
+        "coverage": {k: v for k, v in cov.items() if k != "missing"} if cov else None,
+        "skipped": morph.get("skipped"),
+        "versions": morph.get("versions"),
+    }
     return out
 
 
@@ -229,7 +283,9 @@ def report(ctx: dict[str, Any]) -> str:
         "ikg_ttl": "`ikg --store DIR --no-seed import concept.ttl --graph IRI`",
         "rdflib": '`rdflib.Graph().parse("concept.ttl", format="turtle")`',
         "pyoxigraph": "`pyoxigraph.Store(DIR).bulk_load(path=concept.ttl, format=TURTLE, to_graph=IRI)` + `flush()`",
+        **morph_bench.COMMANDS,
     }
+    morph = res.get("morph") or {}
     lines = [
         HEADING,
         "",
@@ -252,8 +308,11 @@ def report(ctx: dict[str, Any]) -> str:
         "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     raw = routes["pyoxigraph"]
-    for route, label in ROUTES:
-        r = routes[route]
+    for route, label in ALL_ROUTES:
+        r = routes.get(route)
+        if r is None:  # morph-kgc not run
+            lines.append(f"| {label} | {commands[route]} | skipped (below) | – | – | – | – | – |")
+            continue
         if r["status"] == "ok":
             wall = secs(r["wall"]) + (" (1 run)" if r["runs"] == 1 and a.reps > 1 else "")
             own, rss = secs(r["own_s"]), f"{r['rss']:,.0f}"
@@ -264,10 +323,11 @@ def report(ctx: dict[str, Any]) -> str:
             wall = f">{secs(a.limit)} (killed)" if r["status"] == "timeout" else f"{r['status']}"
             own = rss = trip = ratio = over = "–"
         lines.append(f"| {label} | {commands[route]} | {wall} | {own} | {rss} | {trip} | {ratio} | {over} |")
-    for route, label in ROUTES:
-        r = routes[route]
-        if r["status"] not in ("ok", "timeout"):
+    for route, label in ALL_ROUTES:
+        r = routes.get(route)
+        if r is not None and r["status"] not in ("ok", "timeout"):
             lines += ["", f"{label} failed (exit {r['returncode']}): `{r['error']}`"]
+    lines += ["", _morph_text(morph, routes)]
     big = res.get("big")
     if big:
         lines.append("")
@@ -292,6 +352,32 @@ def report(ctx: dict[str, Any]) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
+def _morph_text(morph: dict[str, Any], routes: dict[str, Any]) -> str:
+    """The paragraph under the table on morph-kgc's rows: what ran, and how many of ikg's triples it made."""
+    text = (
+        "morph-kgc rows: the RML engine morph-kgc on the same CSV folder with `bench/rml/concept.rml.ttl`, "
+        "which mints the same IRIs as ikg but leaves out what RML cannot do without custom functions "
+        "(provenance locators, which need the row number; `org:FormalOrganization` for an actor without a "
+        "parent; parsing of non-ISO dates and German vocabulary names; ikg's checks and SHACL): see the "
+        "mapping's header. One worker process (`number_of_processes=1`); the pyoxigraph route is morph-kgc's "
+        "`materialize_oxigraph`, an in-memory store. In-process: morph-kgc's own mapping and materialisation "
+        "times, the `materialize_oxigraph` call. Its ratios compare times for fewer triples than the other "
+        "rows hold (column triples)."
+    )
+    if morph.get("skipped"):
+        return text + f" Not run: {morph['skipped']}."
+    if morph.get("versions"):
+        text += f" {morph['versions']}, in `{morph['python']}` (it pins pyoxigraph<0.4 and rdflib<7.3)."
+    cov = morph.get("coverage")
+    if cov:
+        text += " Same triples: " + morph_bench.coverage_text(cov)
+    elif morph.get("coverage_error"):
+        text += f" Same triples: not compared ({morph['coverage_error']})."
+    elif (routes.get("morph_file") or {}).get("status") == "ok":
+        text += " Same triples: not compared."
+    return text
+
+
 # -- main -------------------------------------------------------------------------------------------
 
 
@@ -305,6 +391,7 @@ def main() -> int:
     ap.add_argument("--reps", type=int, default=None, help="repetitions, median (3; 1 with --quick)")
     ap.add_argument("--quick", action="store_true", help="1,000 actors, one run, 120 s limit")
     ap.add_argument("--limit", type=float, default=None, help="limit per run, s (600; 120 with --quick)")
+    ap.add_argument("--no-morph", action="store_true", help="skip the morph-kgc (RML) routes")
     ap.add_argument("--big-actors", type=int, default=0, help="also import this size once (0: no)")
     ap.add_argument("--big-limit", type=float, default=1200.0, help="limit of that import, s (1200)")
     report_options(ap)
