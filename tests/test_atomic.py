@@ -207,6 +207,8 @@ def test_a_first_bulk_import_is_checked_while_it_is_written_and_undone_when_refu
 
 def test_a_refused_check_writes_nothing_on_the_transaction_path(tmp_path: Path) -> None:
     """Small or repeated imports write in one transaction: the check runs first, a refusal writes nothing."""
+    from ikg.graph.store.embedded import BULK_MIN
+
     store = Store(tmp_path / "s")
     first = _many(20, GRAPH)
     assert store.replace_graph(GRAPH, first).added == 20
@@ -220,14 +222,19 @@ def test_a_refused_check_writes_nothing_on_the_transaction_path(tmp_path: Path) 
         store.replace_graph(GRAPH, _many(30, GRAPH), verify=check)
     assert calls == [20]  # run before anything was written
     assert store.graph_quads(GRAPH) == set(first)
+    with pytest.raises(RefusedError):  # a large write into a graph that holds data: checked first, too
+        store.replace_graph(GRAPH, _many(BULK_MIN + 10, GRAPH), verify=check)
+    assert calls == [20, 20]
+    assert store.graph_quads(GRAPH) == set(first)
+    store.close()
 
 
 def test_an_rdf_import_with_a_shacl_violation_into_a_fresh_store_leaves_nothing(tmp_path: Path) -> None:
-    """Through the importer: a large Turtle file (bulk path) with one actor lacking its name is refused
-    with the shape's message, and the graph it would have filled stays empty."""
+    """Through the importer: a large Turtle file with one actor lacking its name is refused with the
+    shape's message, and the graph it would have filled stays empty (RDF is checked before the write)."""
     from ikg.graph.errors import InputError
     from ikg.graph.ingest.importer import import_rdf
-    from ikg.graph.store.embedded import BULK_MIN
+    from ikg.graph.store.embedded import _PENDING, BULK_MIN
 
     lines = ["@prefix ikg: <https://w3id.org/ikg/ns#> ."]
     lines += [f'<urn:x:{i}> <urn:p> "{i}" .' for i in range(BULK_MIN + 10)]
@@ -240,3 +247,5 @@ def test_an_rdf_import_with_a_shacl_violation_into_a_fresh_store_leaves_nothing(
     assert any(p.code == "shape" and "nameless" in str(p.args) for p in info.value.problems)
     assert store.graph_quads(GRAPH) == set()
     assert GRAPH not in store.named_graphs()
+    assert list(store._ox.quads_for_pattern(None, _PENDING, None, None)) == []  # no marker left
+    store.close()

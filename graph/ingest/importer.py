@@ -1,8 +1,10 @@
 """Imports: spreadsheets and RDF files into the store, validated, all-or-nothing.
 
 An import reads everything, reports every problem at once (file or sheet, row, column, reason),
-validates the graph with the SHACL shapes, and only then writes, in one transaction that replaces
-the concept's named graph. If anything is wrong, nothing is written.
+validates the graph with the SHACL shapes, and writes it in one transaction that replaces the
+concept's named graph. If anything is wrong, the store keeps what it held. A first spreadsheet
+import of a large concept is checked by SHACL while Oxigraph's bulk loader writes it, on the other
+core, and emptied again if a check fails (:meth:`ikg.graph.store.embedded.Store.replace_graph`).
 """
 
 from __future__ import annotations
@@ -189,7 +191,8 @@ def import_spreadsheet(store: StoreLike, path: str | os.PathLike[str], progress:
     quads = mapped.quads
 
     def validate() -> None:
-        """SHACL, while the store writes (a violation undoes the write; see Store.replace_graph)."""
+        """SHACL, while the store writes (a violation undoes the write; see Store.replace_graph). The
+        tables passed ikg's own checks, so the shapes rarely refuse: the common case is not kept waiting."""
         mapped.problems += shacl_problems(quads, mapped.origin, Path(path).name)
         found = _errors(mapped.problems)
         if found:
@@ -308,15 +311,15 @@ def import_rdf(
     if graph is not None:
         by_graph.setdefault(graph, [])
     data = [q for qs in by_graph.values() for q in qs]
-
-    def validate() -> None:
-        """SHACL, while the store writes (a violation undoes the write; see Store.replace_graphs)."""
-        problems = shacl_problems(data, None, p.name)
-        if problems:
-            raise InputError(problems=problems, key="ingest.error.nothing_imported", source=p.name, n=len(problems))
-
-    progress("validate_write", 0.4)
-    change = store.replace_graphs(by_graph, verify=validate)
+    # SHACL first, then the write: RDF from elsewhere fails the shapes far more often than a
+    # spreadsheet whose tables passed ikg's checks, and undoing a bulk load that a check refused
+    # takes three times the load (10,000 actors: 25 s instead of 5 s to say no)
+    progress("validate", 0.4)
+    problems = shacl_problems(data, None, p.name)
+    if problems:
+        raise InputError(problems=problems, key="ingest.error.nothing_imported", source=p.name, n=len(problems))
+    progress("write", 0.8)
+    change = store.replace_graphs(by_graph)
     progress("done", 1.0)
     triples = len({(q.subject, q.predicate, q.object) for q in data})  # as before: distinct over graphs
     return ImportResult(sorted(by_graph), None, triples, change)

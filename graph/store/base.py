@@ -67,13 +67,13 @@ class StoreLike(Protocol):
 
     def replace_graph(self, graph: str, quads: Iterable[ox.Quad], *, verify: Callable[[], None] | None = None) -> Any:
         """Make one named graph hold exactly ``quads``, in one transaction; if ``verify`` raises,
-        nothing is written."""
+        the graph keeps what it held."""
         ...
 
     def replace_graphs(
         self, graphs: Mapping[str, Iterable[ox.Quad]], *, verify: Callable[[], None] | None = None
     ) -> Any:
-        """Replace several named graphs in one transaction; if ``verify`` raises, nothing is written."""
+        """Replace several named graphs in one transaction; if ``verify`` raises, they keep what they held."""
         ...
 
     def drop_graph(self, graph: str) -> int:

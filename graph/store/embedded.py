@@ -3,7 +3,9 @@
 Everything that reads the graph goes through :meth:`Store.query` with SPARQL and bound
 parameters, so that the consumers work the same on a remote store. Writes replace whole named
 graphs in one transaction (:meth:`Store.replace_graph`): a crash or ``kill -9`` in the middle
-leaves the store as it was.
+leaves the store as it was. The exception, for speed, is filling empty graphs with many quads:
+Oxigraph's bulk loader writes them without a transaction, under a marker that has them emptied
+again if the write or its check fails or the process dies (:meth:`Store._bulk_insert`).
 """
 
 from __future__ import annotations
@@ -371,7 +373,10 @@ class Store(QueryingMixin):
         """Make the named graph ``graph`` hold exactly ``quads``, in one transaction.
 
         Only the difference to what the graph holds is written, so re-importing the same data
-        writes nothing. Readers see the old or the new graph, never a mix.
+        writes nothing. Readers see the old or the new graph, never a mix; except while an
+        empty graph of a store on disk is filled with :data:`BULK_MIN` quads or more (see
+        :meth:`_bulk_insert`): then they may see it filling, and a failed check or write empties
+        it again.
 
         Parameters
         ----------
@@ -380,10 +385,10 @@ class Store(QueryingMixin):
         quads : iterable of pyoxigraph.Quad
             The new content; the graph name of each quad is replaced by ``graph``.
         verify : callable, optional
-            Checks the new content (an import's SHACL validation); if it raises, nothing is
-            written and the exception propagates. Into empty graphs it runs while the bulk
-            loader writes, on the other core (see :meth:`_bulk_insert`), otherwise before the
-            write.
+            Checks the new content (an import's SHACL validation); if it raises, the exception
+            propagates and the graph holds what it held. Into empty graphs it runs while the
+            bulk loader writes, on the other core, and a refusal empties the graph again (see
+            :meth:`_bulk_insert`); otherwise it runs before anything is written.
 
         Returns
         -------
@@ -398,6 +403,12 @@ class Store(QueryingMixin):
         self._writable()
         with self._write_lock:
             try:
+                empty = self.path is not None and not any(
+                    self._ox.contains_named_graph(ox.NamedNode(g)) for g in graphs
+                )
+                if verify is not None and not empty:  # checked before the old and new sets are built
+                    verify()
+                    verify = None
                 plan = plan_replace(graphs, self.graph_quads)
                 if plan.insert_only and plan.fresh and self.path is not None and len(plan.insert_only) >= BULK_MIN:
                     self._bulk_insert(list(graphs), plan.insert_only, verify)
@@ -424,37 +435,48 @@ class Store(QueryingMixin):
         The loader reads the quads as N-Quads bytes in a thread of its own, outside Python's
         global lock, while ``verify`` runs here: an import's validation and its write share the
         two cores instead of following each other (at 10,000 actors about 5 s instead of 10 s).
-        If ``verify`` raises, the graphs are emptied again, as after a killed import, and the
-        marker goes with them.
+        Readers in this process may see the graphs filling (as with any bulk load). If ``verify``
+        raises, the loader is waited for and the graphs are emptied again, as after a killed
+        import, and ``verify``'s exception is raised; so is an interrupt (Ctrl-C), only after the
+        loader has stopped: it never writes on alone.
         """
+        data = [ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""]  # before any marker is written
         markers = [ox.Quad(ox.NamedNode(g), _PENDING, ox.Literal("bulk import"), _SYSTEM) for g in graphs]
         self._ox.extend(markers)
         self._ox.flush()
-        payload = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
         failed: list[BaseException] = []
-        db = self._ox
 
         def load() -> None:
             try:
-                db.bulk_load(input=payload, format=ox.RdfFormat.N_QUADS)
-                db.flush()
+                self._ox.bulk_load(input=data.pop(), format=ox.RdfFormat.N_QUADS)
+                self._ox.flush()
             except BaseException as exc:  # handed to the caller's thread
                 failed.append(exc)
 
         loader = threading.Thread(target=load, name="ikg-bulk-load", daemon=True)
-        loader.start()
+        problem: BaseException | None = None
         try:
+            loader.start()
+            if verify is not None:
+                verify()
+        except BaseException as exc:  # a refusal, an interrupt, or no thread
+            problem = exc
+        while loader.is_alive():  # wait for the loader, also through Ctrl-C
             try:
-                if verify is not None:
-                    verify()
-            finally:
                 loader.join()
-            if failed:
-                raise failed[0]
-        except BaseException:
-            if not loader.is_alive():  # else (interrupted while joining) the next open undoes it
-                self._recover()  # empties the graphs again; if that fails too, the next open does
-            raise
+            except KeyboardInterrupt as exc:
+                problem = problem or exc
+        data.clear()
+        if problem is None and failed:
+            problem = failed[0]
+        if problem is not None:
+            try:
+                self._recover()
+            except OSError:
+                if isinstance(problem, OSError):
+                    raise
+                # the refusal is what the user must see; the marker stays and the next open empties the graphs
+            raise problem
         for marker in markers:
             self._ox.remove(marker)
         self._ox.flush()
