@@ -48,7 +48,15 @@ if TYPE_CHECKING:
 
     from ikg.viz.documents.print_views import PrintView
 
-__all__ = ["REPORT_FORMATS", "REPORT_VIEWS", "ReportFiles", "draw_views", "write_document", "write_report"]
+__all__ = [
+    "REPORT_FORMATS",
+    "REPORT_VIEWS",
+    "ReportFiles",
+    "draw_views",
+    "start_drawing",
+    "write_document",
+    "write_report",
+]
 
 #: the formats of ``ikg report --format``
 REPORT_FORMATS: tuple[str, ...] = choices.REPORT_FORMATS
@@ -197,7 +205,7 @@ def write_report(
     changes : Changes, optional
         What changed since the version the concept revises; shown as a section of its own.
     parallel : bool, optional
-        Draw the views' SVG and PNG in forked processes, one per core (see :func:`draw_views`):
+        Draw the views' SVG and PNG in forked processes, one per view (see :func:`start_drawing`):
         for the command line, never inside the server.
 
     Returns
@@ -214,8 +222,10 @@ def write_report(
     built = [(name, *build_view(net, analysis, ViewRequest(name, lang))) for name in REPORT_VIEWS]
     pages = [to_html(graph, heading=heading, lang=lang) for _, graph, heading in built]  # lays each view out
     drawing = start_drawing([(graph, heading) for _, graph, heading in built], lang, parallel)
-    content = report_content(analysis, lang, changes)  # while the views are drawn
-    drawn = drawing()
+    try:
+        content = report_content(analysis, lang, changes)  # while the views are drawn
+    finally:
+        drawn = drawing()  # the drawing processes end here, whatever happened
     for (name, _graph, heading), page, (svg, png) in zip(built, pages, drawn, strict=True):
         for suffix, data in (("html", page.encode("utf-8")), ("svg", svg.encode("utf-8")), ("png", png)):
             path = Path("views") / f"{name}.{suffix}"
@@ -254,7 +264,7 @@ def write_report(
     return ReportFiles(Path("index.html"), tuple(written))
 
 
-#: the views :func:`draw_views` hands to its forked processes (inherited, never pickled)
+#: the views :func:`start_drawing` hands to its forked processes (inherited, never pickled)
 _PENDING: list[tuple[Any, str, str]] = []
 
 
@@ -336,12 +346,16 @@ def start_drawing(
 
     def finish() -> list[tuple[str, bytes]]:
         try:
-            return pending.get()
-        except (OSError, multiprocessing.ProcessError):
-            return here()
-        finally:
-            pool.close()
-            pool.join()  # its threads end too: the next report may fork again
+            drawn = pending.get()
+        except BaseException as exc:  # Ctrl-C (the workers got it too) or a failed worker
+            pool.terminate()
+            pool.join()
+            if isinstance(exc, (OSError, multiprocessing.ProcessError)):
+                return here()
+            raise
+        pool.close()
+        pool.join()  # its threads end too: the next report may fork again
+        return drawn
 
     return finish
 
