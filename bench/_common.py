@@ -79,8 +79,30 @@ def machine(packages: Sequence[str] = PACKAGES) -> str:
     pkgs = ", ".join(f"{p} {version(p)}" for p in packages)
     return (
         f"{os.cpu_count()} CPUs (nproc), {mem} RAM, Python {platform.python_version()}, {pkgs}, "
-        f"{platform.system()} {platform.machine()}; {dt.datetime.now(dt.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}"
+        f"{platform.system()} {platform.machine()}; {dt.datetime.now(dt.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}; "
+        f"CPU check {cpu_check():.2f} s"
     )
+
+
+def cpu_check(loops: int = 5_000_000) -> float:
+    """Seconds one core takes for ``loops`` additions in a Python loop (the best of three).
+
+    The development machine is a virtual one whose speed changes over a day by a third and more;
+    this figure, in every section's machine line, says how fast it was when a section was
+    measured, so that sections measured at different times can be compared.
+
+    Returns
+    -------
+    float
+    """
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        total = 0
+        for i in range(loops):
+            total += i
+        best = min(best, time.perf_counter() - start)
+    return best
 
 
 def git_tree(paths: Sequence[str] = ("queries", "graph", "api", "ontology", "viz")) -> str:
