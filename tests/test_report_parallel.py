@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -52,3 +53,75 @@ def test_with_other_threads_running_nothing_is_forked(
     monkeypatch.setattr(threading, "active_count", lambda: 3)  # a server's threads: forking is not safe
     drawn = report.draw_views(_views(winzig)[:2], "de", parallel=True)
     assert pools == [] and len(drawn) == 2
+
+
+def test_the_report_command_forks_its_drawing_processes_before_it_opens_the_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the drawing processes import matplotlib while the command reads the store and computes the
+    # gaps: they must exist before the store is opened (and hold no handle of it), draw the views,
+    # and end with the command
+    from ikg.api.cli import network
+    from ikg.api.cli.app import main
+    from ikg.viz import drawing_pool
+
+    events: list[str] = []
+
+    class Recorded(drawing_pool.DrawingPool):
+        @classmethod
+        def start(cls, processes: int = drawing_pool.VIEWS) -> drawing_pool.DrawingPool | None:
+            events.append("pool")
+            with monkeypatch.context() as m:
+                m.setattr(threading, "active_count", lambda: 1)  # pytest's own threads aside
+                return super().start(processes)
+
+        def draw(self, views: Any, lang: str) -> Any:
+            events.append("draw")
+            return super().draw(views, lang)
+
+        def end(self, at_once: bool = False) -> None:
+            if self._process is not None:
+                events.append("end")
+            super().end(at_once)
+
+    real_open = network.open_store
+
+    def opened(**kwargs: Any) -> Any:
+        events.append("open")
+        return real_open(**kwargs)
+
+    monkeypatch.setattr(drawing_pool, "DrawingPool", Recorded)
+    monkeypatch.setattr(network, "open_store", opened)
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    out = tmp_path / "bericht"
+    with pytest.raises(SystemExit) as done:
+        main(["--store", str(tmp_path / "store"), "report", "--concept", "beispielkreis-2024", "--out", str(out)])
+    assert done.value.code in (0, None)
+    assert events == ["pool", "open", "draw", "end"]
+    assert sorted(p.name for p in (out / "views").iterdir()) == sorted(
+        f"{name}.{suffix}" for name in report.REPORT_VIEWS for suffix in ("html", "png", "svg")
+    )
+    assert all((out / "views" / f"{name}.png").read_bytes().startswith(b"\x89PNG") for name in report.REPORT_VIEWS)
+
+
+def test_a_drawing_that_fails_in_the_pool_ends_it_and_reaches_the_caller(
+    winzig: ConceptNetwork,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import networkx as nx
+
+    from ikg.viz import drawing_pool
+
+    views = _views(winzig)[:1]
+    broken = nx.Graph()
+    broken.add_node("x", kind="no such kind", label="x", title="")
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    pool = drawing_pool.DrawingPool.start(2)
+    assert pool is not None
+    with pool:
+        with pytest.raises(ValueError, match="no such kind"):
+            report.draw_views([*views, (broken, "kaputt")], "de", pool=pool)
+        assert pool._process is None  # it was stopped at once
+        # a pool that has ended draws nothing: the views are drawn here
+        assert report.draw_views(views, "de", pool=pool) == report.draw_views(views, "de")

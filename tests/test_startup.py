@@ -241,3 +241,14 @@ def test_a_reading_command_repairs_a_store_that_needs_writing(tmp_path: Path) ->
     reader = Store.open_for_reading(folder)
     assert reader is not None
     reader.close()
+
+
+def test_laying_out_a_small_view_imports_no_scipy_optimize() -> None:
+    # networkx's Kamada-Kawai imported scipy.optimize (0.3 s of every report) for components of
+    # a few nodes; igraph's C implementation needs nothing more
+    probe = (
+        "import sys, networkx as nx\nfrom ikg.viz.layout import layout\n"
+        "pos = layout(nx.cycle_graph(6))\nprint(len(pos), 'scipy.optimize' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True)
+    assert done.stdout.split() == ["6", "False"]

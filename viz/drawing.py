@@ -29,15 +29,19 @@ from ikg.graph.i18n import Lang, t
 from ikg.viz.scene import Scene, SceneNode, clean_text
 from ikg.viz.style import COLOR_BY, EDGE_KINDS, EDGE_STYLES, NEUTRAL, NODE_KINDS, NODE_STYLES, text
 
-__all__ = ["RC", "Canvas", "draw_edges", "draw_nodes", "drawing", "extent", "legend", "plain"]
+__all__ = ["RC", "Canvas", "draw_edges", "draw_nodes", "drawing", "extent", "legend", "plain", "png_write"]
 
 _LOCK = threading.Lock()
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
-#: matplotlib's settings while a figure is drawn: fixed SVG ids, texts as paths, no TeX
+#: matplotlib's settings while a figure is drawn: fixed SVG ids, no TeX, and texts in an SVG kept
+#: as text (readable by screen readers, found by search, WCAG 1.4.5; and drawn in a third of the
+#: time glyph paths take) in the HTML pages' fonts: DejaVu Sans (which matplotlib ships and measures
+#: with), else Verdana or Arial, else the viewer's sans-serif
 RC: dict[RcKeyType, Any] = {
     "svg.hashsalt": "ikg-viz",
-    "svg.fonttype": "path",
-    "font.family": ["DejaVu Sans"],
+    "svg.fonttype": "none",
+    "font.family": ["sans-serif"],
+    "font.sans-serif": ["DejaVu Sans", "Verdana", "Arial"],
     "path.simplify": True,
     "text.usetex": False,
 }
@@ -90,17 +94,34 @@ class Canvas(FigureCanvasAgg):
         """Draw the figure and write it as PNG (as :meth:`FigureCanvasAgg.print_png`; the figure's
         settings that :meth:`~matplotlib.backend_bases.FigureCanvasBase.print_figure` passes, such
         as ``facecolor``, are already in force and ignored here)."""
-        from PIL import Image, PngImagePlugin
-
         FigureCanvasAgg.draw(self)
-        rgba = np.asarray(self.buffer_rgba())
-        image = Image.fromarray(rgba[..., :3] if bool((rgba[..., 3] == 255).all()) else rgba)
-        info = PngImagePlugin.PngInfo()
-        for key, value in (metadata or {}).items():
-            info.add_text(key, value)
-        dpi = self.figure.dpi
-        options = {"compress_level": 3, **(pil_kwargs or {})}
-        image.save(filename_or_obj, format="png", pnginfo=info, dpi=(dpi, dpi), **options)
+        png_write(filename_or_obj, np.asarray(self.buffer_rgba()), self.figure.dpi, metadata, pil_kwargs)
+
+
+def png_write(
+    target: Any, rgba: np.ndarray, dpi: float, metadata: dict[str, str] | None = None, pil_kwargs: dict | None = None
+) -> None:
+    """Write an RGBA pixel array (rows top to bottom) as PNG: RGB when every pixel is opaque, zlib level 3.
+
+    Parameters
+    ----------
+    target : file-like or path
+    rgba : numpy.ndarray of shape (height, width, 4), uint8
+    dpi : float
+        Stored as the image's resolution.
+    metadata : dict, optional
+        PNG text chunks.
+    pil_kwargs : dict, optional
+        More options of Pillow's PNG writer.
+    """
+    from PIL import Image, PngImagePlugin
+
+    image = Image.fromarray(rgba[..., :3] if bool((rgba[..., 3] == 255).all()) else rgba)
+    info = PngImagePlugin.PngInfo()
+    for key, value in (metadata or {}).items():
+        info.add_text(key, value)
+    options = {"compress_level": 3, **(pil_kwargs or {})}
+    image.save(target, format="png", pnginfo=info, dpi=(dpi, dpi), **options)
 
 
 def plain(value: str) -> str:
@@ -177,8 +198,11 @@ def _marker(marker: str, color: str, border: str) -> Line2D:
     return Line2D([], [], linestyle="None", marker=marker, markersize=8, markerfacecolor=color, markeredgecolor=border)
 
 
-def legend(fig: Figure, view: Scene, lang: Lang, mode: str | None = None) -> None:
-    """Add the legend of what ``view`` draws (with counts when actors are coloured by ``mode``)."""
+def legend(
+    fig: Figure, view: Scene, lang: Lang, mode: str | None = None, anchor: tuple[float, float] = (1.01, 0.95)
+) -> None:
+    """Add the legend of what ``view`` draws (with counts when actors are coloured by ``mode``), its
+    upper left corner at ``anchor`` (figure fractions)."""
     node_kinds = {n.kind for n in view.nodes}
     edge_kinds = {e.kind for e in view.edges}
     counts = {k: sum(1 for n in view.nodes if n.kind == k) for k in node_kinds}
@@ -209,7 +233,7 @@ def legend(fig: Figure, view: Scene, lang: Lang, mode: str | None = None) -> Non
             handles,
             labels,
             loc="upper left",
-            bbox_to_anchor=(1.01, 0.95),
+            bbox_to_anchor=anchor,
             frameon=False,
             title=t("viz.page.legend", lang),
             alignment="left",

@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from jinja2 import Template
 
     from ikg.viz.documents.print_views import PrintView
+    from ikg.viz.drawing_pool import DrawingPool
 
 __all__ = [
     "REPORT_FORMATS",
@@ -192,6 +193,7 @@ def write_report(
     lang: Lang = "de",
     changes: Changes | None = None,
     parallel: bool = False,
+    pool: DrawingPool | None = None,
 ) -> ReportFiles:
     """Write the report of one concept into ``out_dir`` (created if missing).
 
@@ -207,6 +209,9 @@ def write_report(
     parallel : bool, optional
         Draw the views' SVG and PNG in forked processes, one per view (see :func:`start_drawing`):
         for the command line, never inside the server.
+    pool : DrawingPool, optional
+        The drawing processes the command line started before the analysis (see
+        :mod:`ikg.viz.drawing_pool`).
 
     Returns
     -------
@@ -220,10 +225,10 @@ def write_report(
     views: list[dict[str, str]] = []
     script_src = style_src = ""
     built = [(name, *build_view(net, analysis, ViewRequest(name, lang))) for name in REPORT_VIEWS]
-    pages = [to_html(graph, heading=heading, lang=lang) for _, graph, heading in built]  # lays each view out
-    drawing = start_drawing([(graph, heading) for _, graph, heading in built], lang, parallel)
-    try:
-        content = report_content(analysis, lang, changes)  # while the views are drawn
+    drawing = start_drawing([(graph, heading) for _, graph, heading in built], lang, parallel, pool)
+    try:  # while the views are drawn
+        pages = [to_html(graph, heading=heading, lang=lang) for _, graph, heading in built]
+        content = report_content(analysis, lang, changes)
     finally:
         drawn = drawing()  # the drawing processes end here, whatever happened
     for (name, _graph, heading), page, (svg, png) in zip(built, pages, drawn, strict=True):
@@ -264,19 +269,10 @@ def write_report(
     return ReportFiles(Path("index.html"), tuple(written))
 
 
-#: the views :func:`start_drawing` hands to its forked processes (inherited, never pickled)
-_PENDING: list[tuple[Any, str, str]] = []
-
-
-def _draw_pending(i: int) -> tuple[str, bytes]:
-    from ikg.viz.static import to_svg_png
-
-    graph, heading, lang = _PENDING[i]
-    return to_svg_png(graph, heading=heading, lang=lang)
-
-
-def draw_views(views: Sequence[tuple[Any, str]], lang: Lang, parallel: bool = False) -> list[tuple[str, bytes]]:
-    """Each view (graph, heading) drawn as SVG and PNG, in order; in forked processes if ``parallel``.
+def draw_views(
+    views: Sequence[tuple[Any, str]], lang: Lang, parallel: bool = False, pool: DrawingPool | None = None
+) -> list[tuple[str, bytes]]:
+    """Draw each view (graph, heading) as SVG and PNG, in forked processes with ``parallel``.
 
     Parameters
     ----------
@@ -284,33 +280,35 @@ def draw_views(views: Sequence[tuple[Any, str]], lang: Lang, parallel: bool = Fa
     lang : {"de", "en"}
     parallel : bool, optional
         See :func:`start_drawing`.
+    pool : DrawingPool, optional
+        See :func:`start_drawing`.
 
     Returns
     -------
     list of (str, bytes)
         The SVG text and PNG file of each view.
     """
-    return start_drawing(views, lang, parallel)()
+    return start_drawing(views, lang, parallel, pool)()
 
 
 def start_drawing(
-    views: Sequence[tuple[Any, str]], lang: Lang, parallel: bool = False
+    views: Sequence[tuple[Any, str]], lang: Lang, parallel: bool = False, pool: DrawingPool | None = None
 ) -> Callable[[], list[tuple[str, bytes]]]:
     """Start drawing each view (graph, heading) as SVG and PNG; return a function that waits for them.
 
-    Drawing is most of a report's time (matplotlib lays out every label's text). With
-    ``parallel``, on Linux with more than one core and no other Python thread running (so that
-    forking is safe: the command line, not the server), each view is drawn by a forked process of
-    its own, which inherits the layouts already computed, while the caller goes on writing the
-    rest of the report; the files are the same byte for byte. One process per view rather than
-    per core: three views on two cores take the time of one and a half, not two. Should the
-    processes fail, the views are drawn here.
+    Drawing is most of a report's time (matplotlib lays out every label's text). With ``pool``
+    (:class:`~ikg.viz.drawing_pool.DrawingPool`, started by the command line before the analysis),
+    its processes draw the views while the caller goes on writing the rest of the report. With
+    ``parallel`` and no pool, such a pool is started here for these views and ended after them
+    (where forking is safe: see :meth:`DrawingPool.start`). The files are the same byte for byte;
+    should the processes fail, the views are drawn here.
 
     Parameters
     ----------
     views : sequence of (graph, heading)
     lang : {"de", "en"}
     parallel : bool, optional
+    pool : DrawingPool, optional
 
     Returns
     -------
@@ -318,43 +316,33 @@ def start_drawing(
         Returns the SVG text and PNG file of each view, in order.
     """
     import multiprocessing
-    import os
-    import threading
 
-    from ikg.viz.static import to_svg_png
+    from ikg.viz.drawing_pool import DrawingPool
 
     def here() -> list[tuple[str, bytes]]:
+        from ikg.viz.static import to_svg_png
+
         return [to_svg_png(graph, heading=heading, lang=lang) for graph, heading in views]
 
-    cores = os.cpu_count() or 1
-    if not (
-        parallel
-        and len(views) > 1
-        and cores > 1
-        and threading.active_count() == 1
-        and "fork" in multiprocessing.get_all_start_methods()
-    ):
+    own = DrawingPool.start(len(views)) if pool is None and parallel and len(views) > 1 else None
+    chosen = pool or own
+    if chosen is None:
         return here
-    _PENDING[:] = [(graph, heading, lang) for graph, heading in views]
     try:
-        pool = multiprocessing.get_context("fork").Pool(min(len(views), 2 * cores))
+        pending = chosen.draw(views, lang)
     except (OSError, multiprocessing.ProcessError):
-        _PENDING.clear()
+        if own is not None:
+            own.end(at_once=True)
         return here
-    _PENDING.clear()  # the forked processes have their copy
-    pending = pool.map_async(_draw_pending, range(len(views)))
 
     def finish() -> list[tuple[str, bytes]]:
         try:
-            drawn = pending.get()
-        except BaseException as exc:  # Ctrl-C (the workers got it too) or a failed worker
-            pool.terminate()
-            pool.join()
-            if isinstance(exc, (OSError, multiprocessing.ProcessError)):
-                return here()
-            raise
-        pool.close()
-        pool.join()  # its threads end too: the next report may fork again
+            drawn = pending()  # a failure or Ctrl-C has ended the pool's processes
+        except (OSError, multiprocessing.ProcessError):
+            return here()
+        finally:
+            if own is not None:
+                own.end()  # its threads end too: the next report may fork again
         return drawn
 
     return finish

@@ -3,11 +3,14 @@
 Same positions, colours, shapes and legend texts as the HTML page (:mod:`ikg.viz.html`), drawn
 from the same :class:`~ikg.viz.scene.Scene` with :mod:`ikg.viz.drawing`. The output is
 byte-identical for the same input: the SVG ids are salted with a fixed value and carry no date,
-the PNG has fixed metadata. :func:`to_svg_png` draws a view once and saves it both ways.
+the PNG has fixed metadata. :func:`to_svg_png` draws a view twice, not three times: once at the
+PNG's resolution, which measures the tight box and gives the PNG's pixels, once as SVG.
 
 Texts are drawn with ``parse_math=False`` (a label like ``$x$`` or ``a_b`` stays as it is, and a
-broken one cannot stop the drawing); in the SVG they become glyph paths, and the copy of each text
-that matplotlib keeps as an XML comment is escaped by matplotlib.
+broken one cannot stop the drawing). In the SVG they stay text (``<text>``, escaped by
+matplotlib), in the HTML pages' fonts: a screen reader reads them and a search finds them
+(WCAG 1.4.5), and Word or a browser without DejaVu Sans shows them in Verdana, Arial or its
+sans-serif.
 
 Labels are 8 pt and named by importance where they overlap no other label and no node
 (:mod:`ikg.viz.labels`, the same placement as the print figures); actors are coloured and shaped
@@ -17,14 +20,15 @@ by type, town or working group (``color_by``) and the legend counts what is draw
 from __future__ import annotations
 
 import io
-from typing import Any
 
 import networkx as nx
+import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.transforms import Bbox
 
 from ikg.graph.i18n import Lang, t
-from ikg.viz.drawing import Canvas, draw_edges, draw_nodes, drawing, extent, legend, plain
+from ikg.viz.drawing import Canvas, draw_edges, draw_nodes, drawing, extent, legend, plain, png_write
 from ikg.viz.labels import Boxes, place_labels
 from ikg.viz.layout import SEED
 from ikg.viz.scene import Scene, scene
@@ -36,6 +40,10 @@ __all__ = ["LABEL_LIMIT", "to_png", "to_svg", "to_svg_png"]
 LABEL_LIMIT = 80
 #: Width of the drawing area in inches (the legend comes on top of it, to the right).
 WIDTH_IN = 10.0
+#: Room for the legend right of the drawing area, in inches: inside the figure, so that the one
+#: drawing at the PNG's resolution holds everything and the PNG is cut out of it (a longer legend
+#: is drawn all the same, with one drawing more).
+LEGEND_IN = 4.5
 #: the resolution the drawing's extent is measured at, for SVG and PNG alike (text extents differ
 #: a little with the resolution, and the same view should have the same size in both)
 _MEASURE_DPI = 150
@@ -61,9 +69,9 @@ def _figure(view: Scene, heading: str, lang: Lang, mode: str | None) -> Figure:
     left, right, top, bottom = extent(view)
     width_px, height_px = right - left, bottom - top
     height_in = min(14.0, max(3.0, WIDTH_IN * height_px / width_px))
-    fig = Figure(figsize=(WIDTH_IN, height_in + 0.6))
+    fig = Figure(figsize=(WIDTH_IN + LEGEND_IN, height_in + 0.6), facecolor="white")
     Canvas(fig)
-    ax = fig.add_axes((0.0, 0.0, 1.0, height_in / (height_in + 0.6)))
+    ax = fig.add_axes((0.0, 0.0, WIDTH_IN / (WIDTH_IN + LEGEND_IN), height_in / (height_in + 0.6)))
     ax.set_xlim(left, right)
     ax.set_ylim(bottom, top)  # y grows downwards, as in the browser
     ax.set_aspect("equal", adjustable="datalim")
@@ -73,8 +81,9 @@ def _figure(view: Scene, heading: str, lang: Lang, mode: str | None) -> Figure:
     draw_nodes(ax, view, points_per_px, mode)
     if len(view.nodes) <= LABEL_LIMIT:
         _draw_labels(fig, ax, view)
-    fig.suptitle(plain(heading), x=0.01, ha="left", fontsize=13, fontweight="bold", parse_math=False)
-    legend(fig, view, lang, mode)
+    left_in = 0.1 / (WIDTH_IN + LEGEND_IN)
+    fig.suptitle(plain(heading), x=left_in, ha="left", fontsize=13, fontweight="bold", parse_math=False)
+    legend(fig, view, lang, mode, anchor=((WIDTH_IN + 0.1) / (WIDTH_IN + LEGEND_IN), 0.95))
     return fig
 
 
@@ -84,27 +93,59 @@ def _check_dpi(dpi: int) -> None:
 
 
 def _render(
-    graph: nx.Graph, heading: str, lang: str, seed: int, color_by: str | None, saves: list[dict[str, Any]]
-) -> list[bytes]:
-    """Draw ``graph`` once and save it once per entry of ``saves`` (keyword arguments of ``savefig``)."""
+    graph: nx.Graph, heading: str, lang: str, seed: int, color_by: str | None, svg: bool, dpi: int | None
+) -> tuple[bytes | None, bytes | None]:
+    """Draw ``graph`` once; return it as SVG (when ``svg``) and as PNG at ``dpi`` (unless ``None``).
+
+    The tight box is measured once, at :data:`_MEASURE_DPI`: with a PNG at that resolution, by the
+    drawing the PNG is cut out of (two drawings for both files instead of three).
+    """
     chosen = check_lang(lang)
     if color_by is not None and color_by not in COLOR_BY:
         raise ValueError(f"color_by must be one of {', '.join(COLOR_BY)} or None, not {color_by!r}")
     view = scene(graph, seed=seed, other=t("views.other", chosen))
-    out = []
+    svg_out = png_out = None
     with drawing():
         fig = _figure(view, heading, chosen, color_by)
-        # the tight box is measured once (not by a dry run of every save), at one resolution
-        dpi = fig.dpi
+        own_dpi = fig.dpi
         fig.set_dpi(_MEASURE_DPI)
-        fig.draw_without_rendering()
-        box = fig.get_tightbbox().padded(0.15)
-        fig.set_dpi(dpi)
-        for savefig in saves:
+        if dpi == _MEASURE_DPI:
+            fig.canvas.draw()
+            box = fig.get_tightbbox(fig.canvas.get_renderer()).padded(0.15)  # type: ignore[attr-defined]
+            png_out = _cut_out(fig, box)
+        else:
+            fig.draw_without_rendering()
+            box = fig.get_tightbbox().padded(0.15)
+        fig.set_dpi(own_dpi)
+        if svg:
             buf = io.BytesIO()
-            fig.savefig(buf, bbox_inches=box, facecolor="white", **savefig)
-            out.append(buf.getvalue())
-    return out
+            fig.savefig(buf, bbox_inches=box, facecolor="white", format="svg", metadata=_SVG_METADATA)
+            svg_out = buf.getvalue()
+        if dpi is not None and png_out is None:
+            buf = io.BytesIO()
+            fig.savefig(buf, bbox_inches=box, facecolor="white", format="png", dpi=dpi, metadata=_PNG_METADATA)
+            png_out = buf.getvalue()
+    return svg_out, png_out
+
+
+def _cut_out(fig: Figure, box: Bbox) -> bytes | None:
+    """The PNG of ``box`` (inches) cut out of the figure's drawn pixels, white beyond the figure's
+    edge; ``None`` when something drawn lies outside the figure (then it is drawn again, larger)."""
+    dpi = fig.dpi
+    width_in, height_in = fig.get_size_inches()
+    pad = 0.15 + 1.0 / dpi
+    if box.x0 < -pad or box.y0 < -pad or box.x1 > width_in + pad or box.y1 > height_in + pad:
+        return None
+    pixels = np.asarray(fig.canvas.buffer_rgba())  # type: ignore[attr-defined]
+    rows, cols = pixels.shape[:2]
+    left, right = round(box.x0 * dpi), round(box.x1 * dpi)
+    top, bottom = round(rows - box.y1 * dpi), round(rows - box.y0 * dpi)
+    out = np.full((bottom - top, right - left, 4), 255, dtype=np.uint8)
+    src = pixels[max(top, 0) : min(bottom, rows), max(left, 0) : min(right, cols)]
+    out[max(-top, 0) : max(-top, 0) + src.shape[0], max(-left, 0) : max(-left, 0) + src.shape[1]] = src
+    buf = io.BytesIO()
+    png_write(buf, out, dpi, _PNG_METADATA)
+    return buf.getvalue()
 
 
 def to_svg_png(
@@ -149,14 +190,8 @@ def to_svg_png(
     True
     """
     _check_dpi(dpi)
-    svg, png = _render(
-        graph,
-        heading,
-        lang,
-        seed,
-        color_by,
-        [{"format": "svg", "metadata": _SVG_METADATA}, {"format": "png", "dpi": dpi, "metadata": _PNG_METADATA}],
-    )
+    svg, png = _render(graph, heading, lang, seed, color_by, svg=True, dpi=dpi)
+    assert svg is not None and png is not None
     return svg.decode("utf-8"), png
 
 
@@ -179,7 +214,7 @@ def to_svg(graph: nx.Graph, *, heading: str, lang: str = "de", seed: int = SEED,
     Returns
     -------
     str
-        The SVG text (texts drawn as paths, so it looks the same without the font).
+        The SVG text (its texts as ``<text>`` elements).
 
     Raises
     ------
@@ -195,9 +230,9 @@ def to_svg(graph: nx.Graph, *, heading: str, lang: str = "de", seed: int = SEED,
     >>> svg.startswith("<?xml"), "<script" in svg, svg == to_svg(g, heading="Netz", lang="de")
     (True, False, True)
     """
-    return _render(graph, heading, lang, seed, color_by, [{"format": "svg", "metadata": _SVG_METADATA}])[0].decode(
-        "utf-8"
-    )
+    svg, _ = _render(graph, heading, lang, seed, color_by, svg=True, dpi=None)
+    assert svg is not None
+    return svg.decode("utf-8")
 
 
 def to_png(
@@ -240,4 +275,6 @@ def to_png(
     b'\\x89PNG\\r\\n\\x1a\\n'
     """
     _check_dpi(dpi)
-    return _render(graph, heading, lang, seed, color_by, [{"format": "png", "dpi": dpi, "metadata": _PNG_METADATA}])[0]
+    _, png = _render(graph, heading, lang, seed, color_by, svg=False, dpi=dpi)
+    assert png is not None
+    return png

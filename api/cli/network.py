@@ -32,6 +32,7 @@ _HTML = ReportFormat("html")
 
 if TYPE_CHECKING:  # the store's modules load rdflib and pyoxigraph: not for ``ikg --help``
     from ikg.graph.store.base import StoreLike
+    from ikg.viz.drawing_pool import DrawingPool
 
 __all__ = ["register", "write_reports"]
 
@@ -232,21 +233,38 @@ def report(
 
     Example: ikg report --concept beispielkreis-2024 --lang de --out bericht/
     """
-    from ikg.graph.analysis.gaps import analyse_store
+    from contextlib import nullcontext
 
-    store = open_store(reading=True)
-    analyses = analyse_store(store, concept, top=top)
-    for path in write_reports(analyses, out, _lang(lang), single=concept is not None, fmt=fmt.value, store=store):
+    from ikg.viz.drawing_pool import DrawingPool
+
+    # the drawing processes start first: they import matplotlib while this one computes the gaps
+    pool = DrawingPool.start() if fmt.value == "html" else None
+    with pool or nullcontext():
+        from ikg.graph.analysis.gaps import analyse_store
+
+        store = open_store(reading=True)
+        analyses = analyse_store(store, concept, top=top)
+        written = write_reports(
+            analyses, out, _lang(lang), single=concept is not None, fmt=fmt.value, store=store, pool=pool
+        )
+    for path in written:
         typer.echo(str(path))
 
 
 def write_reports(
-    analyses: list[Any], out: Path, lang: Lang, single: bool, fmt: str = "html", store: StoreLike | None = None
+    analyses: list[Any],
+    out: Path,
+    lang: Lang,
+    single: bool,
+    fmt: str = "html",
+    store: StoreLike | None = None,
+    pool: DrawingPool | None = None,
 ) -> list[Path]:
     """Write one report per analysis (into ``out`` itself when ``single``); return the files written.
 
     With ``store``, a concept whose previous version is in the store gets the section "what
-    changed since" (:mod:`ikg.graph.analysis.compare`).
+    changed since" (:mod:`ikg.graph.analysis.compare`). With ``pool``, its processes draw the
+    HTML reports' views (otherwise processes forked for each report do).
     """
     from ikg.graph.library.inventory import list_concepts
     from ikg.viz.report import write_document, write_report
@@ -262,7 +280,7 @@ def write_reports(
 
             changes = compare_store(store, analysis.concept)
         if fmt == "html":
-            files = write_report(analysis.network, analysis, folder, lang, changes, parallel=True)
+            files = write_report(analysis.network, analysis, folder, lang, changes, parallel=True, pool=pool)
             written.append(folder / files.index)
         else:
             issued = info.issued if info is not None else None

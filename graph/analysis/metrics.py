@@ -41,12 +41,12 @@ import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
 
+from ikg.graph.analysis.igraph_loader import load_igraph
 from ikg.graph.analysis.ties import Ties
 
 if TYPE_CHECKING:  # networkx only for graphs given as networkx graphs (tests, views): imported there
@@ -78,44 +78,10 @@ PARALLEL_MIN_TIES = 1_000_000
 _RNG_LOCK = threading.Lock()  # igraph's random number generator is global to the process
 
 
-class _NoMatplotlibHere:
-    """A meta path finder that makes ``import matplotlib`` fail, in one thread only (see :func:`_load_igraph`)."""
-
-    def __init__(self) -> None:
-        self.thread = threading.get_ident()
-
-    def find_spec(self, name: str, path: Any = None, target: Any = None) -> None:
-        """Refuse matplotlib and its modules in the importing thread; leave everything else alone."""
-        if threading.get_ident() == self.thread and name.partition(".")[0] == "matplotlib":
-            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
-
-
-def _load_igraph() -> ModuleType:
-    """igraph, without the matplotlib that importing it would otherwise import.
-
-    igraph imports ``matplotlib.pyplot`` when it is installed, for its plotting (0.5-0.9 s, over
-    half of an ``ikg gaps``); ikg never draws with igraph (figures are drawn with matplotlib by
-    :mod:`ikg.viz`). So while igraph is imported, matplotlib is refused in the importing thread,
-    and igraph falls back to its stand-in for a missing matplotlib. Once matplotlib is imported
-    (a report), igraph is imported as it is.
-    """
-    if "igraph" in sys.modules or "matplotlib" in sys.modules:
-        import igraph
-
-        return igraph
-    blocker = _NoMatplotlibHere()
-    sys.meta_path.insert(0, blocker)
-    try:
-        import igraph
-    finally:
-        sys.meta_path.remove(blocker)
-    return igraph
-
-
 if TYPE_CHECKING:
     import igraph as ig
 else:
-    ig = _load_igraph()
+    ig = load_igraph()
 
 
 @dataclass(frozen=True)

@@ -91,7 +91,7 @@ def to_print(
     chosen = check_lang(lang)
     view = scene(graph, seed=seed)
     order = sorted(range(len(view.nodes)), key=lambda i: (-view.nodes[i].size, plain(view.nodes[i].label)))
-    with drawing({"svg.fonttype": "none"}):
+    with drawing():
         left, right, top, bottom = extent(view)
         height_in = min(8.5, max(4.0, PRINT_WIDTH_IN * (bottom - top) / (right - left))) + 1.6
         fig = Figure(figsize=(PRINT_WIDTH_IN, height_in), dpi=PRINT_DPI)
