@@ -36,7 +36,9 @@ The comparisons (``--only``, comma-separated, default all, in this order):
     ikg / raw.
 ``endpoint`` -> ``bench/sparql_bench.py``, section ``## SPARQL: endpoint (issue 3)``
     ``ikg serve`` against ``rdflib-endpoint`` on the same data and texts: p50/p99 with 1 and 8
-    clients; then a soak of ``ikg serve`` alone, 8 clients for ``--endpoint-duration`` seconds
+    clients; with ``queries`` also every named query through ``ikg serve``'s ``/sparql``, one at a
+    time (median, rows checked against ikg in process; rdflib / ``/sparql``: the 15x through the
+    endpoint); then a soak of ``ikg serve`` alone, 8 clients for ``--endpoint-duration`` seconds
     over all named queries: requests, errors, p50/p99, server RSS before and after.
 ``overhead`` -> ``bench/overhead.py``, section ``## Endpoint overhead (issue 18)``
     A small query through ``ikg serve``'s ``/sparql`` against the same query on raw pyoxigraph,

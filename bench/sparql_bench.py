@@ -48,6 +48,12 @@ One run measures, on a synthetic concept ``synthetic-N`` (``bench/generate.py``,
    budget per load level (300 s; 60 s with ``--quick``). p50/p99 are nearest-rank over the
    successful requests (with 25 or 40 samples p99 is the maximum).
 
+   Then, when the library step ran too, **every library query through ``/sparql``** of ``ikg
+   serve``, one request at a time (same bound texts and headers, the JSON parsed and its rows
+   counted), repeated as in the library step, the median: the column ``ikg /sparql ms`` of the
+   library table, rows checked against ikg's in-process rows, and the sum rdflib / ``/sparql``
+   over the queries both finish (issue 18: the 15x must hold through the endpoint).
+
    Then a **soak** against ``ikg serve`` only: 8 clients (``--soak-clients``) send requests back
    to back for ``--endpoint-duration`` seconds (60; 10 with ``--quick``), each cycling through
    *all* library queries from its own offset; requests, errors (anything but HTTP 200 with a
@@ -430,13 +436,20 @@ def bench_library(
     return out
 
 
-def library_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
+def library_summary(rows: list[dict[str, Any]], via_http: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
     """Sums and ratios of the library table (the numbers ``bench/run`` checks against targets).
 
     ``ratio`` is rdflib / ikg over the queries both finished; ``overhead_sum`` ikg / raw
     pyoxigraph over the queries both finished; ``overhead_worst`` the largest per-query ikg / raw
     among queries taking at least :data:`NOISE_FLOOR` on raw pyoxigraph (``overhead_worst_all``:
     over all queries).
+
+    With ``via_http`` (:func:`library_http`, the same queries through ``ikg serve``'s ``/sparql``):
+    ``sparql_queries`` the number of queries /sparql and rdflib both finished, ``sparql_sum_ms``
+    and ``sparql_rdflib_sum_ms`` their sums (milliseconds), ``sparql_ratio`` rdflib / /sparql,
+    ``sparql_ikg_sum_ms`` ikg in process over the same queries (None unless it finished them all),
+    ``sparql_failed`` the queries /sparql did not finish, ``sparql_rows_differ`` those whose
+    /sparql rows differ from ikg's in-process rows; ``per_query`` gets a ``sparql`` median (s).
     """
     rows = [r for r in rows if BEFORE_MARK not in r["name"]]
     out: dict[str, Any] = {"queries": len(rows)}
@@ -461,6 +474,29 @@ def library_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
         r["name"]: {e: r[e]["s"] if r.get(e, {}).get("status") == "ok" else None for e in ("ikg", "raw", "rdflib")}
         for r in rows
     }
+    if via_http:
+        for r in rows:
+            h = via_http.get(r["name"], {})
+            out["per_query"][r["name"]]["sparql"] = h["s"] if h.get("status") == "ok" else None
+        fin = [
+            r
+            for r in rows
+            if via_http.get(r["name"], {}).get("status") == "ok" and r.get("rdflib", {}).get("status") == "ok"
+        ]
+        out["sparql_queries"] = len(fin)
+        out["sparql_sum_ms"] = sum(via_http[r["name"]]["s"] for r in fin) * 1000
+        out["sparql_rdflib_sum_ms"] = sum(r["rdflib"]["s"] for r in fin) * 1000
+        out["sparql_ratio"] = out["sparql_rdflib_sum_ms"] / out["sparql_sum_ms"] if out["sparql_sum_ms"] else None
+        in_process = all(r["ikg"]["status"] == "ok" for r in fin)
+        out["sparql_ikg_sum_ms"] = sum(r["ikg"]["s"] for r in fin) * 1000 if fin and in_process else None
+        out["sparql_failed"] = [r["name"] for r in rows if via_http.get(r["name"], {}).get("status") != "ok"]
+        out["sparql_rows_differ"] = [
+            r["name"]
+            for r in rows
+            if r["ikg"]["status"] == "ok"
+            and via_http.get(r["name"], {}).get("status") == "ok"
+            and via_http[r["name"]]["rows"] != r["ikg"]["rows"]
+        ]
     return out
 
 
@@ -557,6 +593,103 @@ def _post(http: Any, url: str, text: str) -> str | None:
         return None
     except Exception as exc:
         return f"{type(exc).__name__}: {str(exc)[:120]}"
+
+
+def _post_rows(http: Any, url: str, text: str, limit: float) -> tuple[str, int | None, str | None]:
+    """One request, its answer consumed as a client would: the JSON parsed and its rows counted.
+
+    Parameters
+    ----------
+    http : httpx.Client
+        The client (its timeout is the client timeout).
+    url : str
+        The ``/sparql`` endpoint.
+    text : str
+        The query text, POSTed as ``application/sparql-query``.
+    limit : float
+        The server's query deadline, s: an HTTP 503 after it is the server stopping the query.
+
+    Returns
+    -------
+    tuple
+        ``("ok", rows, None)`` (rows: the solutions of a SELECT answer, 1 for an ASK answer, as
+        :func:`_rows` counts them in process), ``("timeout", None, message)`` when the client
+        timeout or the server's deadline stopped it, ``("error", None, message)`` otherwise.
+    """
+    import httpx
+
+    t0 = time.perf_counter()
+    try:
+        r = http.post(url, content=text.encode("utf-8"), headers=HEADERS)
+        if r.status_code != 200:
+            late = r.status_code == 503 and time.perf_counter() - t0 >= limit
+            return ("timeout" if late else "error", None, f"HTTP {r.status_code}: {r.text[:120]}")
+        doc = r.json()
+        if "boolean" in doc:
+            return ("ok", 1, None)
+        return ("ok", sum(1 for _ in doc["results"]["bindings"]), None)
+    except httpx.TimeoutException as exc:
+        return ("timeout", None, f"{type(exc).__name__}: {str(exc)[:120]}")
+    except Exception as exc:
+        return ("error", None, f"{type(exc).__name__}: {str(exc)[:120]}")
+
+
+def library_http(
+    url: str, texts: dict[str, tuple[str, dict[str, str]]], reps: int, limit: float, timeout: float
+) -> dict[str, dict[str, Any]]:
+    """Every library query through ``/sparql``, one request at a time, repeated as :func:`measure` does.
+
+    A query runs ``reps`` times, at least :data:`FAST_RUNS` when its first run is under
+    :data:`FAST`; a run over a quarter of ``limit`` (30 s at the default 120 s), past the deadline,
+    or failing is its last. A run is the whole request: POST, answer read, JSON parsed, rows counted.
+
+    Parameters
+    ----------
+    url : str
+        ``ikg serve``'s ``/sparql``.
+    texts : dict
+        Name to (bound query text, raw parameters), as :func:`bound_texts` gives them.
+    reps : int
+        Runs per query (the library step's ``--reps``).
+    limit : float
+        The server's query deadline, s.
+    timeout : float
+        The client timeout, s.
+
+    Returns
+    -------
+    dict
+        Name to ``{"status", "s" (median, None unless ok), "rows", "runs", "error"}``.
+    """
+    import httpx
+
+    out: dict[str, dict[str, Any]] = {}
+    with httpx.Client(timeout=timeout) as http:
+        for name, (text, _raw) in texts.items():
+            times: list[float] = []
+            want, status, rows, error = reps, "ok", None, None
+            while len(times) < want:
+                t0 = time.perf_counter()
+                status, n, error = _post_rows(http, url, text, limit)
+                took = time.perf_counter() - t0
+                if status != "ok":
+                    break
+                times.append(took)
+                rows = n
+                if len(times) == 1 and took < FAST:
+                    want = max(reps, FAST_RUNS)
+                if took > limit / 4:
+                    break
+            out[name] = {
+                "status": status,
+                "s": statistics.median(times) if status == "ok" else None,
+                "rows": rows if status == "ok" else None,
+                "runs": len(times),
+                "error": error,
+            }
+            got = f"{out[name]['s'] * 1000:.1f} ms ({rows} rows)" if status == "ok" else f"{status}: {error}"
+            log(f"/sparql {name}: {got}")
+    return out
 
 
 def load_level(
@@ -660,14 +793,20 @@ def soak(server: Server, texts: list[str], clients: int, duration: float, timeou
 
 def bench_endpoints(
     store_dir: Path, trig: Path, texts: dict[str, tuple[str, dict[str, str]]], args: argparse.Namespace
-) -> tuple[list[dict], dict[str, float], int, dict[str, Any] | None]:
-    """Latency of both servers at 1 and 8 clients, then the soak of ``ikg serve``."""
+) -> tuple[list[dict], dict[str, float], int, dict[str, Any] | None, dict[str, dict[str, Any]]]:
+    """Latency of both servers at 1 and 8 clients; on ``ikg serve`` the library one query at a time, then the soak.
+
+    The library through ``/sparql`` (:func:`library_http`, the last item returned) is measured
+    only when the library step runs too (not ``--skip-library``): its rows and rdflib's times
+    are what it is compared with.
+    """
     mix = [texts[n][0] for n in args.mix]
     levels = [(1, args.requests_1), (8, args.requests_8)]
     workers = os.environ.get("IKG_WORKERS", "2") or "2"
     out: list[dict] = []
     startup: dict[str, float] = {}
     soaked: dict[str, Any] | None = None
+    via_http: dict[str, dict[str, Any]] = {}
     tmp = Path(tempfile.mkdtemp(prefix="ikg-bench-logs-"))
     p1, p2 = free_port(), free_port()
     servers = [
@@ -718,6 +857,9 @@ def bench_endpoints(
                 )
                 for e in sorted(set(res["errors"]))[:3]:
                     log(f"  error: {e}")
+            if server.label == "ikg serve" and not args.skip_library:
+                log(f"library through /sparql: all {len(texts)} queries one at a time, median of {args.reps} run(s)")
+                via_http = library_http(server.url, texts, args.reps, args.limit, args.timeout)
             if server.label == "ikg serve" and args.endpoint_duration > 0:
                 log(
                     f"soak: {args.soak_clients} clients x {args.endpoint_duration:g} s on {server.label}, "
@@ -737,7 +879,7 @@ def bench_endpoints(
         finally:
             server.stop()
     shutil.rmtree(tmp, ignore_errors=True)
-    return out, startup, int(workers), soaked
+    return out, startup, int(workers), soaked, via_http
 
 
 def endpoint_summary(levels: list[dict[str, Any]], soaked: dict[str, Any] | None) -> dict[str, Any]:
@@ -831,10 +973,23 @@ def report_library(ctx: dict[str, Any], heading: str = LIB_HEADING) -> str:
         + ", ".join(f"{ENGINE_LABEL[e]} {ctx['kills'][e]}" for e in ENGINES)
         + f"); a run over {a.limit / 4:g} s is not repeated either (marked `(1 run)`). rdflib / ikg > 1: ikg "
         "faster; ikg / raw: ikg's overhead over pyoxigraph (1.00 = none).",
-        "",
-        "| query | rows ikg | rows raw | rows rdflib | ikg ms | raw pyoxigraph ms | rdflib ms | rdflib / ikg | ikg / raw |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
+    http = ctx.get("library_http") or {}
+    if http:
+        lines.append(
+            "ikg /sparql: the same text through `ikg serve`'s `/sparql` in the endpoint step (after its load "
+            "levels, before the soak), one request at a time: POST `application/sparql-query`, Accept "
+            "`application/sparql-results+json`, JSON parsed and rows counted; as many runs as in process, the "
+            f"median; client timeout {a.timeout:g} s, server deadline {a.limit:g} s. Its rows are checked against "
+            "ikg's in-process rows (a difference is marked **rows N ≠ ikg M**). rdflib / /sparql > 1: ikg through "
+            "the endpoint faster."
+        )
+    head = "| query | rows ikg | rows raw | rows rdflib | ikg ms | raw pyoxigraph ms | rdflib ms | rdflib / ikg | ikg / raw |"
+    rule = "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+    if http:
+        head += " ikg /sparql ms | rdflib / /sparql |"
+        rule += "---:|---:|"
+    lines += ["", head, rule]
 
     def cell(m: dict[str, Any]) -> str:
         if m["status"] == "ok":
@@ -844,23 +999,33 @@ def report_library(ctx: dict[str, Any], heading: str = LIB_HEADING) -> str:
     def rows(m: dict[str, Any]) -> str:
         return str(m["rows"]) if m["status"] == "ok" else "-"
 
+    def versus(d: dict[str, Any], i: dict[str, Any]) -> str:
+        """rdflib ``d`` / ikg ``i`` (in process or through /sparql), bounded when one passed the limit."""
+        if i["status"] == "ok" and d["status"] == "ok":
+            return f"{d['s'] / i['s']:,.1f}x"
+        if i["status"] == "ok" and d["status"] == "timeout":
+            return f">{a.limit / i['s']:,.0f}x"
+        if i["status"] == "timeout" and d["status"] == "ok":
+            return f"<{d['s'] / a.limit:,.2f}x"
+        return "-"
+
     for r in ctx["library"]:
         i, w, d = r["ikg"], r["raw"], r["rdflib"]
-        if i["status"] == "ok" and d["status"] == "ok":
-            ratio = f"{d['s'] / i['s']:,.1f}x"
-        elif i["status"] == "ok" and d["status"] == "timeout":
-            ratio = f">{a.limit / i['s']:,.0f}x"
-        elif i["status"] == "timeout" and d["status"] == "ok":
-            ratio = f"<{d['s'] / a.limit:,.2f}x"
-        else:
-            ratio = "-"
         over = f"{i['s'] / w['s']:.2f}" if i["status"] == w["status"] == "ok" and w["s"] > 0 else "-"
         oks = [m for m in (i, w, d) if m["status"] == "ok"]
         flag = " (differs)" if len({m["rows"] for m in oks}) > 1 else ""
-        lines.append(
+        line = (
             f"| {r['name']} | {rows(i)} | {rows(w)} | {rows(d)}{flag} | {cell(i)} | {cell(w)} | {cell(d)} | "
-            f"{ratio} | {over} |"
+            f"{versus(d, i)} | {over} |"
         )
+        h = http.get(r["name"])
+        if h is not None:
+            differ = h["status"] == i["status"] == "ok" and h["rows"] != i["rows"]
+            shown = cell(h) + (f" (**rows {h['rows']} ≠ ikg {i['rows']}**)" if differ else "")
+            line += f" {shown} | {versus(d, h)} |"
+        elif http:  # a row the endpoint step did not send (a "before" row)
+            line += " - | - |"
+        lines.append(line)
     lines.append("")
     cpu_cells = []
     for r in ctx["library"]:
@@ -889,10 +1054,36 @@ def report_library(ctx: dict[str, Any], heading: str = LIB_HEADING) -> str:
             + f", {s['overhead_worst_all']:.2f}x ({s['overhead_worst_all_query']}) over all (ikg adds a Python "
             "call and a try block per query; on queries of a few milliseconds the ratio is scheduling noise)."
         )
+    if http and s.get("sparql_queries"):
+        same = (
+            f"; ikg in process on the same queries {ms(s['sparql_ikg_sum_ms'] / 1000)} ms"
+            if s.get("sparql_ikg_sum_ms") is not None
+            else ""
+        )
+        lines.append(
+            f"Sum over the {s['sparql_queries']} queries ikg through /sparql and rdflib both finished: /sparql "
+            f"{ms(s['sparql_sum_ms'] / 1000)} ms, rdflib {ms(s['sparql_rdflib_sum_ms'] / 1000)} ms "
+            f"(**{s['sparql_ratio']:,.1f}x**{same})."
+        )
+    elif http:
+        lines.append("No query finished both through /sparql and on rdflib.")
+    if http and s.get("sparql_rows_differ"):
+        by_name = {r["name"]: r for r in ctx["library"]}
+        lines.append(
+            "**Rows differ between /sparql and ikg in process** on: "
+            + ", ".join(
+                f"{n} (/sparql {http[n]['rows']}, in process {by_name[n]['ikg']['rows']})"
+                for n in s["sparql_rows_differ"]
+            )
+            + "."
+        )
     for r in ctx["library"]:
         for engine in ENGINES:
             if r[engine]["status"] == "error":
                 lines.append(f"\n{ENGINE_LABEL[engine]} error on {r['name']}: `{r[engine]['rows']}`")
+        h = http.get(r["name"], {})
+        if h.get("status") in ("error", "timeout"):
+            lines.append(f"\nikg /sparql {h['status']} on {r['name']}: `{h['error']}`")
     if ctx.get("notes"):
         lines += [""] + [f"Note: {n}" for n in ctx["notes"]]
     return "\n".join(lines) + "\n"
@@ -936,6 +1127,13 @@ def report_endpoint(ctx: dict[str, Any]) -> str:
                 f"- {r['server']}, 1 client, median ms per query: "
                 + ", ".join(f"{n} {ms(v)}" for n, v in r["by_query"].items())
             )
+    lib = ctx.get("library_summary") or {}
+    if lib.get("sparql_ratio") is not None:
+        lines.append(
+            f"- every library query through ikg's /sparql, one at a time (column `ikg /sparql ms` of "
+            f"`{LIB_HEADING[3:]}`): rdflib in-memory / /sparql over the {lib['sparql_queries']} queries both "
+            f"finished {lib['sparql_ratio']:,.1f}x"
+        )
     for r in ctx["endpoints"]:
         for e in sorted(set(r["errors"]))[:3]:
             lines.append(f"\n{r['server']}, {r['clients']} client(s), error: `{e}`")
@@ -1054,6 +1252,7 @@ def main() -> int:
         "rdflib": Runner("rdflib", ttl, concept_iri, ontology, args.load_limit),
     }
     library_rows: list = []
+    via_http: dict[str, dict[str, Any]] = {}
     endpoints: list[dict] = []
     startup: dict[str, float] = {}
     workers = 0
@@ -1078,7 +1277,7 @@ def main() -> int:
                     runner.stop()
             shutil.rmtree(raw_dir, ignore_errors=True)
         if not args.skip_endpoints:
-            endpoints, startup, workers, soaked = bench_endpoints(store_dir, trig, texts, args)
+            endpoints, startup, workers, soaked, via_http = bench_endpoints(store_dir, trig, texts, args)
             for r in endpoints:
                 r["timeout"] = args.timeout
     finally:
@@ -1116,7 +1315,8 @@ def main() -> int:
         "rdf_rss": runners["rdflib"].rss_mb,
         "kills": {e: r.kills for e, r in runners.items()},
         "library": library_rows,
-        "library_summary": library_summary(library_rows) if library_rows else None,
+        "library_http": via_http,
+        "library_summary": library_summary(library_rows, via_http) if library_rows else None,
         "endpoints": endpoints,
         "endpoint_summary": endpoint_summary(endpoints, soaked) if endpoints else None,
         "soak": soaked,
