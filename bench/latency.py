@@ -202,7 +202,8 @@ def report(ctx: dict[str, Any]) -> str:
             found = c.get("imports") or {}
             imp = found.get("packages", {})
             top = ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in list(imp.items())[:7] if k != "(all)")
-            lines.append(f"- `{name}`: imports {secs(imp.get('(all)'))} ({top})")
+            both = " over the command and its drawing processes, which import side by side" if name == "report" else ""
+            lines.append(f"- `{name}`: imports {secs(imp.get('(all)'))}{both} ({top})")
             largest = found.get("top") or []
             if largest:
                 lines.append(

@@ -176,3 +176,22 @@ def _children(pid: int) -> list[int]:
         if int(fields[1]) == pid:
             found.append(int(stat.parent.name))
     return found
+
+
+def test_ctrl_c_inside_a_command_says_so(tmp_path: Path, monkeypatch, capsys) -> None:
+    # Typer turns Ctrl-C into exit code 130 without a word; the coordinator should read that the
+    # command was stopped, in German
+    import pytest
+
+    from ikg.api.cli import explore
+    from ikg.api.cli.app import main
+
+    def interrupted(**_kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(explore, "open_store", interrupted)
+    monkeypatch.setenv("IKG_LANG", "de")
+    with pytest.raises(SystemExit) as done:
+        main(["--store", str(tmp_path / "store"), "info"])
+    assert done.value.code == 130
+    assert capsys.readouterr().err.strip().splitlines()[-1].endswith("abgebrochen")

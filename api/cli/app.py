@@ -132,6 +132,10 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         err(msg("cli.interrupted"))
         sys.exit(130)
+    except SystemExit as exc:
+        if exc.code == 130:  # Typer turns Ctrl-C inside a command into this exit code, without a word
+            err(msg("cli.interrupted"))
+        raise
     except OSError as exc:
         where = f": {exc.filename}" if exc.filename else ""
         err(msg("cli.error", message=f"{exc.strerror or exc}{where}"))
