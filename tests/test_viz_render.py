@@ -386,6 +386,34 @@ def test_static_views_show_the_legend_in_the_chosen_language() -> None:
     assert "Legende" in de and "Legend" in en and "x" in de
 
 
+def test_a_legend_longer_than_its_room_is_drawn_whole_in_the_png() -> None:
+    # the PNG is cut out of the drawing that measures it while everything lies inside the figure;
+    # a town name too long for the legend's room is drawn again, larger, not cut off
+    import io
+
+    from PIL import Image
+
+    from ikg.viz.static import LEGEND_IN, WIDTH_IN, to_svg_png
+
+    def graph(town: str) -> nx.Graph:
+        g = nx.Graph()
+        g.add_node("a", kind="actor", label="A", title="", type_label="Verwaltung", town=town)
+        g.add_node("b", kind="actor", label="B", title="", type_label="Schule", town="Kurz")
+        g.add_edge("a", "b", kind="cooperation")
+        return g
+
+    sizes = {}
+    for town in ("Mettmann", "Stadt " + "Langername" * 8):
+        svg, png = to_svg_png(graph(town), heading="Netz", lang="de", color_by="town")
+        image = Image.open(io.BytesIO(png)).convert("L")
+        sizes[town] = image.size
+        right_edge = [image.getpixel((image.width - 40 - dx, y)) for dx in range(200) for y in range(image.height)]
+        assert min(right_edge) < 128, town  # something drawn near the right edge: the legend, whole
+        assert any(text.startswith(town[:20]) for text in _svg_texts(svg))
+    short, long = sizes.values()
+    assert short[0] < (WIDTH_IN + LEGEND_IN) * 150 < long[0]
+
+
 @pytest.mark.parametrize("name", ["ikg.viz.layout", "ikg.viz.style", "ikg.viz.scene", "ikg.viz.html", "ikg.viz.static"])
 def test_doctests(name: str) -> None:
     result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
