@@ -104,6 +104,43 @@ def test_the_report_command_forks_its_drawing_processes_before_it_opens_the_stor
     assert all((out / "views" / f"{name}.png").read_bytes().startswith(b"\x89PNG") for name in report.REPORT_VIEWS)
 
 
+def test_up_draws_the_views_of_every_concept_with_one_drawing_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `ikg up` writes a report per concept: one drawing process, started before the store is
+    # opened, draws them all (not one per report, each importing matplotlib again)
+    from ikg.api.cli.app import main
+    from ikg.viz import drawing_pool
+
+    events: list[str] = []
+
+    class Recorded(drawing_pool.DrawingPool):
+        @classmethod
+        def start(cls, processes: int = drawing_pool.VIEWS) -> drawing_pool.DrawingPool | None:
+            events.append("pool")
+            with monkeypatch.context() as m:
+                m.setattr(threading, "active_count", lambda: 1)
+                return super().start(processes)
+
+        def draw(self, views: Any, lang: str) -> Any:
+            events.append("draw")
+            return super().draw(views, lang)
+
+        def end(self, at_once: bool = False) -> None:
+            if self._process is not None:
+                events.append("end")
+            super().end(at_once)
+
+    monkeypatch.setattr(drawing_pool, "DrawingPool", Recorded)
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    out = tmp_path / "berichte"
+    with pytest.raises(SystemExit) as done:
+        main(["--store", str(tmp_path / "store"), "up", "--no-serve", "--out", str(out)])
+    assert done.value.code in (0, None)
+    assert events == ["pool", "draw", "draw", "end"]  # the two shipped concepts
+    assert sorted(p.parent.name for p in out.glob("*/index.html")) == ["beispielkreis-2024", "mettmann-2015"]
+
+
 def test_a_drawing_that_fails_in_the_pool_ends_it_and_reaches_the_caller(
     winzig: ConceptNetwork,  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,

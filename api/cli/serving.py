@@ -8,7 +8,7 @@ import socket
 import sys
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -57,34 +57,40 @@ def up(
 
     Example: ikg up --out bericht --port 8080
     """
-    from ikg.graph.analysis.gaps import analyse_store
-    from ikg.graph.library.inventory import list_concepts
-    from ikg.graph.library.overview import UNCOVERED_KINDS
+    from ikg.viz.drawing_pool import DrawingPool
 
-    store = open_store()
-    concepts = list_concepts(store)
-    echo("cli.store_at", where=where(store))
-    if not concepts:
-        echo("cli.no_concept")
-        return
-    analyses = analyse_store(store, top=top)
-    figures = {a.concept: a.figures for a in analyses}  # the one set of figures (graph/analysis/figures.py)
-    for c in concepts:
-        echo_concept(c)
-        for kind in UNCOVERED_KINDS:
-            labels = [item.label(state.lang) for item in figures[c.id].uncovered[kind]]
-            if labels:
-                shown = ", ".join(labels[:_SHOWN])
-                if len(labels) > _SHOWN:
-                    shown += " " + msg("cli.and_more", n=len(labels) - _SHOWN)
-                typer.echo(f"  {msg('cli.uncovered.' + kind)} ({len(labels)}): {shown}")
-    typer.echo("")
-    for analysis in analyses:
-        _echo_gap_summary(analysis)
-    reports = write_reports(analyses, out, state.lang, single=False)
-    echo("cli.reports")
-    for path in reports:
-        typer.echo(f"  {path.resolve().as_uri()}")
+    # the reports' drawing process starts first: it imports matplotlib while the store opens and
+    # the gaps are computed, and draws the views of every concept (viz/drawing_pool.py)
+    pool = DrawingPool.start()
+    with pool or nullcontext():
+        from ikg.graph.analysis.gaps import analyse_store
+        from ikg.graph.library.inventory import list_concepts
+        from ikg.graph.library.overview import UNCOVERED_KINDS
+
+        store = open_store()
+        concepts = list_concepts(store)
+        echo("cli.store_at", where=where(store))
+        if not concepts:
+            echo("cli.no_concept")
+            return
+        analyses = analyse_store(store, top=top)
+        figures = {a.concept: a.figures for a in analyses}  # the one set of figures (graph/analysis/figures.py)
+        for c in concepts:
+            echo_concept(c)
+            for kind in UNCOVERED_KINDS:
+                labels = [item.label(state.lang) for item in figures[c.id].uncovered[kind]]
+                if labels:
+                    shown = ", ".join(labels[:_SHOWN])
+                    if len(labels) > _SHOWN:
+                        shown += " " + msg("cli.and_more", n=len(labels) - _SHOWN)
+                    typer.echo(f"  {msg('cli.uncovered.' + kind)} ({len(labels)}): {shown}")
+        typer.echo("")
+        for analysis in analyses:
+            _echo_gap_summary(analysis)
+        reports = write_reports(analyses, out, state.lang, single=False, pool=pool)
+        echo("cli.reports")
+        for path in reports:
+            typer.echo(f"  {path.resolve().as_uri()}")
     if serve_:
         store.close()  # the server's writer process takes the store over
         running = running_server()
