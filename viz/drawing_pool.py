@@ -45,7 +45,7 @@ def _serve(conn: Connection, processes: int) -> None:
     import signal
     import sys
 
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # leaves the ``with`` below: the pool is stopped
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # the pool below is stopped on the way out
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's: it stops this process
     _warm_up()  # what the drawing processes inherit
 
@@ -61,14 +61,30 @@ def _serve(conn: Connection, processes: int) -> None:
             if len(jobs) == 1:
                 answer: tuple[str, Any] = ("ok", [_draw(jobs[0])])
             else:
-                with context.Pool(min(len(jobs), processes)) as pool:
+                pool = context.Pool(min(len(jobs), processes), initializer=_plain_signals)
+                try:
                     answer = ("ok", pool.map(_draw, jobs, chunksize=1))
+                    pool.close()  # the drawing processes end by themselves, nothing held
+                except BaseException:
+                    pool.terminate()  # SIGTERM: they die at once, wherever they are
+                    raise
+                finally:
+                    pool.join()
         except Exception as exc:  # handed to the caller, which raises it
             answer = ("error", exc)
         try:
             conn.send(answer)
         except (OSError, ValueError):
             return
+
+
+def _plain_signals() -> None:
+    """In a process drawing one view: SIGTERM kills it (not this module's handler, which turns it
+    into an exception: an exception at the wrong moment can leave the pool's queue locked, and the
+    pool then waits forever for a process that waits for the lock)."""
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _warm_up() -> None:
