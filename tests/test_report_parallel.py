@@ -155,3 +155,10 @@ def test_a_drawing_that_fails_in_the_pool_ends_it_and_reaches_the_caller(
         assert pool._process is None  # it was stopped at once
         # a pool that has ended draws nothing: the views are drawn here
         assert report.draw_views(views, "de", pool=pool) == report.draw_views(views, "de")
+
+
+def test_the_drawing_pool_knows_how_many_views_a_report_has() -> None:
+    # drawing_pool stays light (it must not import the report module): its copy of the count is checked here
+    from ikg.viz import drawing_pool
+
+    assert len(report.REPORT_VIEWS) == drawing_pool.VIEWS
