@@ -62,6 +62,13 @@ document.addEventListener("securitypolicyviolation", (e) => {
 });
 """
 #: the contrast of each highlighted token's colour on the editor's background (WCAG's formula)
+#: true once the typed lines are highlighted: ``lang`` a built-in, ``"de"`` a string, ``# note`` a comment
+#: (CodeMirror draws only the lines near the view, so each class is looked for in what was typed)
+TYPED = """() => {
+  const has = (cls, text) => [...document.querySelectorAll(`.CodeMirror-code span.${cls}`)]
+    .some((s) => s.textContent === text);
+  return has("cm-builtin", "lang") && has("cm-string", '"de"') && has("cm-comment", "# note");
+}"""
 CONTRASTS = """() => {
   const lum = (css) => {
     const [r, g, b] = css.match(/\\d+(\\.\\d+)?/g).slice(0, 3).map((v) => {
@@ -170,7 +177,9 @@ def test_the_editor_highlights_sparql_and_is_named_by_its_label(server: str, bro
         assert "Tab" in page.locator("#sparql-keys").inner_text()  # the keys, shown now that they work
         page.get_by_text(words["label"], exact=True).click()  # the label focuses the editor
         assert page.evaluate("document.activeElement.classList.contains('CodeMirror-code')")
-        page.keyboard.type('# note\nFILTER(?x = "de")')
+        page.keyboard.type('# note\nFILTER(lang(?x) = "de")')
+        # CodeMirror reads what was typed into its contenteditable asynchronously: wait for the line
+        page.wait_for_function(TYPED, timeout=10_000)
         contrasts = page.evaluate(CONTRASTS)
         assert {"cm-keyword", "cm-atom", "cm-variable-2", "cm-string", "cm-comment", "cm-builtin"} <= set(contrasts)
         assert min(contrasts.values()) >= 4.5, contrasts
