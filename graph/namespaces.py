@@ -7,10 +7,19 @@ re-importing the same data gives the same IRIs.
 from __future__ import annotations
 
 import hashlib
-from urllib.parse import quote
 
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD
+
+from ikg.graph.iris import (
+    BASE,
+    GRAPH_BASE,
+    ONTOLOGY_GRAPH_IRI,
+    SYSTEM_GRAPH_IRI,
+    concept_graph_iri,
+    concept_id_of_graph,
+)
+from ikg.graph.iris import segment as _seg
 
 __all__ = [
     "AT",
@@ -44,10 +53,8 @@ AT = Namespace("https://w3id.org/ikg/vocab/actor-type/")
 ROLE = Namespace("https://w3id.org/ikg/vocab/role/")
 EK = Namespace("https://w3id.org/ikg/vocab/event-kind/")
 
-BASE = "https://w3id.org/ikg/id/"
-GRAPH_BASE = "https://w3id.org/ikg/graph/"
-ONTOLOGY_GRAPH = URIRef(GRAPH_BASE + "_ontology")
-SYSTEM_GRAPH = URIRef(GRAPH_BASE + "_system")
+ONTOLOGY_GRAPH = URIRef(ONTOLOGY_GRAPH_IRI)
+SYSTEM_GRAPH = URIRef(SYSTEM_GRAPH_IRI)
 
 PREFIXES: dict[str, str] = {
     "ikg": str(IKG),
@@ -64,10 +71,6 @@ PREFIXES: dict[str, str] = {
     "role": str(ROLE),
     "ek": str(EK),
 }
-
-
-def _seg(value: str) -> str:
-    return quote(value, safe="-._~")
 
 
 def concept_iri(concept_id: str) -> URIRef:
@@ -89,19 +92,7 @@ def concept_graph(concept_id: str) -> URIRef:
     >>> str(concept_graph("mettmann-2015"))
     'https://w3id.org/ikg/graph/mettmann-2015'
     """
-    return URIRef(GRAPH_BASE + _seg(concept_id))
-
-
-def concept_id_of_graph(graph: str) -> str | None:
-    """Return the concept id of a concept graph IRI, or ``None`` for any other graph."""
-    from urllib.parse import unquote
-
-    if not graph.startswith(GRAPH_BASE):
-        return None
-    rest = graph[len(GRAPH_BASE) :]
-    if not rest or rest.startswith("_") or "/" in rest:
-        return None
-    return unquote(rest)
+    return URIRef(concept_graph_iri(concept_id))
 
 
 def mint(concept_id: str, kind: str, *ids: str) -> URIRef:

@@ -8,12 +8,15 @@ from __future__ import annotations
 from functools import cache, lru_cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
+from typing import TYPE_CHECKING
 
-from rdflib import Graph
-from rdflib.namespace import SKOS
+import pyoxigraph as ox
 
 from ikg.graph.ingest.schema import normalise_name
 from ikg.graph.vocab import VOCABULARIES
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 __all__ = [
     "data_dir",
@@ -33,6 +36,8 @@ def ontology_text() -> str:
 @lru_cache(maxsize=1)
 def ontology_graph() -> Graph:
     """Return the ikg ontology (parsed once; do not modify)."""
+    from rdflib import Graph
+
     g = Graph()
     g.parse(data=ontology_text(), format="turtle")
     return g
@@ -41,6 +46,8 @@ def ontology_graph() -> Graph:
 @lru_cache(maxsize=1)
 def shapes_graph() -> Graph:
     """Return the SHACL shapes (parsed once; do not modify)."""
+    from rdflib import Graph
+
     g = Graph()
     g.parse(data=files("ikg.ontology").joinpath("shapes.ttl").read_text(encoding="utf-8"), format="turtle")
     return g
@@ -70,11 +77,38 @@ def vocabulary(name: str) -> dict[str, str]:
     dict
         Normalised notation, German and English labels and alternative labels to the IRI.
     """
-    scheme = VOCABULARIES[name]
-    g = ontology_graph()
+    concepts, spellings = _skos_index()
     out: dict[str, str] = {}
-    for concept in sorted(g.subjects(SKOS.inScheme, scheme), key=str):  # the concepts are IRIs
-        for prop in (SKOS.notation, SKOS.prefLabel, SKOS.altLabel):
-            for value in g.objects(concept, prop):
-                out.setdefault(normalise_name(str(value)), str(concept))
+    for concept in sorted(concepts.get(VOCABULARIES[name], ())):
+        for prop in _SPELLINGS:
+            for value in spellings.get((concept, prop), ()):
+                out.setdefault(normalise_name(value), concept)
     return out
+
+
+_SKOS = "http://www.w3.org/2004/02/skos/core#"
+#: the properties whose values are accepted spellings of a concept, in order of precedence
+_SPELLINGS = (_SKOS + "notation", _SKOS + "prefLabel", _SKOS + "altLabel")
+
+
+@cache
+def _skos_index() -> tuple[dict[str, list[str]], dict[tuple[str, str], list[str]]]:
+    """The ontology's concept schemes and the spellings of their concepts, read with pyoxigraph.
+
+    Commands that only need the vocabularies (``ikg gaps``, reading a sheet) do not import and
+    run rdflib's parser for them.
+
+    Returns
+    -------
+    tuple
+        Scheme IRI to its concept IRIs, and (concept IRI, property IRI) to the property's values.
+    """
+    concepts: dict[str, list[str]] = {}
+    spellings: dict[tuple[str, str], list[str]] = {}
+    for triple in ox.parse(ontology_text(), format=ox.RdfFormat.TURTLE):
+        predicate = triple.predicate.value
+        if predicate == _SKOS + "inScheme" and isinstance(triple.object, ox.NamedNode):
+            concepts.setdefault(triple.object.value, []).append(triple.subject.value)
+        elif predicate in _SPELLINGS and isinstance(triple.object, ox.Literal):
+            spellings.setdefault((triple.subject.value, predicate), []).append(triple.object.value)
+    return concepts, spellings

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from rdflib import URIRef
-
-from ikg.graph.namespaces import IKG
-
 __all__ = ["GOAL_LEVELS", "VOCABULARIES"]
 
-VOCABULARIES: dict[str, URIRef] = {
-    "actor_type": IKG.ActorTypes,
-    "role": IKG.Roles,
-    "event_kind": IKG.EventKinds,
+_IKG = "https://w3id.org/ikg/ns#"  # :data:`ikg.graph.namespaces.IKG`, without importing rdflib
+#: the vocabularies by name, to the IRI of their ``skos:ConceptScheme``
+VOCABULARIES: dict[str, str] = {
+    "actor_type": _IKG + "ActorTypes",
+    "role": _IKG + "Roles",
+    "event_kind": _IKG + "EventKinds",
 }
 
 #: goal levels: a goal under an action field, or a goal for the concept itself

@@ -13,12 +13,13 @@ import datetime as dt
 import io
 import json
 import re
+import sys
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
-from typing import cast
+from typing import TYPE_CHECKING, TypeGuard, cast
 
-from rdflib import BNode, Literal, URIRef
-from rdflib.term import Node
+if TYPE_CHECKING:
+    from rdflib.term import Node
 
 from ikg.graph.cells import Cell, csv_bytes, csv_text, spreadsheet_safe
 from ikg.graph.choices import ROW_FORMATS
@@ -72,6 +73,7 @@ def cell_of(term: Node | None) -> Cell:
 
     Examples
     --------
+    >>> from rdflib import Literal
     >>> from rdflib.namespace import XSD
     >>> cell_of(Literal("0.412", datatype=XSD.decimal)), cell_of(Literal("7", datatype=XSD.integer))
     (Decimal('0.412'), 7)
@@ -82,6 +84,8 @@ def cell_of(term: Node | None) -> Cell:
     """
     if term is None:
         return None
+    from rdflib import BNode, Literal  # loaded already: ``term`` is one of its terms
+
     if isinstance(term, BNode):
         return "_:" + str(term)
     text = str(term)
@@ -114,7 +118,19 @@ def _plain(value: object) -> str:
     return str(value)
 
 
+def _is_term(value: object) -> TypeGuard[Node]:
+    """Whether ``value`` is an rdflib term, without importing rdflib.
+
+    Rows of plain cells (the findings of ``ikg gaps``) do not pay rdflib's import: if it is not
+    loaded, no value can be one of its terms.
+    """
+    term = sys.modules.get("rdflib.term")
+    return term is not None and isinstance(value, term.Node)
+
+
 def _json_term(term: Node) -> dict[str, str]:
+    from rdflib import BNode, Literal, URIRef  # loaded already: ``term`` is one of its terms
+
     if isinstance(term, URIRef):
         return {"type": "uri", "value": str(term)}
     if isinstance(term, BNode):
@@ -150,13 +166,14 @@ def render_rows(names: Sequence[str], rows: Sequence[Sequence[object]], fmt: str
 
     Examples
     --------
+    >>> from rdflib import Literal
     >>> print(render_rows(["x"], [(Literal("a|b"),)], "md"))
     | x |
     | --- |
     | a\\|b |
     """
     if fmt == "json":
-        bindings = [{n: _json_term(t) for n, t in zip(names, row, strict=True) if isinstance(t, Node)} for row in rows]
+        bindings = [{n: _json_term(t) for n, t in zip(names, row, strict=True) if _is_term(t)} for row in rows]
         return json.dumps(
             {"head": {"vars": list(names)}, "results": {"bindings": bindings}}, ensure_ascii=False, indent=2
         )
@@ -187,7 +204,7 @@ def render_rows(names: Sequence[str], rows: Sequence[Sequence[object]], fmt: str
 
 
 def _cells(rows: Sequence[Sequence[object]]) -> list[list[Cell]]:
-    return [[cell_of(v) if isinstance(v, Node) else cast(Cell, v) for v in row] for row in rows]
+    return [[cell_of(v) if _is_term(v) else cast(Cell, v) for v in row] for row in rows]
 
 
 def encode_rows(
@@ -216,6 +233,7 @@ def encode_rows(
 
     Examples
     --------
+    >>> from rdflib import Literal
     >>> from rdflib.namespace import XSD
     >>> encode_rows(["x"], [(Literal("0.5", datatype=XSD.decimal),)], "csv", "de")
     b'\\xef\\xbb\\xbfx\\r\\n0,5\\r\\n'
@@ -232,7 +250,7 @@ def encode_rows(
 
 
 def _german(value: object) -> object:
-    cell = cell_of(value) if isinstance(value, Node) else value
+    cell = cell_of(value) if _is_term(value) else value
     if cell is None or isinstance(cell, str) or not isinstance(cell, int | float | Decimal | dt.date):
         return value
     return csv_text(cell, "de")

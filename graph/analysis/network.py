@@ -18,15 +18,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
-from rdflib import Literal
-from rdflib.term import Node
+import pyoxigraph as ox
 
 from ikg.graph.analysis.model import ConceptNetwork, Item
 from ikg.graph.analysis.ties import Ties, actor_goal_matrix, actor_network, actor_ties, two_mode_graph
 from ikg.graph.errors import InputError, NotFoundError
-from ikg.graph.namespaces import concept_graph
+from ikg.graph.iris import concept_graph_iri
 from ikg.graph.store.base import StoreLike
+
+if TYPE_CHECKING:
+    from ikg.graph.store.base import Bound
 
 __all__ = [
     "ConceptNetwork",
@@ -105,9 +108,9 @@ _LINKS: dict[str, str] = {
 }
 
 
-_CONCEPT = """SELECT ?p ?v WHERE {
+_CONCEPT = """SELECT ?p ?v ?lang WHERE {
   GRAPH ?g { ?c a ikg:IntegrationConcept ; dcterms:identifier ?id ; ?p ?v
-             FILTER(?p IN (dcterms:title, dcterms:description)) } }"""
+             FILTER(?p IN (dcterms:title, dcterms:description)) } BIND(lang(?v) AS ?lang) }"""
 
 _TYPE_LABELS = """SELECT ?n ?lang ?label WHERE {
   GRAPH ?v { ?t skos:inScheme ikg:ActorTypes ; skos:notation ?n ; skos:prefLabel ?label }
@@ -189,7 +192,7 @@ def load_network(store: StoreLike, concept: str) -> ConceptNetwork:
     -------
     ConceptNetwork
     """
-    bindings: dict[str, Node] = {"g": concept_graph(concept)}
+    bindings: dict[str, Bound] = {"g": ox.NamedNode(concept_graph_iri(concept))}
     net = ConceptNetwork(concept)
     for kind, sparql in _ITEMS.items():
         names, rows = store.select_values(sparql, bindings)
@@ -217,10 +220,10 @@ def load_network(store: StoreLike, concept: str) -> ConceptNetwork:
         {(min(a, b), max(a, b)) for a, b in links["cooperates"] if a != b and a in net.items and b in net.items}
     )
     net.required_types = sorted({o for _s, o in links["requires_type"]})
-    _, texts = store.select(_PREFIXES + _CONCEPT, {**bindings, "id": Literal(concept)})
-    for prop, value in texts:
-        target = net.titles if str(prop).endswith("title") else net.description
-        target.setdefault(getattr(value, "language", None) or "de", str(value))
+    _, texts = store.select_values(_PREFIXES + _CONCEPT, {**bindings, "id": ox.Literal(concept)})
+    for prop, value, lang in texts:
+        target = net.titles if (prop or "").endswith("title") else net.description
+        target.setdefault(lang or "de", value or "")
     from ikg.graph.library.inventory import count_kinds
 
     net.counts = count_kinds(store, concept)
@@ -230,7 +233,7 @@ def load_network(store: StoreLike, concept: str) -> ConceptNetwork:
     return net
 
 
-def _pairs(store: StoreLike, sparql: str, bindings: Mapping[str, Node]) -> list[tuple[str, str]]:
+def _pairs(store: StoreLike, sparql: str, bindings: Mapping[str, Bound]) -> list[tuple[str, str]]:
     _, rows = store.select_values(_PREFIXES + sparql, bindings)
     return [(s, o) for s, o in rows if s is not None and o is not None]
 

@@ -22,7 +22,7 @@ from ikg.graph.errors import InputError, StoreError
 from ikg.graph.i18n import Lang, t
 from ikg.graph.ingest.collector import without_cycle_collector
 from ikg.graph.ingest.problems import Problem, spelled
-from ikg.graph.namespaces import ONTOLOGY_GRAPH, SYSTEM_GRAPH, concept_graph
+from ikg.graph.iris import ONTOLOGY_GRAPH_IRI, SYSTEM_GRAPH_IRI, concept_graph_iri
 from ikg.graph.resources import data_dir, ontology_text
 from ikg.graph.store.base import StoreLike, is_url
 
@@ -203,7 +203,7 @@ def import_spreadsheet(store: StoreLike, path: str | os.PathLike[str], progress:
         if _errors(mapped.problems):
             raise _refusal(mapped, path)
 
-    graph = str(concept_graph(mapped.concept_id))
+    graph = concept_graph_iri(mapped.concept_id)
     progress("validate_write", 0.5)
     triples = len(quads)
     change = store.replace_graph(graph, quads, verify=validate)
@@ -378,12 +378,12 @@ def ensure_ready(store: StoreLike, seed: bool = True) -> None:
         A store once seeded is not seeded again, so a dropped concept stays dropped.
     """
     ontology = _ontology_quads()
-    graph = str(ONTOLOGY_GRAPH)
+    graph = ONTOLOGY_GRAPH_IRI
     if store.graph_quads(graph) != set(ontology):
         store.replace_graph(graph, ontology)
     if not seed:
         return
-    seeded = store.ask("ASK { GRAPH ?system { ?s ?p ?o } }", {"system": SYSTEM_GRAPH})
+    seeded = store.ask("ASK { GRAPH ?system { ?s ?p ?o } }", {"system": ox.NamedNode(SYSTEM_GRAPH_IRI)})
     if seeded:
         return
     has_concept = store.ask("PREFIX ikg: <https://w3id.org/ikg/ns#> ASK { GRAPH ?g { ?c a ikg:IntegrationConcept } }")
@@ -391,9 +391,9 @@ def ensure_ready(store: StoreLike, seed: bool = True) -> None:
         for name in DEFAULT_CONCEPTS:
             with _Materialised(name) as folder:
                 import_spreadsheet(store, folder)
-    system = ox.NamedNode(str(SYSTEM_GRAPH))
+    system = ox.NamedNode(SYSTEM_GRAPH_IRI)
     marker = ox.Quad(system, _SEEDED_WITH, ox.Literal(" ".join(DEFAULT_CONCEPTS)), system)
-    store.replace_graph(str(SYSTEM_GRAPH), [marker])
+    store.replace_graph(SYSTEM_GRAPH_IRI, [marker])
 
 
 _SEEDED_WITH = ox.NamedNode("https://w3id.org/ikg/ns#seededWith")
@@ -401,7 +401,7 @@ _SEEDED_WITH = ox.NamedNode("https://w3id.org/ikg/ns#seededWith")
 
 def _ontology_quads() -> list[ox.Quad]:
     """The shipped ontology as quads of its graph, parsed by Oxigraph (the same quads rdflib's parse gives)."""
-    graph = ox.NamedNode(str(ONTOLOGY_GRAPH))
+    graph = ox.NamedNode(ONTOLOGY_GRAPH_IRI)
     return [
         ox.Quad(q.subject, q.predicate, q.object, graph) for q in ox.parse(ontology_text(), format=ox.RdfFormat.TURTLE)
     ]

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import pyoxigraph as ox
+
 from ikg.graph.errors import NotFoundError
-from ikg.graph.namespaces import concept_graph, concept_id_of_graph
+from ikg.graph.iris import concept_graph_iri, concept_id_of_graph
 from ikg.graph.store.base import StoreLike
 
 __all__ = ["KINDS", "ConceptInfo", "count_kinds", "list_concepts", "require_concept"]
@@ -147,7 +149,7 @@ def count_kinds(store: StoreLike, concept_id: str) -> dict[str, int]:
     """
     by_class = {v: k for k, v in KINDS.items()}
     counts = dict.fromkeys(KINDS, 0)
-    _, rows = store.select_values(_COUNTS_OF_GRAPH, {"g": concept_graph(concept_id)})
+    _, rows = store.select_values(_COUNTS_OF_GRAPH, {"g": ox.NamedNode(concept_graph_iri(concept_id))})
     for cls, n in rows:
         kind = by_class.get(str(cls))
         if kind is not None and n is not None:
@@ -174,7 +176,7 @@ def require_concept(store: StoreLike, concept_id: str) -> ConceptInfo:
     NotFoundError
         Naming the concepts that do exist.
     """
-    graph = str(concept_graph(concept_id))
+    graph = concept_graph_iri(concept_id)
     for info in list_concepts(store):
         if info.graph == graph:
             return info

@@ -75,7 +75,7 @@ def _vocabulary_words() -> dict[str, dict[str, str]]:
     graph = ontology_graph()
     words: dict[str, dict[str, str]] = {}
     for scheme in VOCABULARIES.values():
-        for concept in graph.subjects(SKOS.inScheme, scheme):
+        for concept in graph.subjects(SKOS.inScheme, URIRef(scheme)):
             code = str(graph.value(concept, SKOS.notation) or str(concept).rsplit("/", 1)[-1])
             labels = {o.language: str(o) for o in graph.objects(concept, SKOS.prefLabel) if isinstance(o, Literal)}
             words[str(concept)] = {"de": labels.get("de", code), "en": code}

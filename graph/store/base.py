@@ -8,11 +8,15 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, runtime_checkable
 
 if TYPE_CHECKING:  # annotations only: opening a store needs neither rdflib nor the pyoxigraph names here
     import pyoxigraph as ox
     from rdflib.term import Node
+
+    #: a value bound to a query variable: an rdflib term, or a pyoxigraph one, which needs no
+    #: rdflib (``ikg gaps`` binds its concept's graph without importing it)
+    Bound: TypeAlias = Node | ox.NamedNode | ox.Literal | ox.BlankNode
 
 __all__ = ["StoreLike", "is_url"]
 
@@ -37,23 +41,23 @@ class StoreLike(Protocol):
 
     path: Path | None
 
-    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None, *, union: bool = True) -> Any:
+    def query(self, sparql: str, bindings: Mapping[str, Bound] | None = None, *, union: bool = True) -> Any:
         """Run a query; return pyoxigraph's result object."""
         ...
 
     def select(
-        self, sparql: str, bindings: Mapping[str, Node] | None = None
+        self, sparql: str, bindings: Mapping[str, Bound] | None = None
     ) -> tuple[list[str], list[tuple[Node | None, ...]]]:
         """Run a SELECT query; return the variable names and rows of rdflib terms."""
         ...
 
     def select_values(
-        self, sparql: str, bindings: Mapping[str, Node] | None = None
+        self, sparql: str, bindings: Mapping[str, Bound] | None = None
     ) -> tuple[list[str], list[tuple[str | None, ...]]]:
         """Run a SELECT query; return the variable names and rows of plain strings."""
         ...
 
-    def ask(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> bool:
+    def ask(self, sparql: str, bindings: Mapping[str, Bound] | None = None) -> bool:
         """Run an ASK query."""
         ...
 

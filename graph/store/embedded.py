@@ -29,6 +29,8 @@ from ikg.graph.i18n import resolve_lang, t
 if TYPE_CHECKING:  # rdflib where terms are converted (rows, bound values), not to open a store
     from rdflib.term import Node
 
+    from ikg.graph.store.base import Bound
+
 __all__ = [
     "MEMORY",
     "Change",
@@ -154,11 +156,11 @@ def _graph_blocks(graphs: Mapping[ox.NamedNode, set[ox.Quad]]) -> str:
 class QueryingMixin:
     """``select`` and ``ask`` for any store whose ``query`` returns pyoxigraph results."""
 
-    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None, *, union: bool = True) -> Any:
+    def query(self, sparql: str, bindings: Mapping[str, Bound] | None = None, *, union: bool = True) -> Any:
         raise NotImplementedError
 
     def select(
-        self, sparql: str, bindings: Mapping[str, Node] | None = None
+        self, sparql: str, bindings: Mapping[str, Bound] | None = None
     ) -> tuple[list[str], list[tuple[Node | None, ...]]]:
         """Run a SELECT query; return the variable names and the rows as rdflib terms."""
         result = self.query(sparql, bindings)
@@ -167,7 +169,7 @@ class QueryingMixin:
         return solution_rows(result)
 
     def select_values(
-        self, sparql: str, bindings: Mapping[str, Node] | None = None
+        self, sparql: str, bindings: Mapping[str, Bound] | None = None
     ) -> tuple[list[str], list[tuple[str | None, ...]]]:
         """Run a SELECT query; return the variable names and each term as its plain string value.
 
@@ -182,7 +184,7 @@ class QueryingMixin:
         width = range(len(names))
         return names, [tuple(None if (t := sol[i]) is None else t.value for i in width) for sol in result]
 
-    def ask(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> bool:
+    def ask(self, sparql: str, bindings: Mapping[str, Bound] | None = None) -> bool:
         """Run an ASK query."""
         result = self.query(sparql, bindings)
         if not isinstance(result, ox.QueryBoolean):
@@ -321,7 +323,7 @@ class Store(QueryingMixin):
     def query(
         self,
         sparql: str,
-        bindings: Mapping[str, Node] | None = None,
+        bindings: Mapping[str, Bound] | None = None,
         *,
         union: bool = True,
     ) -> Any:

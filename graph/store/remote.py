@@ -17,13 +17,12 @@ import json
 import os
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 import httpx
 import pyoxigraph as ox
 from rdflib import URIRef
-from rdflib.term import Node
 
 from ikg.graph.errors import QueryError, StoreError
 from ikg.graph.namespaces import GRAPH_BASE
@@ -31,6 +30,9 @@ from ikg.graph.store.embedded import Change, QueryingMixin
 from ikg.graph.store.probe import PROBE_BASE, Capabilities, probe_reads, probe_writes
 from ikg.graph.store.remote_write import STAGING_BASE, write_graphs
 from ikg.graph.store.sparql_text import bind_values, query_form, tokenize
+
+if TYPE_CHECKING:
+    from ikg.graph.store.base import Bound
 
 __all__ = ["CANCELLED", "RemoteStore", "by_value", "is_url", "update_url_for"]
 
@@ -186,7 +188,7 @@ class RemoteStore(QueryingMixin):
 
     # -- the Store interface -------------------------------------------------------------------
 
-    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None, *, union: bool = True) -> Any:
+    def query(self, sparql: str, bindings: Mapping[str, Bound] | None = None, *, union: bool = True) -> Any:
         """Run a query on the server; return pyoxigraph results (as :meth:`Store.query` does).
 
         ``union`` is the server's setting; ``ikg serve`` starts Oxigraph with the union default graph.

@@ -16,13 +16,14 @@ from ikg.graph.store.embedded import Store, solution_rows
 from ikg.graph.store.sparql_text import check_remote_safe, check_safe, has_dataset_clause, query_form
 
 if TYPE_CHECKING:  # the HTTP client is imported only where a remote store is used
+    from ikg.graph.store.base import Bound
     from ikg.graph.store.remote import RemoteStore
 
 __all__ = ["run_select_or_ask", "run_user_select_or_ask"]
 
 
 def run_select_or_ask(
-    store: StoreLike, sparql: str, bindings: Mapping[str, Node] | None = None
+    store: StoreLike, sparql: str, bindings: Mapping[str, Bound] | None = None
 ) -> tuple[list[str], list[tuple[Node | None, ...]]]:
     """Run a SELECT or ASK query and return variable names and rows.
 

@@ -15,12 +15,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from rdflib import URIRef
-from rdflib.term import Node
+import pyoxigraph as ox
 
 from ikg.graph.errors import QueryError
-from ikg.graph.terms import to_ox
+
+if TYPE_CHECKING:
+    from ikg.graph.store.base import Bound
 
 __all__ = [
     "MAX_NESTING",
@@ -262,7 +264,7 @@ def add_using(update: str, using: Sequence[tuple[str, str]]) -> str:
     if not using:
         return update
     clause = " ".join(
-        ("USING NAMED " if key == "using-named-graph-uri" else "USING ") + str(to_ox(URIRef(iri))) for key, iri in using
+        ("USING NAMED " if key == "using-named-graph-uri" else "USING ") + str(ox.NamedNode(iri)) for key, iri in using
     )
     out, last, depth = [], 0, 0
     for tok in tokenize(update):
@@ -278,7 +280,16 @@ def add_using(update: str, using: Sequence[tuple[str, str]]) -> str:
     return "".join(out)
 
 
-def bind_values(text: str, bindings: Mapping[str, Node]) -> str:
+def _ox_term(term: Bound) -> Any:
+    """A bound value as a pyoxigraph term; rdflib is imported only if the value is one of its terms."""
+    if isinstance(term, ox.NamedNode | ox.Literal | ox.BlankNode):
+        return term
+    from ikg.graph.terms import to_ox
+
+    return to_ox(term)
+
+
+def bind_values(text: str, bindings: Mapping[str, Bound]) -> str:
     """Bind variables with ``VALUES`` blocks: at the start of the ``WHERE`` group and of each ``GRAPH`` group.
 
     The block at the start of the ``WHERE`` group is what binds. The same one-row block is
@@ -294,8 +305,8 @@ def bind_values(text: str, bindings: Mapping[str, Node]) -> str:
     text : str
         A SELECT, ASK, CONSTRUCT or DESCRIBE query.
     bindings : mapping
-        Variable name (without ``?``) to an rdflib term; each term is written in N-Triples form
-        by Oxigraph's serialiser, which escapes it.
+        Variable name (without ``?``) to an rdflib or a pyoxigraph term; each term is written in
+        N-Triples form by Oxigraph's serialiser, which escapes it.
 
     Returns
     -------
@@ -317,7 +328,7 @@ def bind_values(text: str, bindings: Mapping[str, Node]) -> str:
     for name in names:
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
             raise QueryError(f"not a variable name: {name!r}")
-    terms = {n: str(to_ox(bindings[n])) for n in names}
+    terms = {n: str(_ox_term(bindings[n])) for n in names}
 
     def block(subset: list[str]) -> str:
         values = " ".join(terms[n] for n in subset)
