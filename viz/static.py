@@ -69,7 +69,9 @@ def _figure(view: Scene, heading: str, lang: Lang, mode: str | None) -> Figure:
     left, right, top, bottom = extent(view)
     width_px, height_px = right - left, bottom - top
     height_in = min(14.0, max(3.0, WIDTH_IN * height_px / width_px))
-    fig = Figure(figsize=(WIDTH_IN + LEGEND_IN, height_in + 0.6), facecolor="white")
+    # at the resolution the drawing is measured at (_render): the labels placed here are measured
+    # once, and matplotlib's cache of text sizes (per resolution) serves that drawing
+    fig = Figure(figsize=(WIDTH_IN + LEGEND_IN, height_in + 0.6), facecolor="white", dpi=_MEASURE_DPI)
     Canvas(fig)
     ax = fig.add_axes((0.0, 0.0, WIDTH_IN / (WIDTH_IN + LEGEND_IN), height_in / (height_in + 0.6)))
     ax.set_xlim(left, right)
