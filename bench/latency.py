@@ -3,6 +3,7 @@
 Usage::
 
     python bench/latency.py [--reps 7] [--quick] [--results bench/RESULTS.md] [--json out.json]
+    python bench/latency.py --base REV [--reps 7] [--only gaps,report]
 
 A fresh store is seeded with the shipped concepts (Mettmann 2015, Beispielkreis) by a first
 ``ikg info``; then each command runs ``--reps`` times as its own process (``ikg --store DIR ...``,
@@ -12,6 +13,13 @@ and the load average of the machine at the start. Then once, not timed: ``python
 of each command, summed per top-level package (where the start-up goes) and its largest imports
 by cumulative time, and for the commands with a target of their own, cProfile's top entries by
 cumulative time inside ikg.
+
+With ``--base REV`` each command also runs from the git revision ``REV`` (a worktree of it,
+imported through ``PYTHONPATH``, with a store of its own seeded by it), and the two sides alternate
+run by run, the order swapped every repetition: load on the machine, which on a shared virtual
+machine changes a command's time by half within minutes, hits both alike. Reported: both medians
+and their ratio, in a section of its own (``## Command latency side by side``), so that the
+figures of a full ``bench/run`` are not replaced by those of another hour.
 
 Targets (issue 18): ``info``, ``queries``, ``query`` under 0.3 s each; ``gaps`` under 0.5 s and
 ``report`` under 2 s on the Beispielkreis.
@@ -34,11 +42,14 @@ from pathlib import Path
 from typing import Any
 
 try:
-    from bench._common import log, measure_and_report, report_options, run_measured, secs, section_head
+    from bench._common import REPO, log, measure_and_report, report_options, run_measured, secs, section_head
 except ImportError:  # run as a script: bench/ is sys.path[0]
-    from _common import log, measure_and_report, report_options, run_measured, secs, section_head
+    from _common import REPO, log, measure_and_report, report_options, run_measured, secs, section_head
 
 HEADING = "## Command latency (issue 18)"
+SIDE_HEADING = "## Command latency side by side (issue 18)"
+#: the folders that make up the ``ikg`` package (``[tool.setuptools.package-dir]``)
+PACKAGE_DIRS = ("graph", "api", "viz", "ontology", "queries", "data")
 PACKAGES = ("pyoxigraph", "rdflib", "typer", "pydantic", "babel", "httpx")
 CONCEPT = "beispielkreis-2024"
 #: name, arguments after ``ikg --store DIR``, target in seconds
@@ -58,8 +69,59 @@ def ikg_command() -> list[str]:
     return [str(beside)] if beside.is_file() else [shutil.which("ikg") or "ikg"]
 
 
-def _argv(args: tuple[str, ...], store: Path, tmp: Path) -> list[str]:
-    return [*ikg_command(), "--store", str(store), *(a.replace("{tmp}", str(tmp)) for a in args)]
+def _argv(args: tuple[str, ...], store: Path, tmp: Path, program: list[str] | None = None) -> list[str]:
+    return [*(program or ikg_command()), "--store", str(store), *(a.replace("{tmp}", str(tmp)) for a in args)]
+
+
+def entry_program(checkout: Path) -> list[str]:
+    """``python -c`` running the ``ikg`` console script's function as ``checkout`` declares it."""
+    import tomllib
+
+    target = tomllib.loads((checkout / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]["ikg"]
+    module, func = target.split(":")
+    return [sys.executable, "-c", f"import sys; sys.argv[0] = 'ikg'; from {module} import {func}; sys.exit({func}())"]
+
+
+def base_checkout(rev: str, work: Path) -> tuple[Path, Path, str]:
+    """A worktree of ``rev`` and a folder for ``PYTHONPATH`` whose ``ikg`` package is made of it.
+
+    Returns
+    -------
+    tuple
+        The worktree, the ``PYTHONPATH`` folder, and the revision's short hash and subject.
+    """
+    git = shutil.which("git")
+    if git is None:
+        raise SystemExit("--base needs git")
+    source = work / "base-src"
+    added = subprocess.run(
+        [git, "-C", str(REPO), "worktree", "add", "--detach", str(source), rev], capture_output=True, text=True
+    )
+    if added.returncode != 0:
+        raise SystemExit(f"--base {rev}: git cannot check it out: {added.stderr.strip()}")
+    tree = work / "base-path"
+    (tree / "ikg").mkdir(parents=True)
+    for folder in PACKAGE_DIRS:
+        (tree / "ikg" / folder).symlink_to(source / folder, target_is_directory=True)
+    described = subprocess.run(
+        [git, "-C", str(source), "log", "-1", "--format=%h %s"], check=True, capture_output=True, text=True
+    ).stdout.strip()
+    probe = "import ikg.graph.store as m; print(m.__file__)"
+    found = subprocess.run(
+        [sys.executable, "-c", probe], env={**os.environ, "PYTHONPATH": str(tree)}, capture_output=True, text=True
+    ).stdout.strip()
+    if not found.startswith(str(tree)):  # an installed ikg would shadow the base: measure nothing false
+        raise SystemExit(f"the base revision's ikg is not the one imported ({found or 'nothing'})")
+    return source, tree, described
+
+
+def remove_checkout(source: Path) -> None:
+    """Remove the worktree :func:`base_checkout` made (and git's note of it)."""
+    git = shutil.which("git") or "git"
+    subprocess.run(
+        [git, "-C", str(REPO), "worktree", "remove", "--force", str(source)], check=False, capture_output=True
+    )
+    subprocess.run([git, "-C", str(REPO), "worktree", "prune"], check=False, capture_output=True)
 
 
 def _env() -> dict[str, str]:
@@ -129,6 +191,8 @@ def profile_top(argv: list[str], env: dict[str, str], work: Path, n: int = 8) ->
 
 def bench(args: argparse.Namespace) -> dict[str, Any]:
     """Seed a store, time every command ``args.reps`` times (round robin), then profile once each."""
+    if args.base:
+        return bench_side_by_side(args)
     work = Path(tempfile.mkdtemp(prefix="ikg-latency-"))
     store = work / "store"
     env = _env()
@@ -169,14 +233,66 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
     return out
 
 
+def bench_side_by_side(args: argparse.Namespace) -> dict[str, Any]:
+    """Time every command from ``args.base`` and from this checkout, alternating run by run."""
+    work = Path(tempfile.mkdtemp(prefix="ikg-latency-"))
+    env = _env()
+    chosen = [c for c in COMMANDS if not args.only or c[0] in args.only]
+    out: dict[str, Any] = {"load": os.getloadavg(), "commands": {}}
+    source: Path | None = None
+    try:
+        source, tree, described = base_checkout(args.base, work)
+        out["base"] = described
+        sides = {
+            "base": (entry_program(source), {**env, "PYTHONPATH": str(tree)}, work / "store-base"),
+            "this": (entry_program(REPO), env, work / "store-this"),
+        }
+        for side, (program, side_env, store) in sides.items():
+            seed = run_measured(_argv(("info",), store, work, program), 300, env=side_env)
+            if seed["status"] != "ok":
+                raise SystemExit(f"seeding the {side} store failed: {seed['stderr'][-500:]}")
+            for _name, argv, _ in chosen:  # warm-up: byte code compiled, files in the page cache
+                run_measured(_argv(argv, store, work, program), 300, env=side_env)
+        runs: dict[str, dict[str, list[float]]] = {name: {"base": [], "this": []} for name, _, _ in chosen}
+        for rep in range(args.reps):
+            order = ("base", "this") if rep % 2 == 0 else ("this", "base")
+            for name, argv, _ in chosen:
+                for side in order:
+                    program, side_env, store = sides[side]
+                    r = run_measured(_argv(argv, store, work, program), 300, env=side_env)
+                    if r["status"] != "ok":
+                        raise SystemExit(f"{name} ({side}) failed: {r['stderr'][-500:]}")
+                    runs[name][side].append(round(r["wall"], 4))
+            log(f"repetition {rep + 1}/{args.reps} done")
+        for name, argv, target in chosen:
+            base, this = statistics.median(runs[name]["base"]), statistics.median(runs[name]["this"])
+            out["commands"][name] = {
+                "command": shlex.join(["ikg", *(a.replace("{tmp}", "TMP") for a in argv)]),
+                "target": target,
+                "base": base,
+                "wall": this,
+                "ratio": this / base,
+                "pairs": list(zip(runs[name]["base"], runs[name]["this"], strict=True)),
+            }
+    finally:
+        if source is not None:
+            remove_checkout(source)
+        shutil.rmtree(work, ignore_errors=True)
+    return out
+
+
 def summary(res: dict[str, Any]) -> dict[str, Any]:
     """What ``bench/run`` reads: per command its median wall time, target and peak RSS."""
-    return {name: {"wall": c["wall"], "target": c["target"], "rss": c["rss"]} for name, c in res["commands"].items()}
+    return {
+        name: {"wall": c["wall"], "target": c["target"], "rss": c.get("rss")} for name, c in res["commands"].items()
+    }
 
 
 def report(ctx: dict[str, Any]) -> str:
-    """The ``## Command latency (issue 18)`` section of RESULTS.md."""
+    """The ``## Command latency (issue 18)`` section of RESULTS.md (or the side-by-side one)."""
     res, a = ctx["result"], ctx["args"]
+    if a.base:
+        return report_side_by_side(ctx)
     lines = [
         *section_head(ctx, HEADING, res["load"]),
         f"A fresh store seeded with the shipped concepts ({secs(res.get('seed_s'))}); each command a process of "
@@ -217,6 +333,29 @@ def report(ctx: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def report_side_by_side(ctx: dict[str, Any]) -> str:
+    """The ``## Command latency side by side (issue 18)`` section of RESULTS.md."""
+    res, a = ctx["result"], ctx["args"]
+    lines = [
+        *section_head(ctx, SIDE_HEADING, res["load"]),
+        f"Base: `{res['base']}` (`--base {a.base}`), from a git worktree through `PYTHONPATH`, against this tree; "
+        "each side with a store of its own seeded by it. Each command a process of its own, after one warm-up "
+        f"run per side; the two sides alternate run by run (the order swapped every repetition); median of {a.reps}. "
+        "Ratio: this tree's median over the base's (< 1: faster now). Wall time from process start to exit.",
+        "",
+        "| command | base | this tree | ratio | runs (base / this) | target |",
+        "|---|---:|---:|---:|---|---:|",
+    ]
+    for c in res["commands"].values():
+        pairs = ", ".join(f"{b:.2f}/{t:.2f}" for b, t in c["pairs"])
+        lines.append(
+            f"| `{c['command']}` | {secs(c['base'])} | {secs(c['wall'])} | {c['ratio']:.2f} | {pairs} "
+            f"| < {secs(c['target'])} |"
+        )
+    lines += [f"\n{n}" for n in ctx["notes"]]
+    return "\n".join(lines) + "\n"
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     ap.add_argument("--reps", type=int, default=None, help="repetitions, median (7; 3 with --quick)")
@@ -225,11 +364,18 @@ def main() -> int:
         "--only", type=lambda s: [x for x in s.split(",") if x], default=[], help="commands, e.g. info,query"
     )
     ap.add_argument("--no-profile", action="store_true", help="skip -X importtime and cProfile")
+    ap.add_argument(
+        "--base",
+        metavar="REV",
+        default="",
+        help="also run each command from this git revision, alternating with this tree (ratios; no profile)",
+    )
     report_options(ap)
     args = ap.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     args.reps = args.reps or (3 if args.quick else 7)
-    return measure_and_report("bench/latency.py", args, bench, report, summary, HEADING, PACKAGES)
+    heading = SIDE_HEADING if args.base else HEADING
+    return measure_and_report("bench/latency.py", args, bench, report, summary, heading, PACKAGES)
 
 
 if __name__ == "__main__":
