@@ -75,7 +75,7 @@ def png_bytes(rgba: np.ndarray, dpi: float, metadata: dict[str, str] | None = No
         _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2 if opaque else 6, 0, 0, 0)),
         _chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
         *(_text(key, value) for key, value in (metadata or {}).items()),
-        _chunk(b"IDAT", zlib.compress(memoryview(rows), level)),  # the array's own buffer, not a copy
+        _chunk(b"IDAT", zlib.compress(rows.data, level)),  # the array's own buffer, not a copy
         _chunk(b"IEND", b""),
     ]
     return b"".join(parts)
