@@ -20,9 +20,10 @@ import matplotlib
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.collections import LineCollection
+from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.path import Path
 from matplotlib.typing import LineStyleType, RcKeyType
 
 from ikg.graph.i18n import Lang, t
@@ -145,21 +146,29 @@ def extent(view: Scene) -> tuple[float, float, float, float]:
 
 
 def draw_edges(ax: Axes, view: Scene, points_per_px: float) -> None:
-    """Draw the edges, one collection per kind, dashed kinds above the solid ones."""
+    """Draw the edges, dashed kinds above the solid ones: the edges of a kind and width as one path.
+
+    One path of many segments (each its own subpath, so a dash pattern starts anew on each) is one
+    element of the SVG and one stroke of the raster drawing, where a collection of single lines
+    was one each: the same picture, drawn in less time.
+    """
     for kind in EDGE_KINDS:
         chosen = [e for e in view.edges if e.kind == kind]
         if not chosen:
             continue
         style = EDGE_STYLES[kind]
-        segments = [
-            [(view.nodes[e.source].x, view.nodes[e.source].y), (view.nodes[e.target].x, view.nodes[e.target].y)]
-            for e in chosen
-        ]
-        widths = [max(0.3, min(3.0, e.width * 0.75 * max(points_per_px, 0.4))) for e in chosen]
+        by_width: dict[float, list[tuple[float, float]]] = {}
+        for e in chosen:
+            width = round(max(0.3, min(3.0, e.width * 0.75 * max(points_per_px, 0.4))), 2)
+            a, b = view.nodes[e.source], view.nodes[e.target]
+            by_width.setdefault(width, []).extend(((a.x, a.y), (b.x, b.y)))
+        widths = sorted(by_width)
+        paths = [Path(by_width[w], [Path.MOVETO, Path.LINETO] * (len(by_width[w]) // 2)) for w in widths]
         dashes = (0, tuple(d * 0.35 for d in style.dashes)) if style.dashes else "solid"
-        lines = LineCollection(
-            segments,
-            colors=style.color,
+        lines = PathCollection(
+            paths,
+            facecolors="none",
+            edgecolors=style.color,
             linewidths=widths,
             linestyles=dashes,
             zorder=2 if style.dashes else 1,
