@@ -334,8 +334,9 @@ class Store(QueryingMixin):
         sparql : str
             The query text.
         bindings : mapping, optional
-            Variable name to rdflib term; bound with a ``VALUES`` block written by the RDF
-            serialiser (:func:`~ikg.graph.store.sparql_text.bind_values`), never pasted into the text.
+            Variable name to an rdflib or a pyoxigraph term; bound with a ``VALUES`` block written
+            by the RDF serialiser (:func:`~ikg.graph.store.sparql_text.bind_values`), never pasted
+            into the text.
         union : bool
             Whether the default graph is the union of all named graphs (the ikg convention).
 

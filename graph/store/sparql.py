@@ -36,7 +36,8 @@ def run_select_or_ask(
     sparql : str
         The query text.
     bindings : mapping, optional
-        Variable name to rdflib term, bound safely (see :meth:`~ikg.graph.store.embedded.Store.query`).
+        Variable name to an rdflib or a pyoxigraph term, bound safely (see
+        :meth:`~ikg.graph.store.embedded.Store.query`).
 
     Returns
     -------
