@@ -11,6 +11,7 @@ from urllib.parse import quote, unquote
 __all__ = [
     "BASE",
     "GRAPH_BASE",
+    "IKG_NS",
     "ONTOLOGY_GRAPH_IRI",
     "SYSTEM_GRAPH_IRI",
     "concept_graph_iri",
@@ -18,6 +19,8 @@ __all__ = [
     "segment",
 ]
 
+#: the ikg ontology's namespace (``ikg:``)
+IKG_NS = "https://w3id.org/ikg/ns#"
 BASE = "https://w3id.org/ikg/id/"
 GRAPH_BASE = "https://w3id.org/ikg/graph/"
 #: the graph of the shipped ontology

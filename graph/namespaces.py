@@ -14,6 +14,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD
 from ikg.graph.iris import (
     BASE,
     GRAPH_BASE,
+    IKG_NS,
     ONTOLOGY_GRAPH_IRI,
     SYSTEM_GRAPH_IRI,
     concept_graph_iri,
@@ -47,7 +48,7 @@ __all__ = [
     "source_iri",
 ]
 
-IKG = Namespace("https://w3id.org/ikg/ns#")
+IKG = Namespace(IKG_NS)
 ORG = Namespace("http://www.w3.org/ns/org#")
 AT = Namespace("https://w3id.org/ikg/vocab/actor-type/")
 ROLE = Namespace("https://w3id.org/ikg/vocab/role/")

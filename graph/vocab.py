@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from ikg.graph.iris import IKG_NS
+
 __all__ = ["GOAL_LEVELS", "VOCABULARIES"]
 
-_IKG = "https://w3id.org/ikg/ns#"  # :data:`ikg.graph.namespaces.IKG`, without importing rdflib
 #: the vocabularies by name, to the IRI of their ``skos:ConceptScheme``
 VOCABULARIES: dict[str, str] = {
-    "actor_type": _IKG + "ActorTypes",
-    "role": _IKG + "Roles",
-    "event_kind": _IKG + "EventKinds",
+    "actor_type": IKG_NS + "ActorTypes",
+    "role": IKG_NS + "Roles",
+    "event_kind": IKG_NS + "EventKinds",
 }
 
 #: goal levels: a goal under an action field, or a goal for the concept itself

@@ -254,14 +254,16 @@ def test_laying_out_a_small_view_imports_no_scipy_optimize() -> None:
     assert done.stdout.split() == ["6", "False"]
 
 
-def test_gaps_and_info_on_a_ready_store_import_no_rdflib(tmp_path: Path) -> None:
+def test_gaps_info_and_queries_on_a_ready_store_import_no_rdflib(tmp_path: Path) -> None:
     # rdflib's import is 0.07-0.1 s: the findings table, the vocabularies, the concept's texts,
-    # the graph IRIs and the bound values of a reading command need none of its terms
+    # the graph IRIs, the bound values of a reading command and the list of the query library
+    # need none of its terms
     folder = tmp_path / "store"
     ikg = [sys.executable, "-c", "from ikg.api.cli import main; main()", "--store", str(folder)]
     env = {**os.environ, "IKG_LANG": "de"}
     subprocess.run([*ikg, "info"], capture_output=True, text=True, timeout=300, env=env, check=True)  # seeds
-    for args in (["gaps", "--concept", "beispielkreis-2024"], ["info"]):
+    shown = {"gaps": "Beispielkreis", "info": "Beispielkreis", "queries": "wg-members"}
+    for args in (["gaps", "--concept", "beispielkreis-2024"], ["info"], ["queries"]):
         probe = (
             "import atexit, sys\nfrom ikg.api.cli import main\n"
             "atexit.register(lambda: print('rdflib' in sys.modules, file=sys.stderr))\n"
@@ -270,4 +272,4 @@ def test_gaps_and_info_on_a_ready_store_import_no_rdflib(tmp_path: Path) -> None
         done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300, env=env)
         assert done.returncode == 0, done.stderr
         assert done.stderr.splitlines()[-1] == "False", (args, done.stderr)
-        assert "Beispielkreis" in done.stdout
+        assert shown[args[0]] in done.stdout

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from rdflib import Literal
-from rdflib.term import Node
+if TYPE_CHECKING:
+    from rdflib.term import Node
 
 __all__ = ["concat_columns", "sort_concat"]
 
@@ -58,12 +59,14 @@ def sort_concat(
 
     Examples
     --------
+    >>> from rdflib import Literal
     >>> sort_concat(["ids"], [(Literal("b | a | c"),)], {"ids": " | "})
     [(rdflib.term.Literal('a | b | c'),)]
     """
     where = {i: columns[n] for i, n in enumerate(names) if n in columns}
     if not where:
         return list(rows)
+    from rdflib import Literal  # the rows are rdflib terms: loaded already
 
     def cell(i: int, value: Node | None) -> Node | None:
         if i not in where or not isinstance(value, Literal) or not str(value):

@@ -12,16 +12,17 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
-from rdflib.term import Node
+import pyoxigraph as ox
 
 from ikg.graph.errors import NotFoundError
 from ikg.graph.i18n import Lang, t
-from ikg.graph.namespaces import IKG, concept_id_of_graph
+from ikg.graph.iris import IKG_NS, concept_id_of_graph
 from ikg.graph.spelling import closest
 from ikg.graph.store.base import StoreLike
 
 if TYPE_CHECKING:
     from ikg.graph.library.named import NamedQuery
+    from ikg.graph.store.base import Bound
 
 __all__ = ["ID_CLASSES", "UnknownIdError", "check_ids"]
 
@@ -63,7 +64,7 @@ _HAS_ID_ANY = """ASK { GRAPH ?g { ?x dcterms:identifier ?id } }"""
 _PREFIX = "PREFIX dcterms: <http://purl.org/dc/terms/>\n"
 
 
-def check_ids(store: StoreLike, query: NamedQuery, bound: Mapping[str, Node]) -> None:
+def check_ids(store: StoreLike, query: NamedQuery, bound: Mapping[str, Bound]) -> None:
     """Make sure every concept and id given to ``query`` exists, before it runs.
 
     A ``concept`` parameter must name a concept in the store. An ``id`` parameter must be the id
@@ -99,11 +100,11 @@ def check_ids(store: StoreLike, query: NamedQuery, bound: Mapping[str, Node]) ->
     for p in query.params:
         if p.type != "id" or p.name not in bound:
             continue
-        where: dict[str, Node] = {"id": bound[p.name]}
+        where: dict[str, Bound] = {"id": bound[p.name]}
         if scope is not None:
             where["g"] = scope
         if p.cls is not None:
-            where["cls"] = IKG[p.cls]
+            where["cls"] = ox.NamedNode(IKG_NS + p.cls)
         if store.ask(_PREFIX + (_HAS_ID if p.cls else _HAS_ID_ANY), where):
             continue
         del where["id"]

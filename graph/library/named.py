@@ -31,23 +31,20 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
-from rdflib import Literal, URIRef
-from rdflib.namespace import XSD
-from rdflib.term import Node
 
 from ikg.graph.errors import IkgError, InputError, NotFoundError
 from ikg.graph.i18n import LANGS, Lang, t
 from ikg.graph.library.concat import concat_columns, sort_concat
 from ikg.graph.library.ids import ID_CLASSES, UnknownIdError, check_ids
-from ikg.graph.namespaces import concept_graph
 from ikg.graph.resources import queries_dir
 from ikg.graph.store.base import StoreLike
-from ikg.graph.store.sparql import run_select_or_ask
-from ikg.graph.store.sparql_text import Token, bind_values, tokenize
-from ikg.graph.terms import to_ox
+from ikg.graph.store.sparql_text import Token, as_ox_term, bind_values, tokenize
+
+if TYPE_CHECKING:
+    from rdflib.term import Node
 
 __all__ = [
     "ID_CLASSES",
@@ -199,6 +196,11 @@ def get_query(name: str) -> NamedQuery:
 
 def _convert(param: Param, raw: str) -> Node:
     """The value as an RDF term; :class:`InputError` (with a catalogue key) says why it does not fit."""
+    from rdflib import Literal, URIRef  # a query is run with rdflib terms; listing the library needs none
+    from rdflib.namespace import XSD
+
+    from ikg.graph.namespaces import concept_graph
+
     value = raw.strip()
     if param.type == "concept":
         if not value:
@@ -334,6 +336,7 @@ def bind_query(query: NamedQuery, bound: Mapping[str, Node]) -> str:
     --------
     >>> q = parse_query_file("x", "# title@de: T\\n# title@en: T\\n"
     ...     "SELECT ?n WHERE { { SELECT ?g ?n WHERE { GRAPH ?g { ?s ?p ?n } } } }")
+    >>> from rdflib import URIRef
     >>> print(bind_query(q, {"g": URIRef("urn:g")}).splitlines()[-1].replace(" { SELECT", "\\n{ SELECT"))
     SELECT ?n WHERE { VALUES (?g) { (<urn:g>) }
     { SELECT ?g ?n WHERE { VALUES (?g) { (<urn:g>) } GRAPH ?g { ?s ?p ?n } } } }
@@ -362,7 +365,7 @@ def _bind_subselects(text: str, bound: Mapping[str, Node]) -> str:
             continue
         names = [n for n in bound if n in projected]
         if names:
-            values = " ".join(str(to_ox(bound[n])) for n in names)
+            values = " ".join(str(as_ox_term(bound[n])) for n in names)
             inserts.append((tokens[brace].start + 1, f" VALUES ({' '.join('?' + n for n in names)}) {{ ({values}) }}"))
     for at, piece in sorted(inserts, reverse=True):
         text = text[:at] + piece + text[at:]
@@ -448,5 +451,7 @@ def run_named(
     bound = bind_params(query, params or {})
     if check:
         check_ids(store, query, bound)
+    from ikg.graph.store.sparql import run_select_or_ask
+
     names, rows = run_select_or_ask(store, bind_query(query, bound))
     return names, sort_concat(names, rows, concat_columns(query.text))  # the same cells on any server

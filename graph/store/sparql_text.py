@@ -28,6 +28,7 @@ __all__ = [
     "MAX_NESTING",
     "Token",
     "add_using",
+    "as_ox_term",
     "bind_values",
     "check_remote_safe",
     "check_safe",
@@ -280,8 +281,14 @@ def add_using(update: str, using: Sequence[tuple[str, str]]) -> str:
     return "".join(out)
 
 
-def _ox_term(term: Bound) -> Any:
-    """A bound value as a pyoxigraph term; rdflib is imported only if the value is one of its terms."""
+def as_ox_term(term: Bound) -> Any:
+    """A bound value as a pyoxigraph term; rdflib is imported only if the value is one of its terms.
+
+    Examples
+    --------
+    >>> as_ox_term(ox.Literal("Sprache", language="de"))
+    <Literal value=Sprache language=de>
+    """
     if isinstance(term, ox.NamedNode | ox.Literal | ox.BlankNode):
         return term
     from ikg.graph.terms import to_ox
@@ -328,7 +335,7 @@ def bind_values(text: str, bindings: Mapping[str, Bound]) -> str:
     for name in names:
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
             raise QueryError(f"not a variable name: {name!r}")
-    terms = {n: str(_ox_term(bindings[n])) for n in names}
+    terms = {n: str(as_ox_term(bindings[n])) for n in names}
 
     def block(subset: list[str]) -> str:
         values = " ".join(terms[n] for n in subset)
