@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pyoxigraph as ox
 import pytest
 from rdflib import Literal
 
@@ -159,8 +162,9 @@ def test_a_hostile_parameter_is_data_not_query(mettmann: Store) -> None:
     assert len(mettmann) == before
 
 
-def test_bound_values_are_escaped() -> None:
-    text = bind_values("SELECT ?x WHERE { ?x ?p ?o }", {"o": Literal('a"\n}\\')})
+@pytest.mark.parametrize("term", [Literal('a"\n}\\'), ox.Literal('a"\n}\\')], ids=["rdflib", "pyoxigraph"])
+def test_bound_values_are_escaped(term: Any) -> None:
+    text = bind_values("SELECT ?x WHERE { ?x ?p ?o }", {"o": term})
     assert 'VALUES (?o) { ("a\\"\\n}\\\\") }' in text
 
 
