@@ -134,7 +134,37 @@ def test_up_draws_the_views_of_every_concept_with_one_drawing_process(tmp_path: 
     assert sorted(p.parent.name for p in out.glob("*/index.html")) == ["beispielkreis-2024", "mettmann-2015"]
 
 
+def _draw_or_fail(job: tuple[Any, str, str]) -> tuple[str, bytes]:
+    """The drawing processes' ``_draw``, failing for the heading ``kaputt`` (module level: pickled by name)."""
+    from ikg.viz import drawing_pool
+
+    if job[1] == "kaputt":
+        raise ValueError("the drawing failed")
+    return drawing_pool.__dict__["_original_draw"](job)
+
+
 def test_a_drawing_that_fails_in_the_pool_ends_it_and_reaches_the_caller(
+    winzig: ConceptNetwork,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ikg.viz import drawing_pool
+
+    views = _views(winzig)[:1]
+    monkeypatch.setattr(drawing_pool, "_original_draw", drawing_pool._draw, raising=False)
+    monkeypatch.setattr(drawing_pool, "_draw", _draw_or_fail)  # before the fork: the drawing process has it
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    pool = drawing_pool.DrawingPool.start(2)
+    assert pool is not None
+    with pool:
+        with pytest.raises(ValueError, match="the drawing failed"):
+            report.draw_views([*views, (views[0][0], "kaputt")], "de", pool=pool)
+        assert pool._process is None  # it was stopped at once
+        # a pool that has ended draws nothing: the views are drawn here
+        assert report.draw_views(views, "de", pool=pool) == report.draw_views(views, "de")
+
+
+def test_a_view_the_scene_refuses_is_refused_before_the_pool_and_the_pool_goes_on(
     winzig: ConceptNetwork,  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -150,10 +180,9 @@ def test_a_drawing_that_fails_in_the_pool_ends_it_and_reaches_the_caller(
     pool = drawing_pool.DrawingPool.start(2)
     assert pool is not None
     with pool:
-        with pytest.raises(ValueError, match="no such kind"):
+        with pytest.raises(ValueError, match="no such kind"):  # the command makes the scenes
             report.draw_views([*views, (broken, "kaputt")], "de", pool=pool)
-        assert pool._process is None  # it was stopped at once
-        # a pool that has ended draws nothing: the views are drawn here
+        assert pool._process is not None and pool._process.is_alive()
         assert report.draw_views(views, "de", pool=pool) == report.draw_views(views, "de")
 
 

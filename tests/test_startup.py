@@ -273,3 +273,12 @@ def test_gaps_info_and_queries_on_a_ready_store_import_no_rdflib(tmp_path: Path)
         assert done.returncode == 0, done.stderr
         assert done.stderr.splitlines()[-1] == "False", (args, done.stderr)
         assert shown[args[0]] in done.stdout
+
+
+def test_the_report_s_drawing_process_imports_no_networkx() -> None:
+    # the views reach it as scenes with their positions (networkx: 0.16-0.2 s of its start-up,
+    # which the views waited for); it draws them with matplotlib alone, no layout computed
+    code = "from ikg.viz.drawing_pool import _warm_up\n_warm_up()"
+    found = set(_imported_after(code))
+    assert "matplotlib" in found
+    assert not found & {"networkx", "igraph", "scipy"}, found

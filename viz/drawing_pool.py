@@ -4,11 +4,12 @@ Drawing the views with matplotlib is most of ``ikg report``'s time, and importin
 ikg's drawing code about half a second of it. On the command line, :meth:`DrawingPool.start`
 forks one process first thing, while the command has imported little and opened nothing: it
 imports the drawing code while the command imports the analysis, reads the store and computes
-the gaps (the two cores work side by side). When the views arrive (pickled: a networkx graph of a
-few hundred nodes takes well under a millisecond), it forks one process per view, which inherit
-the imported code, and sends the files back while the command writes the HTML. The files are the
-same bytes as drawn in one process. One import, not one per drawing process: on two cores, three
-processes importing at once took a third longer than one.
+the gaps (the two cores work side by side). When the views arrive (as scenes,
+:func:`ikg.viz.scene.view_scene`: the positions computed by the command, so that this process
+imports neither networkx nor the layout; pickled in well under a millisecond), it forks one
+process per view, which inherit the imported code, and sends the files back while the command
+writes the HTML. The files are the same bytes as drawn in one process. One import, not one per
+drawing process: on two cores, three processes importing at once took a third longer than one.
 
 Forking is only safe where no other thread runs (the command line, never the server), so the pool
 starts only on Linux-like systems with the ``fork`` start method, more than one core and a single
@@ -89,23 +90,24 @@ def _plain_signals() -> None:
 
 def _warm_up() -> None:
     """Import the drawing code and draw a small view once: the fonts, their glyphs and matplotlib's
-    caches are loaded here, once, not in each drawing process (a third of a second each)."""
-    import networkx as nx
+    caches are loaded here, once, not in each drawing process (a third of a second each). The
+    views arrive as scenes (:func:`ikg.viz.static.view_scene`), so neither networkx nor the
+    layout is imported here."""
+    from ikg.viz.scene import Scene, SceneEdge, SceneNode
+    from ikg.viz.static import scene_svg_png
 
-    from ikg.viz.static import to_svg_png
-
-    graph = nx.Graph()
-    graph.add_node("a", kind="actor", label="Akteur", title="")
-    graph.add_node("g", kind="goal", label="Ziel 1", title="")
-    graph.add_edge("a", "g", kind="pursues")
-    to_svg_png(graph, heading="Ansicht", lang="de")
+    nodes = (
+        SceneNode("a", "actor", "Akteur", "", "", -60.0, 0.0, 14.0),
+        SceneNode("g", "goal", "Ziel 1", "", "", 60.0, 0.0, 10.0),
+    )
+    scene_svg_png(Scene(nodes, (SceneEdge(0, 1, "pursues", "", 1.0),)), heading="Ansicht", lang="de")
 
 
 def _draw(job: tuple[Any, str, str]) -> tuple[str, bytes]:
-    from ikg.viz.static import to_svg_png
+    from ikg.viz.static import scene_svg_png
 
-    graph, heading, lang = job
-    return to_svg_png(graph, heading=heading, lang=lang)
+    view, heading, lang = job
+    return scene_svg_png(view, heading=heading, lang=lang)
 
 
 class DrawingPool:
@@ -169,8 +171,11 @@ class DrawingPool:
         """
         if self._process is None:
             raise multiprocessing.ProcessError("the drawing process has ended")
+        from ikg.viz.scene import view_scene  # the caller has networkx and the layouts already
+
+        jobs = [(view_scene(graph, lang), heading, lang) for graph, heading in views]
         try:
-            self._conn.send([(graph, heading, lang) for graph, heading in views])
+            self._conn.send(jobs)
         except (OSError, ValueError) as exc:
             self.end(at_once=True)
             raise multiprocessing.ProcessError("the drawing process has ended") from exc

@@ -32,9 +32,12 @@ import math
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
+
+if TYPE_CHECKING:  # imported where a layout is computed: a prepared scene is drawn without it
+    import networkx as nx
 
 __all__ = ["EXACT_LIMIT", "ITERATIONS", "KK_LIMIT", "SEED", "SPACING", "edge_order", "layout", "node_order"]
 
@@ -119,6 +122,8 @@ def edge_order(graph: nx.Graph, index: dict[Hashable, int]) -> list[tuple[int, i
 
 def _components(n: int, pairs: list[tuple[int, int]]) -> list[list[int]]:
     """Connected components of nodes ``0..n-1``, each sorted, largest first (ties: lowest node)."""
+    import networkx as nx
+
     helper = nx.Graph()
     helper.add_nodes_from(range(n))
     helper.add_edges_from(pairs)

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-
+from ikg.graph.i18n import t
 from ikg.viz.layout import SEED, edge_order, layout, node_order
 from ikg.viz.style import (
     CATEGORY_COLORS,
@@ -23,10 +22,14 @@ from ikg.viz.style import (
     EDGE_STYLES,
     NODE_KINDS,
     OTHER_COLOR,
+    check_lang,
     node_size,
 )
 
-__all__ = ["Category", "Scene", "SceneEdge", "SceneNode", "clean_text", "scene"]
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = ["Category", "Scene", "SceneEdge", "SceneNode", "clean_text", "scene", "view_scene"]
 
 #: the node attribute that holds an actor's category for each of :data:`~ikg.viz.style.COLOR_BY`
 CATEGORY_ATTRS = {"type": "type_label", "town": "town", "group": "group_label"}
@@ -259,3 +262,24 @@ def scene(graph: nx.Graph, *, seed: int = SEED, other: str = "…") -> Scene:
     index = {node: i for i, node in enumerate(order)}
     categories, cats = _categories(graph, order, other)
     return Scene(nodes=_nodes(graph, order, seed, cats), edges=_edges(graph, index), categories=categories)
+
+
+def view_scene(graph: nx.Graph, lang: str = "de", seed: int = SEED) -> Scene:
+    """The scene :func:`~ikg.viz.static.to_svg_png` draws of ``graph``, for :func:`~ikg.viz.static.scene_svg_png`.
+
+    Made where the graph is (its layout computed, or found in the cache), drawn in another process
+    that then needs neither networkx nor the layout, nor matplotlib here.
+
+    Parameters
+    ----------
+    graph : networkx.Graph
+    lang : {"de", "en"}, optional
+        The language of the category that gathers the rest of a colouring.
+    seed : int, optional
+        Seed of the layout.
+
+    Returns
+    -------
+    Scene
+    """
+    return scene(graph, seed=seed, other=t("views.other", check_lang(lang)))

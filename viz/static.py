@@ -20,21 +20,24 @@ by type, town or working group (``color_by``) and the legend counts what is draw
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
 
-from ikg.graph.i18n import Lang, t
+from ikg.graph.i18n import Lang
 from ikg.viz.drawing import Canvas, draw_edges, draw_nodes, drawing, extent, legend, plain, png_write
 from ikg.viz.labels import Boxes, place_labels
 from ikg.viz.layout import SEED
-from ikg.viz.scene import Scene, scene
+from ikg.viz.scene import Scene, view_scene
 from ikg.viz.style import COLOR_BY, check_lang
 
-__all__ = ["LABEL_LIMIT", "to_png", "to_svg", "to_svg_png"]
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = ["LABEL_LIMIT", "scene_svg_png", "to_png", "to_svg", "to_svg_png"]
 
 #: At most this many nodes are named in the SVG and PNG (the most important that find a place).
 LABEL_LIMIT = 80
@@ -102,10 +105,21 @@ def _render(
     The tight box is measured once, at :data:`_MEASURE_DPI`: with a PNG at that resolution, by the
     drawing the PNG is cut out of (two drawings for both files instead of three).
     """
-    chosen = check_lang(lang)
+    _check_color_by(color_by)
+    return _render_scene(view_scene(graph, lang, seed), heading, lang, color_by, svg, dpi)
+
+
+def _check_color_by(color_by: str | None) -> None:
     if color_by is not None and color_by not in COLOR_BY:
         raise ValueError(f"color_by must be one of {', '.join(COLOR_BY)} or None, not {color_by!r}")
-    view = scene(graph, seed=seed, other=t("views.other", chosen))
+
+
+def _render_scene(
+    view: Scene, heading: str, lang: str, color_by: str | None, svg: bool, dpi: int | None
+) -> tuple[bytes | None, bytes | None]:
+    """:func:`_render` of a scene made already."""
+    chosen = check_lang(lang)
+    _check_color_by(color_by)
     svg_out = png_out = None
     with drawing():
         fig = _figure(view, heading, chosen, color_by)
@@ -193,6 +207,43 @@ def to_svg_png(
     """
     _check_dpi(dpi)
     svg, png = _render(graph, heading, lang, seed, color_by, svg=True, dpi=dpi)
+    assert svg is not None and png is not None
+    return svg.decode("utf-8"), png
+
+
+def scene_svg_png(
+    view: Scene, *, heading: str, lang: str = "de", dpi: int = 150, color_by: str | None = "type"
+) -> tuple[str, bytes]:
+    """Draw a scene of :func:`~ikg.viz.scene.view_scene` as SVG and PNG, as :func:`to_svg_png` draws its graph.
+
+    The report's drawing processes get the scenes the command made (positions included), so
+    they need neither networkx nor the layout.
+
+    Parameters
+    ----------
+    view : Scene
+    heading : str
+    lang : {"de", "en"}, optional
+    dpi : int, optional
+    color_by : {"type", "town", "group"} or None, optional
+
+    Returns
+    -------
+    tuple of (str, bytes)
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> g = nx.Graph()
+    >>> g.add_nodes_from(["a", "b"], kind="actor")
+    >>> g.add_edge("a", "b", kind="cooperation")
+    >>> scene_svg_png(view_scene(g, "en"), heading="Netz", lang="en", dpi=50) == to_svg_png(
+    ...     g, heading="Netz", lang="en", dpi=50
+    ... )
+    True
+    """
+    _check_dpi(dpi)
+    svg, png = _render_scene(view, heading, lang, color_by, svg=True, dpi=dpi)
     assert svg is not None and png is not None
     return svg.decode("utf-8"), png
 
