@@ -206,9 +206,8 @@ def to_svg_png(
     True
     """
     _check_dpi(dpi)
-    svg, png = _render(graph, heading, lang, seed, color_by, svg=True, dpi=dpi)
-    assert svg is not None and png is not None
-    return svg.decode("utf-8"), png
+    _check_color_by(color_by)
+    return scene_svg_png(view_scene(graph, lang, seed), heading=heading, lang=lang, dpi=dpi, color_by=color_by)
 
 
 def scene_svg_png(
