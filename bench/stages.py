@@ -39,8 +39,9 @@ def main() -> int:
     from ikg.graph.ingest.problems import spelled
     from ikg.graph.ingest.shacl_sparql import checks_store, run_checks
     from ikg.graph.ingest.tabular import read_tables
-    from ikg.graph.ingest.validate import _compiled, _ontology_quads
+    from ikg.graph.ingest.validate import _compiled
     from ikg.graph.namespaces import concept_graph
+    from ikg.graph.resources import ontology_quads
     from ikg.graph.store.embedded import Store
 
     s = lap("imports", s0)
@@ -52,9 +53,9 @@ def main() -> int:
     graph = str(concept_graph(mapped.concept_id))
     quads = mapped.quads or []
     checks = _compiled() or []
-    _ontology_quads()
+    ontology_quads()
     s = time.perf_counter()
-    cstore = checks_store(chain(quads, _ontology_quads()))
+    cstore = checks_store(chain(quads, ontology_quads()))
     s = lap("shacl_store", s)
     violations = run_checks(checks, cstore)
     s = lap("shacl_queries", s)

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 __all__ = [
     "data_dir",
     "ontology_graph",
+    "ontology_quads",
     "ontology_text",
     "queries_dir",
     "shapes_graph",
@@ -31,6 +32,12 @@ __all__ = [
 def ontology_text() -> str:
     """Return the Turtle text of the ikg ontology."""
     return files("ikg.ontology").joinpath("ikg.ttl").read_text(encoding="utf-8")
+
+
+@cache
+def ontology_quads() -> tuple[ox.Quad, ...]:
+    """Return the ontology's triples (default graph), parsed once by Oxigraph, literals as written."""
+    return tuple(ox.parse(ontology_text(), format=ox.RdfFormat.TURTLE))
 
 
 @lru_cache(maxsize=1)
@@ -105,7 +112,9 @@ def _skos_index() -> tuple[dict[str, list[str]], dict[tuple[str, str], list[str]
     """
     concepts: dict[str, list[str]] = {}
     spellings: dict[tuple[str, str], list[str]] = {}
-    for triple in ox.parse(ontology_text(), format=ox.RdfFormat.TURTLE):
+    for triple in ontology_quads():
+        if not isinstance(triple.subject, ox.NamedNode):  # the concepts are IRIs
+            continue
         predicate = triple.predicate.value
         if predicate == _SKOS + "inScheme" and isinstance(triple.object, ox.NamedNode):
             concepts.setdefault(triple.object.value, []).append(triple.subject.value)

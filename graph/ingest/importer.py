@@ -23,7 +23,7 @@ from ikg.graph.i18n import Lang, t
 from ikg.graph.ingest.collector import without_cycle_collector
 from ikg.graph.ingest.problems import Problem, spelled
 from ikg.graph.iris import ONTOLOGY_GRAPH_IRI, SYSTEM_GRAPH_IRI, concept_graph_iri
-from ikg.graph.resources import data_dir, ontology_text
+from ikg.graph.resources import data_dir, ontology_quads
 from ikg.graph.store.base import StoreLike, is_url
 
 if TYPE_CHECKING:
@@ -402,9 +402,7 @@ _SEEDED_WITH = ox.NamedNode("https://w3id.org/ikg/ns#seededWith")
 def _ontology_quads() -> list[ox.Quad]:
     """The shipped ontology as quads of its graph, parsed by Oxigraph (the same quads rdflib's parse gives)."""
     graph = ox.NamedNode(ONTOLOGY_GRAPH_IRI)
-    return [
-        ox.Quad(q.subject, q.predicate, q.object, graph) for q in ox.parse(ontology_text(), format=ox.RdfFormat.TURTLE)
-    ]
+    return [ox.Quad(q.subject, q.predicate, q.object, graph) for q in ontology_quads()]
 
 
 def _inside(item: Path) -> bool:

@@ -25,19 +25,13 @@ from rdflib.namespace import RDF, SH
 
 from ikg.graph.ingest.problems import Problem
 from ikg.graph.ingest.shacl_sparql import Check, UnsupportedShapeError, checks_store, compile_shapes, run_checks
-from ikg.graph.resources import ontology_graph, ontology_text, shapes_graph
+from ikg.graph.resources import ontology_graph, ontology_quads, shapes_graph
 from ikg.graph.terms import from_ox, to_ox
 
 __all__ = ["ENGINES", "shacl_problems"]
 
 #: the validation engines, default first
 ENGINES = ("sparql", "pyshacl")
-
-
-@lru_cache(maxsize=1)
-def _ontology_quads() -> tuple[ox.Quad, ...]:
-    """The ontology's triples, parsed once, with their literals as written."""
-    return tuple(ox.parse(ontology_text().encode("utf-8"), format=ox.RdfFormat.TURTLE))
 
 
 @lru_cache(maxsize=1)
@@ -137,7 +131,7 @@ def _sparql_problems(
     default_source: str,
 ) -> list[Problem]:
     quads = [ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in data] if isinstance(data, Graph) else data
-    store = checks_store(chain(quads, _ontology_quads()))
+    store = checks_store(chain(quads, ontology_quads()))
     found = sorted(run_checks(checks, store), key=lambda v: (v.focus, v.check.path or ""))
     problems: list[Problem] = []
     for v in found:
