@@ -72,6 +72,30 @@ def test_the_gap_analysis_imports_no_plotting_and_no_networkx() -> None:
     assert done.stdout.strip() == "False"
 
 
+def test_the_gap_analysis_runs_none_of_numpy_s_test_fortran_and_masked_array_packages() -> None:
+    # scipy.sparse's array-API layer copies numpy's namespace, which imported all three (0.09 s of
+    # an `ikg gaps`); they stand as lazy modules now (ikg.graph.analysis.numpy_lazy)
+    code = (
+        "import sys, ikg.graph.analysis.gaps, ikg.api.formats.findings, scipy.sparse\n"
+        "print([m for m in ('numpy.f2py.f2py2e', 'numpy.testing._private.utils', 'numpy.ma.core') if m in sys.modules])"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_numpy_s_deferred_packages_work_when_used() -> None:
+    # matplotlib reads numpy.ma as it is imported; the lazy module loads then, in every form of use
+    code = (
+        "import ikg.graph.analysis.metrics, numpy as np, numpy.ma as ma\n"
+        "from numpy.testing import assert_array_equal\n"
+        "import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt\n"
+        "assert_array_equal(np.ma.masked_array([1, 2], mask=[0, 1]).filled(0), [1, 0])\n"
+        "print(ma.masked_array([1, 2, 3], mask=[0, 1, 0]).sum(), type(np.ma).__name__)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert done.stdout.strip() == "4 module"
+
+
 def test_igraph_still_draws_with_matplotlib_when_matplotlib_came_first() -> None:
     code = "import matplotlib\nimport ikg.graph.analysis.metrics as m\nprint(type(m.ig.drawing.shapes.plt).__name__)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
