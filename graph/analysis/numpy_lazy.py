@@ -1,15 +1,16 @@
-"""numpy's test, Fortran-wrapper and masked-array packages loaded when first used, not by scipy.
+"""numpy's test and Fortran-wrapper packages loaded when first used, not by scipy's import.
 
 ``import scipy.sparse`` (scipy 1.17) clones numpy's namespace for its array-API layer with
 ``from numpy import *``. numpy 2 lists ``f2py``, ``testing`` and ``ma`` in ``__all__`` and loads
-them on first access, so the clone imports all three: about 0.09 s of the 0.17 s that
-``scipy.sparse`` costs ``ikg gaps``, for packages the analysis never uses.
+them on first access, so the clone imports all three. ``f2py`` and ``testing`` are about 0.08 s of
+the 0.17 s that ``scipy.sparse`` cost ``ikg gaps``, for packages ikg never uses. (``ma`` is left as
+it is: ``numpy.unique`` reads it, so the analysis would load it anyway.)
 
 :func:`defer` puts a lazy module (:class:`importlib.util.LazyLoader`, Python's own mechanism) in
 their place before scipy is imported. The clone then holds the lazy module, which runs its code the
-first time one of its attributes is read (matplotlib reads ``numpy.ma`` when it is imported, for
-example). Nothing changes for code that uses them; a package that is already imported is left as
-it is.
+first time one of its attributes is read. Nothing changes for code that uses them; a package that
+is already imported is left as it is. (On Python 3.11 two threads reading a lazy module's first
+attribute at the same moment could see it half loaded; no thread of ikg uses these two.)
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ import sys
 
 __all__ = ["DEFERRED", "defer"]
 
-#: numpy's packages that ``from numpy import *`` imports and ikg's analysis does not use
-DEFERRED: tuple[str, ...] = ("numpy.f2py", "numpy.testing", "numpy.ma")
+#: numpy's packages that ``from numpy import *`` imports and ikg does not use
+DEFERRED: tuple[str, ...] = ("numpy.f2py", "numpy.testing")
 
 
 def defer(names: tuple[str, ...] = DEFERRED) -> list[str]:
@@ -59,7 +60,7 @@ def defer(names: tuple[str, ...] = DEFERRED) -> list[str]:
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
         loader.exec_module(module)
-        # ``import numpy.ma as ma`` reads the attribute of the parent; without it numpy's own
+        # ``import numpy.testing as t`` reads the attribute of the parent; without it numpy's own
         # ``__getattr__`` would import the name again, and find the lazy module, forever
         setattr(parent, child, module)
         deferred.append(name)
