@@ -232,14 +232,12 @@ def scene_svg_png(
 
     Examples
     --------
-    >>> import networkx as nx
-    >>> g = nx.Graph()
-    >>> g.add_nodes_from(["a", "b"], kind="actor")
-    >>> g.add_edge("a", "b", kind="cooperation")
-    >>> scene_svg_png(view_scene(g, "en"), heading="Netz", lang="en", dpi=50) == to_svg_png(
-    ...     g, heading="Netz", lang="en", dpi=50
-    ... )
-    True
+    >>> from ikg.viz.scene import Scene, SceneEdge, SceneNode
+    >>> a = SceneNode("a", "actor", "Akteur A", "", "", -60.0, 0.0, 14.0)
+    >>> b = SceneNode("b", "actor", "Akteur B", "", "", 60.0, 0.0, 14.0)
+    >>> svg, png = scene_svg_png(Scene((a, b), (SceneEdge(0, 1, "cooperation", "", 1.0),)), heading="Netz", dpi=50)
+    >>> "Akteur A" in svg, png[1:4] == b"PNG"
+    (True, True)
     """
     _check_dpi(dpi)
     svg, png = _render_scene(view, heading, lang, color_by, svg=True, dpi=dpi)
