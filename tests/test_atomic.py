@@ -172,17 +172,24 @@ class RefusedError(Exception):
     """What the checks in these tests raise."""
 
 
-def test_a_first_bulk_import_is_checked_while_it_is_written_and_undone_when_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize("form", ["quads", "text"])
+def test_a_first_bulk_import_is_checked_while_it_is_written_and_undone_when_refused(tmp_path: Path, form: str) -> None:
     """The check of a first large import runs while the bulk loader writes (the loader's quads appear
-    before the check ends); when the check refuses, the graph is empty again and no marker is left."""
+    before the check ends); when the check refuses, the graph is empty again and no marker is left.
+    The same for quads and for N-Triples lines (a spreadsheet's mapping, which the loader reads as
+    they are)."""
     import pyoxigraph as ox
 
+    from ikg.graph.ingest.ntriples import ConceptText
     from ikg.graph.store.embedded import _SYSTEM, BULK_MIN
 
     store = Store(tmp_path / "s")
     other = ox.Quad(ox.NamedNode("urn:keep"), ox.NamedNode("urn:p"), ox.Literal(1), ox.NamedNode("urn:g:other"))
     store.replace_graph("urn:g:other", [other])
     quads = _many(BULK_MIN + 10, GRAPH)
+    content = (
+        quads if form == "quads" else ConceptText(GRAPH, [f"{q.subject} {q.predicate} {q.object} .\n" for q in quads])
+    )
     seen: list[int] = []
 
     def check() -> None:
@@ -195,7 +202,7 @@ def test_a_first_bulk_import_is_checked_while_it_is_written_and_undone_when_refu
         raise RefusedError
 
     with pytest.raises(RefusedError):
-        store.replace_graph(GRAPH, quads, verify=check)
+        store.replace_graph(GRAPH, content, verify=check)
     assert seen[-1] == len(quads)  # the check saw the data written while it ran
     assert store.graph_quads(GRAPH) == set()  # and the refusal undid it
     assert list(store._ox.quads_for_pattern(None, None, None, _SYSTEM)) == []

@@ -158,10 +158,11 @@ def _check(upload: Any, cap: int, store: Any) -> tuple[list[Problem], list[Probl
         mapped = check_spreadsheet(path)
     errors = [p for p in mapped.problems if p.severity == "error"]
     warnings = [p for p in mapped.problems if p.severity != "error"]
-    if errors or mapped.concept_id is None or mapped.quads is None:
+    if errors or mapped.concept_id is None or mapped.text is None:
         return errors, warnings, "", [], None
+    quads = mapped.text.quads()
     old = store.graph_quads(str(concept_graph(mapped.concept_id)))
-    return errors, warnings, mapped.concept_id, mapped.quads, compare(old, mapped.quads)
+    return errors, warnings, mapped.concept_id, quads, compare(old, quads)
 
 
 @router.post(_PATH + "/check", response_class=HTMLResponse)

@@ -1,9 +1,11 @@
 """The store's own terms for the mapping: the vocabulary as Oxigraph IRIs, and the builder that mints
-IRIs and collects a concept's quads (see :mod:`ikg.graph.ingest.mapping`).
+IRIs and writes a concept's triples as N-Triples lines (see :mod:`ikg.graph.ingest.mapping` and
+:mod:`ikg.graph.ingest.ntriples`).
 
 IRIs are minted exactly as :func:`ikg.graph.namespaces.mint` and
 :func:`ikg.graph.namespaces.source_iri` mint them (``tests/test_import.py`` checks this), but as
-Oxigraph terms, each once: no rdflib term is made for the quads of an import.
+Oxigraph terms, each once: no rdflib term is made for the triples of an import. Each term is
+written by Oxigraph's own serialiser (``str`` of the term), IRIs and typed literals once.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from urllib.parse import quote
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, TIME
 
+from ikg.graph.ingest.ntriples import ConceptText
 from ikg.graph.ingest.refs import AS_WRITTEN
+from ikg.graph.ingest.shacl_lexical import for_checks
 from ikg.graph.namespaces import BASE, GRAPH_BASE, IKG, ORG, ROLE
 from ikg.graph.terms import to_ox
 
@@ -87,15 +91,20 @@ class Origin(dict[str, tuple[str, int, str]]):
         return dict.__getitem__(self, str(key))
 
 
+_PLAIN = (ox.NamedNode("http://www.w3.org/2001/XMLSchema#string"), ox.NamedNode(str(RDF) + "langString"))
+
+
 class Builder:
-    """Makes the quads of one concept: mints IRIs (each once), records where each resource came from."""
+    """Writes the triples of one concept: mints IRIs (each once), records where each resource came from."""
 
     def __init__(self, mapped: Mapped, cid: str) -> None:
         self.mapped = mapped
         self.cid = cid
         self.prefix = BASE + seg(cid) + "/"
         self.graph = ox.NamedNode(GRAPH_BASE + seg(cid))
-        self.quads: list[ox.Quad] = []
+        self.text = ConceptText(self.graph.value)
+        #: N-Triples form of IRIs and typed literals (a typed literal: its store and checks forms)
+        self._nt: dict[Any, Any] = {}
         self.concept = ox.NamedNode(BASE + seg(cid))
         self.schemes = {
             "action_fields": self.mint("scheme", "action-fields"),
@@ -106,8 +115,34 @@ class Builder:
         self._towns: dict[str, ox.NamedNode] = {}
 
     def add(self, s: Any, p: ox.NamedNode, o: Any) -> None:
-        """One triple of the concept's graph."""
-        self.quads.append(ox.Quad(s, p, o, self.graph))
+        """One triple of the concept's graph, as a line of N-Triples (repeated ones: see :meth:`finish`)."""
+        nt = self._nt
+        ts = nt.get(s)
+        if ts is None:
+            ts = nt[s] = str(s)
+        tp = nt.get(p)
+        if tp is None:
+            tp = nt[p] = str(p)
+        if type(o) is ox.Literal:
+            if o.datatype in _PLAIN:  # texts: most of them once, not worth keeping
+                self.text.lines.append(f"{ts} {tp} {o} .\n")
+                return
+            to = nt.get(o)
+            if to is None:
+                to = nt[o] = (str(o), str(for_checks(o)))
+            self.text.typed.append((f"{ts} {tp} {to[0]} .\n", f"{ts} {tp} {to[1]} .\n"))
+            return
+        to = nt.get(o)
+        if to is None:
+            to = nt[o] = str(o)
+        self.text.lines.append(f"{ts} {tp} {to} .\n")
+
+    def finish(self) -> ConceptText:
+        """The distinct triples, in the order first written; the builder's caches let go."""
+        self._nt.clear()
+        self.text.lines = list(dict.fromkeys(self.text.lines))
+        self.text.typed = list(dict.fromkeys(self.text.typed))
+        return self.text
 
     def mint(self, kind: str, *ids: str) -> ox.NamedNode:
         """The IRI :func:`ikg.graph.namespaces.mint` gives for ``kind`` and ``ids`` in this concept."""

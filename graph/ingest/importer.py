@@ -113,7 +113,7 @@ def check_spreadsheet(path: str | os.PathLike[str], progress: Progress = _noop) 
         themselves have no error, so that one mistake is not reported twice.
     """
     mapped = _read_and_map(path, progress)
-    if not _errors(mapped.problems) and mapped.quads is not None:
+    if not _errors(mapped.problems) and mapped.text is not None:
         progress("validate", 0.5)
         _add_shacl_problems(mapped, path)
     progress("checked", 0.8)
@@ -124,7 +124,7 @@ def _add_shacl_problems(mapped: Mapped, path: str | os.PathLike[str]) -> None:
     """Validate the mapped quads with the shapes; each violation joins the problems at its row."""
     from ikg.graph.ingest.validate import shacl_problems
 
-    mapped.problems += shacl_problems(mapped.quads or [], mapped.origin, Path(path).name)
+    mapped.problems += shacl_problems(mapped.text or [], mapped.origin, Path(path).name)
 
 
 def _refusal(mapped: Mapped, path: str | os.PathLike[str]) -> InputError:
@@ -191,10 +191,12 @@ def import_spreadsheet(store: StoreLike, path: str | os.PathLike[str], progress:
     StoreError
         If the store cannot be written; nothing is written.
     """
+    from ikg.graph.store.embedded import Store
+
     mapped = _read_and_map(path, progress)
-    if _errors(mapped.problems) or mapped.concept_id is None or mapped.quads is None:
+    if _errors(mapped.problems) or mapped.concept_id is None or mapped.text is None:
         raise _refusal(mapped, path)
-    quads = mapped.quads
+    text = mapped.text
 
     def validate() -> None:
         """SHACL, while the store writes (a violation undoes the write; see Store.replace_graph). The
@@ -205,9 +207,13 @@ def import_spreadsheet(store: StoreLike, path: str | os.PathLike[str], progress:
 
     graph = concept_graph_iri(mapped.concept_id)
     progress("validate_write", 0.5)
-    triples = len(quads)
-    change = store.replace_graph(graph, quads, verify=validate)
-    mapped.quads = None  # at 100,000 actors the quads hold a gigabyte: let them go before returning
+    triples = len(text)
+    # the embedded store reads the text as it is; a remote one is sent quads
+    if isinstance(store, Store):
+        change = store.replace_graph(graph, text, verify=validate)
+    else:
+        change = store.replace_graph(graph, text.quads(), verify=validate)
+    mapped.text = None  # at 100,000 actors the lines hold a gigabyte: let them go before returning
     progress("done", 1.0)
     warnings = [p for p in mapped.problems if p.severity != "error"]
     return ImportResult([graph], mapped.concept_id, triples, change, mapped.counts, warnings)

@@ -23,6 +23,7 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
+from ikg.graph.ingest.ntriples import ConceptText
 from ikg.graph.ingest.problems import Problem
 from ikg.graph.ingest.shacl_sparql import Check, UnsupportedShapeError, checks_store, compile_shapes, run_checks
 from ikg.graph.resources import ontology_graph, ontology_quads, shapes_graph
@@ -43,7 +44,7 @@ def _compiled() -> list[Check] | None:
 
 
 def shacl_problems(
-    data: Graph | Sequence[ox.Quad],
+    data: Graph | Sequence[ox.Quad] | ConceptText,
     origin: dict[URIRef, tuple[str, int, str]] | None = None,
     default_source: str = "graph",
     engine: Choice["sparql", "pyshacl"] = "sparql",
@@ -52,8 +53,10 @@ def shacl_problems(
 
     Parameters
     ----------
-    data : rdflib.Graph or sequence of pyoxigraph.Quad
-        The graph to check (graph names of quads are ignored); it is not modified.
+    data : rdflib.Graph, sequence of pyoxigraph.Quad, or ConceptText
+        The graph to check (graph names of quads are ignored); it is not modified. A mapped
+        concept's text is read by the checks' store as it is (its typed literals in their
+        stand-in form), without a quad object per triple.
     origin : dict, optional
         Resource IRI to ``(source, row, table)``; violations on such a resource are placed at
         that spreadsheet row.
@@ -76,6 +79,8 @@ def shacl_problems(
         return _sparql_problems(data, checks, origin or {}, default_source)
     import pyshacl
 
+    if isinstance(data, ConceptText):
+        data = data.quads()
     if not isinstance(data, Graph):
         data = _rdflib_graph(data)
 
@@ -125,13 +130,17 @@ def _rdflib_graph(quads: Sequence[ox.Quad]) -> Graph:
 
 
 def _sparql_problems(
-    data: Graph | Sequence[ox.Quad],
+    data: Graph | Sequence[ox.Quad] | ConceptText,
     checks: list[Check],
     origin: dict[URIRef, tuple[str, int, str]],
     default_source: str,
 ) -> list[Problem]:
-    quads = [ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in data] if isinstance(data, Graph) else data
-    store = checks_store(chain(quads, ontology_quads()))
+    if isinstance(data, ConceptText):
+        store = checks_store(ontology_quads())
+        store.bulk_load(input=data.checks_stream(), format=ox.RdfFormat.N_TRIPLES)
+    else:
+        quads = [ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in data] if isinstance(data, Graph) else data
+        store = checks_store(chain(quads, ontology_quads()))
     found = sorted(run_checks(checks, store), key=lambda v: (v.focus, v.check.path or ""))
     problems: list[Problem] = []
     for v in found:

@@ -19,7 +19,7 @@ import weakref
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import pyoxigraph as ox
 
@@ -37,6 +37,7 @@ __all__ = [
     "QueryingMixin",
     "ReplacePlan",
     "Store",
+    "TripleText",
     "default_store_path",
     "plan_replace",
     "solution_rows",
@@ -47,6 +48,25 @@ MEMORY = ":memory:"
 BULK_MIN = 10_000
 _SYSTEM = ox.NamedNode("https://w3id.org/ikg/graph/_system")
 _PENDING = ox.NamedNode("https://w3id.org/ikg/ns#pendingImport")
+
+
+@runtime_checkable
+class TripleText(Protocol):
+    """A graph's distinct triples as N-Triples text (:class:`ikg.graph.ingest.ntriples.ConceptText`).
+
+    :meth:`Store.replace_graph` hands the stream to the bulk loader as it is when the graph is
+    empty and large, and takes the quads otherwise.
+    """
+
+    def __len__(self) -> int: ...
+
+    def store_stream(self) -> IO[bytes]:
+        """The triples as N-Triples, UTF-8."""
+        ...
+
+    def quads(self) -> list[ox.Quad]:
+        """The triples as quads of the graph."""
+        ...
 
 
 def default_store_path() -> str:
@@ -371,7 +391,7 @@ class Store(QueryingMixin):
     # -- writing -------------------------------------------------------------------------------
 
     def replace_graph(
-        self, graph: str, quads: Iterable[ox.Quad], *, verify: Callable[[], None] | None = None
+        self, graph: str, quads: Iterable[ox.Quad] | TripleText, *, verify: Callable[[], None] | None = None
     ) -> Change:
         """Make the named graph ``graph`` hold exactly ``quads``, in one transaction.
 
@@ -385,8 +405,10 @@ class Store(QueryingMixin):
         ----------
         graph : str
             IRI of the named graph.
-        quads : iterable of pyoxigraph.Quad
-            The new content; the graph name of each quad is replaced by ``graph``.
+        quads : iterable of pyoxigraph.Quad, or TripleText
+            The new content; the graph name of each quad is replaced by ``graph``. Triples as
+            text (:class:`TripleText`, distinct) go to the bulk loader as they are when it fills
+            the graph, without a quad object each.
         verify : callable, optional
             Checks the new content (an import's SHACL validation); if it raises, the exception
             propagates and the graph holds what it held. Into empty graphs it runs while the
@@ -400,7 +422,7 @@ class Store(QueryingMixin):
         return self.replace_graphs({graph: quads}, verify=verify)
 
     def replace_graphs(
-        self, graphs: Mapping[str, Iterable[ox.Quad]], *, verify: Callable[[], None] | None = None
+        self, graphs: Mapping[str, Iterable[ox.Quad] | TripleText], *, verify: Callable[[], None] | None = None
     ) -> Change:
         """Replace several named graphs in one transaction (see :meth:`replace_graph`)."""
         self._writable()
@@ -412,9 +434,16 @@ class Store(QueryingMixin):
                 if verify is not None and not empty:  # checked before the old and new sets are built
                     verify()
                     verify = None
-                plan = plan_replace(graphs, self.graph_quads)
+                texts = [(g, q) for g, q in graphs.items() if isinstance(q, TripleText)]
+                if empty and len(graphs) == 1 and texts and len(texts[0][1]) >= BULK_MIN:
+                    graph, text = texts[0]
+                    self._bulk_insert([graph], text.store_stream(), verify, to_graph=graph)
+                    return Change(len(text), 0)
+                quad_sets = {g: q.quads() if isinstance(q, TripleText) else q for g, q in graphs.items()}
+                plan = plan_replace(quad_sets, self.graph_quads)
                 if plan.insert_only and plan.fresh and self.path is not None and len(plan.insert_only) >= BULK_MIN:
-                    self._bulk_insert(list(graphs), plan.insert_only, verify)
+                    data = ox.serialize(plan.insert_only, format=ox.RdfFormat.N_QUADS) or b""
+                    self._bulk_insert(list(graphs), data, verify)
                     return plan.change
                 if verify is not None:
                     verify()
@@ -427,7 +456,14 @@ class Store(QueryingMixin):
             except OSError as exc:
                 raise _write_error(self.path, exc) from exc
 
-    def _bulk_insert(self, graphs: list[str], quads: list[ox.Quad], verify: Callable[[], None] | None) -> None:
+    def _bulk_insert(
+        self,
+        graphs: list[str],
+        data: bytes | IO[bytes],
+        verify: Callable[[], None] | None,
+        *,
+        to_graph: str | None = None,
+    ) -> None:
         """Fill empty graphs with Oxigraph's bulk loader, all or nothing even if the process dies.
 
         The bulk loader skips the transaction log (at 10,000 actors, 4 s instead of 27 s for one
@@ -435,15 +471,17 @@ class Store(QueryingMixin):
         removed only after the data is flushed. A store opened with a marker left over (a killed
         import) empties those graphs again (:meth:`_recover`): they were empty before.
 
-        The loader reads the quads as N-Quads bytes in a thread of its own, outside Python's
-        global lock, while ``verify`` runs here: an import's validation and its write share the
+        ``data`` is N-Quads, or N-Triples of the one graph ``to_graph``. The loader reads it in a
+        thread of its own, outside Python's global lock (a stream's pieces are made under it),
+        while ``verify`` runs here: an import's validation and its write share the
         two cores instead of following each other (at 10,000 actors about 5 s instead of 10 s).
         Readers in this process may see the graphs filling (as with any bulk load). If ``verify``
         raises, the loader is waited for and the graphs are emptied again, as after a killed
         import, and ``verify``'s exception is raised; so is an interrupt (Ctrl-C), only after the
         loader has stopped: it never writes on alone.
         """
-        data = [ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""]  # before any marker is written
+        pending = [data]
+        fmt, target = (ox.RdfFormat.N_TRIPLES, ox.NamedNode(to_graph)) if to_graph else (ox.RdfFormat.N_QUADS, None)
         markers = [ox.Quad(ox.NamedNode(g), _PENDING, ox.Literal("bulk import"), _SYSTEM) for g in graphs]
         self._ox.extend(markers)
         self._ox.flush()
@@ -451,7 +489,7 @@ class Store(QueryingMixin):
 
         def load() -> None:
             try:
-                self._ox.bulk_load(input=data.pop(), format=ox.RdfFormat.N_QUADS)
+                self._ox.bulk_load(input=pending.pop(), format=fmt, to_graph=target)
                 self._ox.flush()
             except BaseException as exc:  # handed to the caller's thread
                 failed.append(exc)
@@ -469,7 +507,7 @@ class Store(QueryingMixin):
                 loader.join()
             except KeyboardInterrupt as exc:
                 problem = problem or exc
-        data.clear()
+        pending.clear()
         if problem is None and failed:
             problem = failed[0]
         if problem is not None:
