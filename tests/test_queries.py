@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Literal
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import XSD
 
+from ikg.api.formats.rows import FORMATS, cell_of, encode_rows
 from ikg.graph.errors import InputError, NotFoundError, QueryError
 from ikg.graph.ingest.importer import open_store
-from ikg.graph.library.named import bind_params, bind_query, get_query, library, run_named
+from ikg.graph.library.concat import concat_columns, sort_concat
+from ikg.graph.library.named import bind_params, bind_query, get_query, library, parse_query_file, run_named
 from ikg.graph.store.embedded import Store
 from ikg.graph.store.sparql import run_select_or_ask
 from ikg.graph.store.sparql_text import bind_values, check_safe, query_form, tokenize
@@ -160,6 +165,113 @@ def test_a_hostile_parameter_is_data_not_query(mettmann: Store) -> None:
     _, rows = run_named(mettmann, "wg-members", {"wg_id": hostile}, check=False)
     assert rows == []
     assert len(mettmann) == before
+
+
+#: a row of every kind of term: IRI, blank node, plain, language-tagged, integer, decimal (written
+#: with a trailing zero, which the store drops), double, boolean, date, unbound, GROUP_CONCAT
+_MIX = """PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+SELECT ?iri ?blank ?plain ?tagged ?integer ?decimal ?double ?boolean ?date ?unbound ?ids WHERE {
+  { SELECT ?iri ?blank (GROUP_CONCAT(?id; separator=" | ") AS ?ids)
+    WHERE { GRAPH ?g { ?iri <urn:ex:node> ?blank . ?blank <urn:ex:id> ?id } } GROUP BY ?iri ?blank }
+  VALUES (?iri ?plain ?tagged ?integer ?decimal ?double ?boolean ?date) {
+    (<urn:ex:a> "AG Sprache; Kita" "=HYPERLINK(\\"http://x\\",\\"y\\")"@de 1234567 0.4120 2.5e0 true "2015-06-30"^^xsd:date)
+    (<urn:ex:b> "Sag \\"hallo\\"\\nzweite Zeile" "Ölmühle | Velbert"@en -5 "-26.50"^^xsd:decimal "1E3"^^xsd:double
+     "0"^^xsd:boolean "2014-12-31"^^xsd:date)
+    (<urn:ex:c> UNDEF UNDEF UNDEF UNDEF UNDEF UNDEF UNDEF)
+  }
+  OPTIONAL { ?iri <urn:ex:nothing> ?unbound }
+} ORDER BY ?iri"""
+_MIX_DATA = """<urn:ex:a> <urn:ex:node> _:x . _:x <urn:ex:id> "c", "a", "b" .
+<urn:ex:b> <urn:ex:node> _:y . _:y <urn:ex:id> "z" .
+<urn:ex:c> <urn:ex:node> _:z . _:z <urn:ex:id> "m", "k" ."""
+
+
+@pytest.fixture(scope="module")
+def mix() -> Store:
+    store = Store(":memory:")
+    store.replace_graph("urn:ex:g", ox.parse(_MIX_DATA, format=ox.RdfFormat.TURTLE))
+    return store
+
+
+def _mix_rows(store: Store, terms: Any) -> tuple[list[str], list[tuple[Any, ...]]]:
+    names, rows = run_select_or_ask(store, _MIX, terms=terms)
+    return names, sort_concat(names, rows, concat_columns(_MIX))
+
+
+def test_rows_of_pyoxigraph_terms_are_written_as_those_of_rdflib_terms(mix: Store) -> None:
+    """``ikg query`` writes the store's pyoxigraph terms (no rdflib import): every format, byte for byte."""
+    names, rdf = _mix_rows(mix, "rdflib")
+    assert _mix_rows(mix, "ox")[0] == names
+    ox_rows = _mix_rows(mix, "ox")[1]
+    assert len(rdf) == len(ox_rows) == 3
+    assert all(isinstance(t, URIRef | BNode | Literal) for row in rdf for t in row if t is not None)
+    assert all(isinstance(t, ox.NamedNode | ox.BlankNode | ox.Literal) for row in ox_rows for t in row if t is not None)
+    assert [row[-1].value for row in ox_rows] == ["a | b | c", "z", "k | m"]  # GROUP_CONCAT sorted in both
+    assert [str(row[-1]) for row in rdf] == ["a | b | c", "z", "k | m"]
+    cells = [cell_of(t) for t in ox_rows[0]]
+    assert cells[2:] == [
+        "AG Sprache; Kita",
+        '=HYPERLINK("http://x","y")',
+        1234567,
+        Decimal("0.412"),
+        2.5,
+        True,
+        dt.date(2015, 6, 30),
+        None,
+        "a | b | c",
+    ]
+    assert cells[0] == "urn:ex:a" and str(cells[1]).startswith("_:")
+    assert [[cell_of(t) for t in row] for row in ox_rows] == [[cell_of(t) for t in row] for row in rdf]
+    for fmt in FORMATS:
+        for lang in ("de", "en"):
+            written = encode_rows(names, ox_rows, fmt, lang, "mix")
+            assert written == encode_rows(names, rdf, fmt, lang, "mix"), (fmt, lang)
+
+
+@pytest.mark.parametrize(("text", "answer"), [("ASK {}", True), ("ASK { ?s <urn:ex:nothing> ?o }", False)])
+def test_ask_gives_a_boolean_literal_of_either_kind(mix: Store, text: str, answer: bool) -> None:
+    lexical = "true" if answer else "false"
+    boolean = ox.Literal(lexical, datatype=ox.NamedNode(str(XSD.boolean)))
+    assert run_select_or_ask(mix, text, terms="ox") == (["ask"], [(boolean,)])
+    assert run_select_or_ask(mix, text) == (["ask"], [(Literal(answer, datatype=XSD.boolean),)])
+    for fmt in FORMATS:
+        for lang in ("de", "en"):
+            ox_bytes = encode_rows(["ask"], [(boolean,)], fmt, lang)
+            assert ox_bytes == encode_rows(*run_select_or_ask(mix, text), fmt, lang), (fmt, lang)
+
+
+@pytest.mark.parametrize("name", sorted(library()))
+def test_a_named_query_gives_the_same_output_with_either_kind_of_terms(mettmann: Store, name: str) -> None:
+    q = get_query(name)
+    for raw in _param_sets(name):
+        try:
+            rdf = run_named(mettmann, name, raw)
+        except (InputError, NotFoundError):  # a required parameter missing, an id of the other concept
+            continue
+        ox_names, ox_rows = run_named(mettmann, name, raw, terms="ox")
+        assert ox_names == rdf[0]
+        assert all(isinstance(t, ox.NamedNode | ox.BlankNode | ox.Literal) for row in ox_rows for t in row if t)
+        for fmt in FORMATS:
+            for lang in ("de", "en"):
+                written = encode_rows(ox_names, ox_rows, fmt, lang, q.name)
+                assert written == encode_rows(*rdf, fmt, lang, q.name), (raw, fmt, lang)
+
+
+def test_parameters_are_bound_as_pyoxigraph_terms() -> None:
+    q = parse_query_file(
+        "x",
+        "# title@de: T\n# title@en: T\n# param d (date, required): d\n# param n (integer, required): n\n"
+        "# param c (concept, required): c\n# param i (iri, required): i\n# param s (string, required): s\n"
+        "SELECT ?d {}",
+    )
+    bound = bind_params(q, {"d": "30.06.2015", "n": "+007", "c": "mettmann-2015", "i": "urn:x", "s": "AG"})
+    assert bound == {
+        "d": ox.Literal("2015-06-30", datatype=ox.NamedNode(str(XSD.date))),
+        "n": ox.Literal("7", datatype=ox.NamedNode(str(XSD.integer))),
+        "c": ox.NamedNode(GRAPH),
+        "i": ox.NamedNode("urn:x"),
+        "s": ox.Literal("AG"),
+    }
 
 
 @pytest.mark.parametrize("term", [Literal('a"\n}\\'), ox.Literal('a"\n}\\')], ids=["rdflib", "pyoxigraph"])

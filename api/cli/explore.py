@@ -200,14 +200,14 @@ def query(
         params = _parse_params(param or [])
         if concept is not None:
             params = _with_concept(name, params, concept)
-        names, rows = run_named(open_store(reading=True), name, params)
+        names, rows = run_named(open_store(reading=True), name, params, terms="ox")  # no import of rdflib
     else:
         if param:
             raise typer.BadParameter(msg("cli.param_named_only"))
         if concept is not None:
             raise typer.BadParameter(msg("formats.cli.concept_named_only"))
         text = expression if expression is not None else Path(str(file)).read_text(encoding="utf-8")
-        names, rows = run_user_select_or_ask(open_store(), text, deadline=query_timeout())
+        names, rows = run_user_select_or_ask(open_store(), text, deadline=query_timeout(), terms="ox")
     write_result(encode_rows(names, rows, chosen, state.lang, title=name or "ikg"), chosen, out)
 
 

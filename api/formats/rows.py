@@ -3,7 +3,8 @@
 :func:`render_rows` gives the text forms; :func:`encode_rows` the bytes of every form, CSV in the
 convention of the language (:func:`ikg.graph.cells.write_csv`: German Excel gets ``;``, a byte
 order mark and ``0,412``) and XLSX with typed cells (:mod:`ikg.api.formats.xlsx`). RDF terms
-become spreadsheet cells by :func:`cell_of`: numbers, dates and truth values keep their type.
+(rdflib's or pyoxigraph's, written alike) become spreadsheet cells by :func:`cell_of`: numbers,
+dates and truth values keep their type.
 """
 
 from __future__ import annotations
@@ -16,10 +17,17 @@ import re
 import sys
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, TypeGuard, cast
+from typing import TYPE_CHECKING, TypeAlias, TypeGuard, cast
+
+import pyoxigraph as ox  # loaded already: ikg.graph.cells writes its terms
 
 if TYPE_CHECKING:
     from rdflib.term import Node
+
+    from ikg.graph.store.base import OxTerm
+
+    #: an RDF term of a row: rdflib's, or pyoxigraph's as the store gives them
+    Term: TypeAlias = Node | OxTerm
 
 from ikg.graph.cells import Cell, csv_bytes, csv_text, spreadsheet_safe
 from ikg.graph.choices import ROW_FORMATS
@@ -61,15 +69,18 @@ _INTEGER = re.compile(r"[+-]?\d+")
 _DECIMAL = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)")
 _DOUBLE = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_OX_TERMS = (ox.NamedNode, ox.Literal, ox.BlankNode)
+_STRING = _XSD + "string"
 
 
-def cell_of(term: Node | None) -> Cell:
+def cell_of(term: Term | None) -> Cell:
     """An RDF term as a spreadsheet cell: numbers, dates and truth values typed, everything else text.
 
     ``xsd:integer`` (and its kinds) becomes ``int``, ``xsd:decimal`` a :class:`~decimal.Decimal`
     (its digits kept), ``xsd:double``/``xsd:float`` a ``float``, ``xsd:boolean`` a ``bool``,
     ``xsd:date`` (without time zone) a date; a literal whose text does not fit its type stays text.
-    IRIs are their text, blank nodes ``_:id``.
+    IRIs are their text, blank nodes ``_:id``. A pyoxigraph term gives the cell of the same
+    rdflib term.
 
     Examples
     --------
@@ -81,9 +92,17 @@ def cell_of(term: Node | None) -> Cell:
     (datetime.date(2015, 6, 30), '2015')
     >>> cell_of(Literal("true", datatype=XSD.boolean)), cell_of(Literal("viele", datatype=XSD.integer))
     (True, 'viele')
+    >>> cell_of(ox.Literal("0.412", datatype=ox.NamedNode(XSD.decimal))), cell_of(ox.BlankNode("b1"))
+    (Decimal('0.412'), '_:b1')
     """
     if term is None:
         return None
+    if isinstance(term, ox.Literal):
+        return _typed(term.value, term.datatype.value)  # plain: xsd:string, tagged: rdf:langString
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return "_:" + term.value
     from rdflib import BNode, Literal  # loaded already: ``term`` is one of its terms
 
     if isinstance(term, BNode):
@@ -91,7 +110,11 @@ def cell_of(term: Node | None) -> Cell:
     text = str(term)
     if not isinstance(term, Literal) or term.datatype is None:
         return text
-    datatype = str(term.datatype)
+    return _typed(text, str(term.datatype))
+
+
+def _typed(text: str, datatype: str) -> Cell:
+    """The cell of a literal's text and datatype IRI: typed if the text fits the type, else the text."""
     try:
         if datatype in _INTEGERS and _INTEGER.fullmatch(text):
             return int(text)
@@ -111,6 +134,8 @@ def cell_of(term: Node | None) -> Cell:
 def _plain(value: object) -> str:
     if value is None:
         return ""
+    if isinstance(value, _OX_TERMS):
+        return value.value  # as rdflib's str(): the IRI, the blank node's id, the literal's text
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
@@ -118,17 +143,30 @@ def _plain(value: object) -> str:
     return str(value)
 
 
-def _is_term(value: object) -> TypeGuard[Node]:
-    """Whether ``value`` is an rdflib term, without importing rdflib.
+def _is_term(value: object) -> TypeGuard[Term]:
+    """Whether ``value`` is a pyoxigraph or an rdflib term, without importing rdflib.
 
-    Rows of plain cells (the findings of ``ikg gaps``) do not pay rdflib's import: if it is not
-    loaded, no value can be one of its terms.
+    Rows of plain cells (the findings of ``ikg gaps``) and of pyoxigraph terms (``ikg query``)
+    do not pay rdflib's import: if it is not loaded, no value can be one of its terms.
     """
+    if isinstance(value, _OX_TERMS):
+        return True
     term = sys.modules.get("rdflib.term")
     return term is not None and isinstance(value, term.Node)
 
 
-def _json_term(term: Node) -> dict[str, str]:
+def _json_term(term: Term) -> dict[str, str]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        lit = {"type": "literal", "value": term.value}
+        if term.language:
+            lit["xml:lang"] = term.language
+        elif term.datatype.value != _STRING:  # a plain literal, as rdflib's has no datatype
+            lit["datatype"] = term.datatype.value
+        return lit
     from rdflib import BNode, Literal, URIRef  # loaded already: ``term`` is one of its terms
 
     if isinstance(term, URIRef):

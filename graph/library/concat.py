@@ -10,11 +10,11 @@ sorted, so the cell reads the same from any server.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TypeVar, cast
 
-if TYPE_CHECKING:
-    from rdflib.term import Node
+import pyoxigraph as ox
 
 __all__ = ["concat_columns", "sort_concat"]
 
@@ -52,26 +52,55 @@ def concat_columns(text: str) -> dict[str, str]:
     return columns
 
 
+#: a term of the rows: rdflib's or pyoxigraph's
+_Term = TypeVar("_Term")
+
+
 def sort_concat(
-    names: Sequence[str], rows: Sequence[tuple[Node | None, ...]], columns: dict[str, str]
-) -> list[tuple[Node | None, ...]]:
+    names: Sequence[str], rows: Sequence[tuple[_Term | None, ...]], columns: dict[str, str]
+) -> list[tuple[_Term | None, ...]]:
     """The rows with the parts of every ``GROUP_CONCAT`` cell sorted (language and datatype kept).
+
+    Parameters
+    ----------
+    names : sequence of str
+        The variable names.
+    rows : sequence of tuple
+        The rows: rdflib terms or pyoxigraph terms, ``None`` if unbound.
+    columns : dict
+        The ``GROUP_CONCAT`` columns and their separators (:func:`concat_columns`).
+
+    Returns
+    -------
+    list of tuple
+        The rows, each such cell a literal of the same kind, language and datatype.
 
     Examples
     --------
     >>> from rdflib import Literal
     >>> sort_concat(["ids"], [(Literal("b | a | c"),)], {"ids": " | "})
     [(rdflib.term.Literal('a | b | c'),)]
+    >>> sort_concat(["ids"], [(ox.Literal("b a", language="de"),)], {"ids": " "})
+    [(<Literal value=a b language=de>,)]
     """
     where = {i: columns[n] for i, n in enumerate(names) if n in columns}
     if not where:
         return list(rows)
-    from rdflib import Literal  # the rows are rdflib terms: loaded already
+    term = sys.modules.get("rdflib.term")  # rows of rdflib terms have it loaded; others need no import
 
-    def cell(i: int, value: Node | None) -> Node | None:
-        if i not in where or not isinstance(value, Literal) or not str(value):
+    def cell(i: int, value: _Term | None) -> _Term | None:
+        if i not in where:
+            return value
+        if isinstance(value, ox.Literal):
+            if not value.value:
+                return value
+            joined = where[i].join(sorted(value.value.split(where[i])))
+            if value.language:
+                return cast(_Term, ox.Literal(joined, language=value.language))
+            return cast(_Term, ox.Literal(joined, datatype=value.datatype))
+        if term is None or not isinstance(value, term.Literal) or not str(value):
             return value
         parts = sorted(str(value).split(where[i]))
-        return Literal(where[i].join(parts), lang=value.language, datatype=value.datatype)
+        return cast(_Term, term.Literal(where[i].join(parts), lang=value.language, datatype=value.datatype))
 
     return [tuple(cell(i, v) for i, v in enumerate(row)) for row in rows]

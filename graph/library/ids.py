@@ -64,6 +64,11 @@ _HAS_ID_ANY = """ASK { GRAPH ?g { ?x dcterms:identifier ?id } }"""
 _PREFIX = "PREFIX dcterms: <http://purl.org/dc/terms/>\n"
 
 
+def _text(term: Bound) -> str:
+    """The IRI or the text of a bound term, pyoxigraph's (whose ``str`` is N-Triples) or rdflib's."""
+    return term.value if isinstance(term, ox.NamedNode | ox.Literal | ox.BlankNode) else str(term)
+
+
 def check_ids(store: StoreLike, query: NamedQuery, bound: Mapping[str, Bound]) -> None:
     """Make sure every concept and id given to ``query`` exists, before it runs.
 
@@ -90,9 +95,9 @@ def check_ids(store: StoreLike, query: NamedQuery, bound: Mapping[str, Bound]) -
     """
     graphs = store.named_graphs()
     for p in query.params:
-        if p.type == "concept" and p.name in bound and str(bound[p.name]) not in graphs:
+        if p.type == "concept" and p.name in bound and _text(bound[p.name]) not in graphs:
             known = sorted(c for c in map(concept_id_of_graph, graphs) if c)
-            wanted = repr(concept_id_of_graph(str(bound[p.name])) or str(bound[p.name]))
+            wanted = repr(concept_id_of_graph(_text(bound[p.name])) or _text(bound[p.name]))
             if not known:
                 raise NotFoundError(key="library.error.no_concept_none", concept=wanted)
             raise NotFoundError(key="library.error.no_concept", concept=wanted, concepts=", ".join(known))
@@ -110,6 +115,6 @@ def check_ids(store: StoreLike, query: NamedQuery, bound: Mapping[str, Bound]) -
         del where["id"]
         _, rows = store.select_values(_PREFIX + (_IDS if p.cls else _IDS_ANY), where)
         ids = sorted({r[0] for r in rows if r[0]})
-        near = closest(str(bound[p.name]), ids)
-        concept = concept_id_of_graph(str(scope)) if scope is not None else None
-        raise UnknownIdError(str(bound[p.name]), p.cls, concept, [near] if near else [])
+        near = closest(_text(bound[p.name]), ids)
+        concept = concept_id_of_graph(_text(scope)) if scope is not None else None
+        raise UnknownIdError(_text(bound[p.name]), p.cls, concept, [near] if near else [])

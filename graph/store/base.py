@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, runtime_checkable
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeAlias, runtime_checkable
 
 if TYPE_CHECKING:  # annotations only: opening a store needs neither rdflib nor the pyoxigraph names here
     import pyoxigraph as ox
@@ -17,6 +17,10 @@ if TYPE_CHECKING:  # annotations only: opening a store needs neither rdflib nor 
     #: a value bound to a query variable: an rdflib term, or a pyoxigraph one, which needs no
     #: rdflib (``ikg gaps`` binds its concept's graph without importing it)
     Bound: TypeAlias = Node | ox.NamedNode | ox.Literal | ox.BlankNode
+    #: a term of pyoxigraph, as its query results hold them
+    OxTerm: TypeAlias = ox.NamedNode | ox.Literal | ox.BlankNode
+    #: which terms a query's rows hold: rdflib's (the Python API) or pyoxigraph's (no rdflib import)
+    Terms: TypeAlias = Literal["rdflib", "ox"]
 
 __all__ = ["StoreLike", "is_url"]
 
