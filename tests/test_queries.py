@@ -299,6 +299,22 @@ def test_bound_values_are_escaped(term: Any) -> None:
 def test_refused_everywhere(text: str) -> None:
     with pytest.raises(QueryError, match="refused"):
         check_safe(text, [GRAPH])
+    with pytest.raises(QueryError, match="refused"):  # again: the remembered tokens are checked again
+        check_safe(text, [GRAPH])
+
+
+def test_each_scan_of_a_remembered_text_gives_a_list_of_its_own() -> None:
+    """The tokens of a short text are remembered; a caller changing its list changes no other's."""
+    text = "SELECT ?s WHERE { ?s ?p ?o }"
+    first = tokenize(text)
+    first.clear()
+    again = tokenize(text)
+    assert [t.text for t in again] == ["SELECT", "?s", "WHERE", "{", "?s", "?p", "?o", "}"]
+    assert again is not tokenize(text)
+    with pytest.raises(QueryError, match=r"unexpected|Zeichen|character"):
+        tokenize("SELECT ?s WHERE { ?s ?p ?o } \x00")
+    with pytest.raises(QueryError):  # an error is not remembered as an answer
+        tokenize("SELECT ?s WHERE { ?s ?p ?o } \x00")
 
 
 @pytest.mark.parametrize(

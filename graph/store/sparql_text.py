@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
@@ -79,8 +80,17 @@ class Token:
         return self.text.upper() if self.kind == "word" else ""
 
 
+#: texts up to this length are tokenized once and remembered (:func:`tokenize`)
+_REMEMBERED_CHARS = 16_384
+
+
 def tokenize(text: str) -> list[Token]:
     """Split SPARQL text into tokens, dropping white space and comments.
+
+    The tokens of a text of up to 16 KB are remembered (the last 256 such texts): the same query
+    sent again, as a page or a client polling it does, is not scanned again (the library's
+    ``wg-members`` with its parameters bound: 3.4 KB, 319 tokens, 0.7 ms to scan). Each call
+    returns a list of its own; the tokens are immutable.
 
     Raises
     ------
@@ -92,6 +102,17 @@ def tokenize(text: str) -> list[Token]:
     >>> [t.text for t in tokenize('SELECT ?s # SERVICE\\nWHERE { ?s ex:SERVICE "SERVICE" }')]
     ['SELECT', '?s', 'WHERE', '{', '?s', 'ex:SERVICE', '"SERVICE"', '}']
     """
+    if len(text) <= _REMEMBERED_CHARS:
+        return list(_remembered(text))
+    return _scan(text)
+
+
+@lru_cache(maxsize=256)
+def _remembered(text: str) -> tuple[Token, ...]:
+    return tuple(_scan(text))
+
+
+def _scan(text: str) -> list[Token]:
     tokens: list[Token] = []
     pos = 0
     while pos < len(text):
