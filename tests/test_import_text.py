@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 
 from ikg.graph.ingest.importer import import_spreadsheet
 from ikg.graph.ingest.mapping import map_tables
@@ -70,3 +71,22 @@ def test_the_bulk_route_and_the_transaction_route_store_the_same_graph(tmp_path:
     again = import_spreadsheet(on_disk, folder)  # the graph holds data now: compared, nothing written
     assert (again.change.added, again.change.removed) == (0, 0)
     on_disk.close()
+
+
+@pytest.mark.parametrize("size", ["small", "bulk"])
+def test_a_cell_s_text_stays_one_literal_whatever_it_holds(tmp_path: Path, size: str) -> None:
+    """Quotes, backslashes, angle brackets and a line break in a cell cannot add a triple: the lines
+    are written by Oxigraph's serialiser and read by its strict parser, on both routes."""
+    evil = 'Verein" . <urn:x:s> <urn:x:p> <urn:x:o> .\n<urn:x:s> <urn:x:p> "\\" .'
+    tables = big_tables(2500, 1) if size == "bulk" else {k: [list(r) for r in v] for k, v in SMALL.items()}
+    actors = tables["akteure"]
+    actors[1][actors[0].index("name")] = evil
+    folder = write_csv_set(tmp_path / "t", tables, encodings={})
+    store = Store(tmp_path / "s")
+    result = import_spreadsheet(store, folder)
+    graph = next(g for g in result.graphs)
+    quads = store.graph_quads(graph)
+    assert ox.Literal(evil, language="de") in {q.object for q in quads}
+    assert not [q for q in store._ox.quads_for_pattern(ox.NamedNode("urn:x:s"), None, None, None)]
+    assert (size == "bulk") == (result.triples >= BULK_MIN)
+    store.close()
