@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -149,22 +149,6 @@ def _read_and_map(path: str | os.PathLike[str], progress: Progress) -> Mapped:
 
 def _errors(problems: list[Problem]) -> list[Problem]:
     return [p for p in problems if p.severity == "error"]
-
-
-def _quads(triples: Iterable[tuple[Any, Any, Any]], graph: str | None = None) -> list[ox.Quad]:
-    """Oxigraph quads (in ``graph``, else the default graph) of rdflib triples; each term converted once."""
-    from ikg.graph.terms import to_ox
-
-    terms: dict[Any, Any] = {}
-    name = ox.NamedNode(graph) if graph else ox.DefaultGraph()
-
-    def conv(term: Any) -> Any:
-        found = terms.get(term)
-        if found is None:
-            found = terms[term] = to_ox(term)
-        return found
-
-    return [ox.Quad(conv(s), conv(p), conv(o), name) for s, p, o in triples]
 
 
 @without_cycle_collector
