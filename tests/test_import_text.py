@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -9,8 +10,9 @@ import pytest
 
 from ikg.graph.ingest.importer import import_spreadsheet
 from ikg.graph.ingest.mapping import map_tables
-from ikg.graph.ingest.ntriples import ConceptText
+from ikg.graph.ingest.ntriples import ConceptText, pieces
 from ikg.graph.ingest.tabular import read_tables
+from ikg.graph.ingest.validate import shacl_problems
 from ikg.graph.store.embedded import BULK_MIN, MEMORY, Store
 
 from .conftest import SMALL, write_csv_set
@@ -27,34 +29,74 @@ def _mapped(folder: Path) -> ConceptText:
     return mapped.text
 
 
+def _lines(text: ConceptText, form: str) -> list[str]:
+    pieces = text.store_pieces() if form == "store" else text.checks_pieces()
+    return b"".join(pieces).decode().splitlines(keepends=True)
+
+
 def test_typed_literals_go_to_the_store_as_written_and_to_the_checks_as_their_stand_ins(tmp_path: Path) -> None:
     """A membership's "seit" 01.02.2014 is an xsd:date for the store and its stand-in for the checks;
     a text is the same line for both."""
     text = _mapped(write_csv_set(tmp_path / "klein"))
     date = f'"2014-02-01"^^<{XSD}date>'
-    stores = [s for s, _ in text.typed if date in s]
-    checks = [c for s, c in text.typed if date in s]
-    assert len(stores) == 1 and len(checks) == 1
-    assert checks[0].endswith(
-        '"2014-02-01"^^<urn:ikg:shacl:well-formed:http%3A%2F%2Fwww.w3.org%2F2001%2FXMLSchema%23date> .\n'
+    stores, checks = _lines(text, "store"), _lines(text, "checks")
+    assert len(stores) == len(checks) == len(text)
+    changed = [(s, c) for s, c in zip(sorted(stores), sorted(checks), strict=True) if s != c]
+    dated = [s for s in stores if date in s]
+    assert len(dated) == 1 and date not in "".join(checks)
+    assert any(
+        c.endswith('"2014-02-01"^^<urn:ikg:shacl:well-formed:http%3A%2F%2Fwww.w3.org%2F2001%2FXMLSchema%23date> .\n')
+        for c in checks
     )
-    assert date not in text.checks_stream().read().decode()
-    assert any('"Stadt Kleinstadt"@de .' in line for line in text.lines)
-    assert all(line.endswith(" .\n") and "\n" not in line[:-1] for line in text.lines)
+    assert changed  # the typed ones differ, texts do not
+    assert '"Stadt Kleinstadt"@de .\n' in "".join(s for s in stores if s in checks)
+    assert all(line.endswith(" .\n") and "\n" not in line[:-1] for line in stores + checks)
     quads = text.quads()
-    assert len(quads) == len(text) == len(set(quads))
+    assert len(quads) == text.count() == len(set(quads))
     assert {q.graph_name for q in quads} == {ox.NamedNode(text.graph)}
     assert ox.Literal("2014-02-01", datatype=ox.NamedNode(XSD + "date")) in {q.object for q in quads}
 
 
-def test_a_repeated_triple_is_written_once(tmp_path: Path) -> None:
-    """Two goals citing one source name it once: the source's three triples are not repeated."""
+def test_a_repeated_triple_counts_once(tmp_path: Path) -> None:
+    """Two resources citing one source describe it twice in the lines; the quads, the checks' count and
+    the store hold it once."""
     tables = {k: [list(r) for r in v] for k, v in SMALL.items()}
     tables["akteure"][1][-1] = "Beschluss Rat, S. 1"  # the source the concept cites too
     text = _mapped(write_csv_set(tmp_path / "klein", tables))
-    assert len(text.lines) == len(set(text.lines))
-    sources = [line for line in text.lines if line.endswith('"Beschluss Rat, S. 1" .\n')]
-    assert len(sources) == 1
+    lines = _lines(text, "store")
+    sources = [line for line in lines if line.endswith('"Beschluss Rat, S. 1" .\n')]
+    assert len(sources) == 2 and len(set(sources)) == 1  # written twice
+    distinct = len(set(lines))
+    assert distinct < len(text) == len(lines)
+    assert shacl_problems(text) == [] and text.distinct == distinct  # counted by the checks' store
+    text.distinct = None
+    assert len(text.quads()) == distinct == text.count()
+
+
+def test_the_lines_go_to_temporary_files_which_close_removes(tmp_path: Path) -> None:
+    """The lines are not held in memory; close() removes their files, and so does letting go of the text."""
+    text = ConceptText("urn:g", ["<urn:a> <urn:p> <urn:b> .\n"], [('<urn:a> <urn:q> "1"^^<urn:t> .\n', "x .\n")])
+    folder = text._dir
+    assert sorted(p.name for p in folder.iterdir()) == ["checks.nt", "common.nt", "store.nt"]
+    assert b"".join(text.store_pieces()).count(b"\n") == 2
+    text.close()
+    assert not folder.exists()
+    other = ConceptText("urn:g", ["<urn:a> <urn:p> <urn:b> .\n"])
+    folder = other._dir
+    del other
+    gc.collect()
+    assert not folder.exists()
+
+
+def test_pieces_end_at_a_line_s_end(tmp_path: Path) -> None:
+    """Each piece a loader gets holds whole lines, however the piece size falls."""
+    f = tmp_path / "a.nt"
+    lines = [f'<urn:s{i}> <urn:p> "{"x" * (i % 7)}" .\n'.encode() for i in range(1000)]
+    f.write_bytes(b"".join(lines))
+    for size in (1, 5, 64, 1000, 1 << 20):
+        got = list(pieces([f, f], size=size))
+        assert all(p.endswith(b"\n") for p in got)
+        assert b"".join(got) == b"".join(lines) * 2
 
 
 def test_the_bulk_route_and_the_transaction_route_store_the_same_graph(tmp_path: Path) -> None:
@@ -90,3 +132,37 @@ def test_a_cell_s_text_stays_one_literal_whatever_it_holds(tmp_path: Path, size:
     assert not [q for q in store._ox.quads_for_pattern(ox.NamedNode("urn:x:s"), None, None, None)]
     assert (size == "bulk") == (result.triples >= BULK_MIN)
     store.close()
+
+
+def test_a_large_text_is_checked_in_a_store_on_disk_with_the_same_results(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Beyond DISK_CHECKS_BYTES the checks' store is kept on disk: the same violations, the same count."""
+    from ikg.graph.ingest import validate
+    from ikg.graph.ingest.shacl_lexical import for_checks
+
+    ikg = "https://w3id.org/ikg/ns#"
+    k = f"<urn:k> <{ikg}"
+    lines = [
+        f"{k}partner> <urn:a> .\n",  # one partner, and not an actor
+        f"{k}partner> <urn:a> .\n",  # repeated: counted once
+        f"<urn:k> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{ikg}Cooperation> .\n",
+    ]
+    year = ox.Literal("2014", datatype=ox.NamedNode(XSD + "integer"))  # not a date
+    typed = [(f"{k}since> {year} .\n", f"{k}since> {for_checks(year)} .\n")]
+    real, found = ox.Store, {}
+    for where, limit in (("memory", 1 << 40), ("disk", 0)):
+        made: list[str] = []
+
+        def store(*args: str, _made: list[str] = made) -> ox.Store:
+            _made.append(args[0] if args else "memory")
+            return real(*args)
+
+        monkeypatch.setattr(validate, "DISK_CHECKS_BYTES", limit)
+        monkeypatch.setattr(validate.ox, "Store", store)
+        text = ConceptText("urn:g", lines, typed)
+        problems = validate.shacl_problems(text)
+        monkeypatch.undo()
+        found[where] = (sorted(str(p.args["en"]) for p in problems), text.distinct, made[0] != "memory")
+    assert found["memory"][:2] == found["disk"][:2]
+    assert found["memory"][1] == 3  # the partner once, the type, since
+    assert (found["memory"][2], found["disk"][2]) == (False, True)
+    assert len(found["memory"][0]) == 4  # one partner of two, not an actor, since not a date, no source

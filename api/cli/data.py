@@ -97,7 +97,7 @@ def validate(path: Annotated[Path, typer.Argument(help=t("cli.opt.validate.path"
         name=path.name,
         concept=mapped.concept_id,
         rows=format_number(sum(mapped.counts.values()), state.lang),
-        triples=format_number(len(mapped.text or ()), state.lang),
+        triples=format_number(mapped.text.count() if mapped.text else 0, state.lang),
     )
 
 

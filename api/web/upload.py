@@ -161,6 +161,7 @@ def _check(upload: Any, cap: int, store: Any) -> tuple[list[Problem], list[Probl
     if errors or mapped.concept_id is None or mapped.text is None:
         return errors, warnings, "", [], None
     quads = mapped.text.quads()
+    mapped.text.close()
     old = store.graph_quads(str(concept_graph(mapped.concept_id)))
     return errors, warnings, mapped.concept_id, quads, compare(old, quads)
 

@@ -103,6 +103,7 @@ class Builder:
         self.prefix = BASE + seg(cid) + "/"
         self.graph = ox.NamedNode(GRAPH_BASE + seg(cid))
         self.text = ConceptText(self.graph.value)
+        self._line, self._typed = self.text.add, self.text.add_typed
         #: N-Triples form of IRIs and typed literals (a typed literal: its store and checks forms)
         self._nt: dict[Any, Any] = {}
         self.concept = ox.NamedNode(BASE + seg(cid))
@@ -115,7 +116,8 @@ class Builder:
         self._towns: dict[str, ox.NamedNode] = {}
 
     def add(self, s: Any, p: ox.NamedNode, o: Any) -> None:
-        """One triple of the concept's graph, as a line of N-Triples (repeated ones: see :meth:`finish`)."""
+        """One triple of the concept's graph, as a line of N-Triples (a repeated one as often as it
+        is made: the stores that read the lines keep it once)."""
         nt = self._nt
         ts = nt.get(s)
         if ts is None:
@@ -125,24 +127,22 @@ class Builder:
             tp = nt[p] = str(p)
         if type(o) is ox.Literal:
             if o.datatype in _PLAIN:  # texts: most of them once, not worth keeping
-                self.text.lines.append(f"{ts} {tp} {o} .\n")
+                self._line(f"{ts} {tp} {o} .\n")
                 return
             to = nt.get(o)
             if to is None:
                 to = nt[o] = (str(o), str(for_checks(o)))
-            self.text.typed.append((f"{ts} {tp} {to[0]} .\n", f"{ts} {tp} {to[1]} .\n"))
+            self._typed(f"{ts} {tp} {to[0]} .\n", f"{ts} {tp} {to[1]} .\n")
             return
         to = nt.get(o)
         if to is None:
             to = nt[o] = str(o)
-        self.text.lines.append(f"{ts} {tp} {to} .\n")
+        self._line(f"{ts} {tp} {to} .\n")
 
     def finish(self) -> ConceptText:
-        """The distinct triples, in the order first written; the builder's caches let go."""
+        """The concept's lines, written out; the builder's caches let go."""
         self._nt.clear()
-        self.text.lines = list(dict.fromkeys(self.text.lines))
-        self.text.typed = list(dict.fromkeys(self.text.typed))
-        return self.text
+        return self.text.seal()
 
     def mint(self, kind: str, *ids: str) -> ox.NamedNode:
         """The IRI :func:`ikg.graph.namespaces.mint` gives for ``kind`` and ``ids`` in this concept."""

@@ -136,12 +136,16 @@ def _refusal(mapped: Mapped, path: str | os.PathLike[str]) -> InputError:
 def _read_and_map(path: str | os.PathLike[str], progress: Progress) -> Mapped:
     """Read the tables and map them to quads; the problems spelled as the user's tables spell them."""
     from ikg.graph.ingest.mapping import map_tables
+    from ikg.graph.ingest.ntriples import spool_error
     from ikg.graph.ingest.tabular import read_tables
 
     progress("read", 0.0)
     tables, problems = read_tables(path)
     progress("check", 0.3)
-    mapped = map_tables(tables)
+    try:
+        mapped = map_tables(tables)  # its lines go to temporary files
+    except OSError as exc:
+        raise spool_error(exc) from exc
     mapped.problems = spelled(problems + mapped.problems, tables)  # the user's own column and table names
     del tables  # the raw rows: at 100,000 actors some 600,000 dicts, not needed past the mapping
     return mapped
@@ -191,13 +195,15 @@ def import_spreadsheet(store: StoreLike, path: str | os.PathLike[str], progress:
 
     graph = concept_graph_iri(mapped.concept_id)
     progress("validate_write", 0.5)
-    triples = len(text)
-    # the embedded store reads the text as it is; a remote one is sent quads
-    if isinstance(store, Store):
-        change = store.replace_graph(graph, text, verify=validate)
-    else:
-        change = store.replace_graph(graph, text.quads(), verify=validate)
-    mapped.text = None  # at 100,000 actors the lines hold a gigabyte: let them go before returning
+    try:  # the embedded store reads the text as it is; a remote one is sent quads
+        if isinstance(store, Store):
+            change = store.replace_graph(graph, text, verify=validate)
+        else:
+            change = store.replace_graph(graph, text.quads(), verify=validate)
+        triples = text.count()  # counted by the checks' store (or the quads) as they read the lines
+    finally:
+        text.close()  # the temporary files of the lines
+        mapped.text = None
     progress("done", 1.0)
     warnings = [p for p in mapped.problems if p.severity != "error"]
     return ImportResult([graph], mapped.concept_id, triples, change, mapped.counts, warnings)

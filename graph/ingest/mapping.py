@@ -48,8 +48,8 @@ class Mapped:
     concept_id : str or None
         Id of the concept (the first row of the ``concept`` table).
     text : ConceptText or None
-        The concept's triples, distinct, as N-Triples lines of its named graph; ``None`` without
-        a concept. The same lines are validated and written.
+        The concept's triples as N-Triples lines of its named graph, spooled to temporary files;
+        ``None`` without a concept. The same lines are validated and written.
     origin : dict
         Resource IRI to ``(source, row, table)``, to place SHACL results in the spreadsheet
         (looked up by the IRI's text or an rdflib ``URIRef``).
@@ -118,7 +118,7 @@ def map_tables(tables: dict[str, RawTable]) -> Mapped:
         rows["cooperations"], partners = check_pairs(rows["cooperations"], "actor_a", "actor_b", symmetric=True)
         builder = Builder(mapped, concept_id)
         _emit(builder, {**rows, "memberships": members, "cooperations": partners})
-        mapped.text = builder.finish()  # distinct, in order
+        mapped.text = builder.finish()
     mapped.problems = [p for sheet in SHEETS for row in rows[sheet.name] for p in row.problems]
     return mapped
 

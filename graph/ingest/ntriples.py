@@ -3,106 +3,210 @@
 The mapping (:mod:`ikg.graph.ingest.emit`) writes each triple as a line of N-Triples, in the form
 Oxigraph's own serialiser gives its terms, instead of building a :class:`pyoxigraph.Quad` per
 triple. At 100,000 actors that is 5.2 million lines: a Quad costs about 3.7 µs and 500 bytes to
-build, a line a fifth of a microsecond and the length of its text, and the bulk loader reads the
-lines as they are (:meth:`ConceptText.store_stream`) without a copy of them all in one buffer.
+build, a line a fifth of a microsecond.
+
+The lines go to temporary files as they are written, not into Python strings: 5.2 million
+strings held 1.2 GB, and their de-duplication in a dict another few hundred megabytes. A repeated
+triple is written as often as the mapping makes it; the stores that read the lines keep it once,
+and the number of distinct triples is counted there (:attr:`ConceptText.distinct`). The readers
+take the files in pieces of :data:`PIECE` bytes (about 300,000 lines), so that the bulk loader,
+which holds what it is given until it writes, needs some 400 MB instead of 1.6 GB at 100,000
+actors (``bench/stages.py``).
 
 A triple whose object is a typed literal (a date, a number) is kept in two forms: as it goes into
 the store, and with the stand-in the SHACL checks see instead
 (:func:`ikg.graph.ingest.shacl_lexical.for_checks`), because Oxigraph canonicalises typed literals
 and SHACL speaks of them as written. Every other line is the same in both.
+
+The files live in a directory of their own under the system's temporary directory (``TMPDIR``),
+removed by :meth:`ConceptText.close` or when the text is garbage collected.
 """
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+import contextlib
+import shutil
+import tempfile
+import weakref
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO
 
 import pyoxigraph as ox
 
-__all__ = ["ConceptText", "LineReader"]
+from ikg.graph.errors import StoreError
 
-#: lines encoded per piece the readers hand out (a few hundred kilobytes)
-_PIECE = 2048
+__all__ = ["PIECE", "ConceptText", "pieces", "spool_error"]
+
+#: bytes per piece handed to a loader (whole lines; about 300,000 lines of a concept)
+PIECE = 32 << 20
 
 
-class LineReader(io.RawIOBase):
-    """A binary stream over text lines, encoded as UTF-8 a piece at a time.
+def spool_error(exc: OSError) -> StoreError:
+    """The error to show when the temporary files of an import cannot be written (disk full).
 
     Parameters
     ----------
-    parts : sequence of sequences of str
-        The lines, read part after part; nothing is copied up front.
+    exc : OSError
+        What writing them raised.
+
+    Returns
+    -------
+    StoreError
+        Naming the temporary folder (``TMPDIR``) and what to do.
+    """
+    return StoreError(key="store.temp_full", path=tempfile.gettempdir(), detail=str(exc))
+
+
+def pieces(paths: Iterable[Path], size: int = PIECE) -> Iterator[bytes]:
+    """The bytes of the files ``paths``, one after the other, in pieces that end at a line's end.
+
+    Parameters
+    ----------
+    paths : iterable of Path
+        Files of lines, each ending with a line break.
+    size : int
+        Bytes per piece, before the rest of the piece's last line is added.
+
+    Yields
+    ------
+    bytes
+        Whole lines, at least ``size`` bytes of them unless a file ends first.
 
     Examples
     --------
-    >>> LineReader([["a .\\n", "b .\\n"], ["c .\\n"]]).read()
-    b'a .\\nb .\\nc .\\n'
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "a.nt"
+    >>> _ = f.write_bytes(b"a .\\nbb .\\nc .\\n")
+    >>> list(pieces([f], size=5))
+    [b'a .\\nbb .\\n', b'c .\\n']
     """
-
-    def __init__(self, parts: Sequence[Sequence[str]]) -> None:
-        super().__init__()
-        self._pieces = self._encode(parts)
-        self._pending = memoryview(b"")
-
-    @staticmethod
-    def _encode(parts: Sequence[Sequence[str]]) -> Iterator[bytes]:
-        for lines in parts:
-            for start in range(0, len(lines), _PIECE):
-                yield "".join(lines[start : start + _PIECE]).encode("utf-8")
-
-    def readable(self) -> bool:
-        """Whether the stream can be read: always."""
-        return True
-
-    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
-        """Fill ``buffer`` with the next bytes; 0 at the end."""
-        while not self._pending:
-            piece = next(self._pieces, None)
-            if piece is None:
-                return 0
-            self._pending = memoryview(piece)
-        n = min(len(buffer), len(self._pending))
-        buffer[:n] = self._pending[:n]
-        self._pending = self._pending[n:]
-        return n
+    for path in paths:
+        with open(path, "rb") as fh:
+            while piece := fh.read(size):
+                if not piece.endswith(b"\n"):
+                    piece += fh.readline()
+                yield piece
 
 
-@dataclass
+def _remove(files: list[IO[str]], folder: Path) -> None:
+    """Close the files of a text and remove its directory (its finaliser)."""
+    for fh in files:
+        with contextlib.suppress(OSError):  # a full disk was reported when it happened
+            fh.close()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 class ConceptText:
-    """The distinct triples of one concept's graph as N-Triples lines.
+    """The triples of one concept's graph as N-Triples lines, spooled to temporary files.
+
+    The lines hold no blank nodes (the mapping names every resource with an IRI): a loader reads
+    each piece as a document of its own, and a blank node's label would name a new node in each.
+
+    Parameters
+    ----------
+    graph : str
+        IRI of the concept's named graph (the lines hold triples, without it).
+    lines : iterable of str, optional
+        Lines that read the same for the store and for the checks, written at once.
+    typed : iterable of tuple of (str, str), optional
+        Lines whose object is a typed literal: the line for the store, the line for the checks.
 
     Attributes
     ----------
     graph : str
-        IRI of the concept's named graph (the lines hold triples, without it).
-    lines : list of str
-        Triples that read the same for the store and for the checks.
-    typed : list of tuple of (str, str)
-        Triples whose object is a typed literal: the line for the store, the line for the checks.
+    written : int
+        Lines written, repeated triples included (an upper bound of the triples).
+    distinct : int or None
+        The number of distinct triples, once a store that read the lines has counted them
+        (the SHACL checks' store, :meth:`quads`), else ``None``; see :meth:`count`.
+
+    Examples
+    --------
+    >>> t = ConceptText("urn:g", ["<urn:a> <urn:p> <urn:b> .\\n"] * 2)
+    >>> t.written, t.count(), t.quads()[0].graph_name.value
+    (2, 1, 'urn:g')
+    >>> t.close()
     """
 
-    graph: str
-    lines: list[str] = field(default_factory=list)
-    typed: list[tuple[str, str]] = field(default_factory=list)
+    def __init__(self, graph: str, lines: Iterable[str] = (), typed: Iterable[tuple[str, str]] = ()) -> None:
+        self.graph = graph
+        self.written = 0
+        self.distinct: int | None = None
+        self._dir = Path(tempfile.mkdtemp(prefix="ikg-import-"))
+        self._paths = {name: self._dir / f"{name}.nt" for name in ("common", "store", "checks")}
+        self._out = {
+            name: open(path, "w", encoding="utf-8", newline="\n", buffering=1 << 20)  # noqa: SIM115  # closed by seal()
+            for name, path in self._paths.items()
+        }
+        self._cleanup = weakref.finalize(self, _remove, list(self._out.values()), self._dir)
+        self._common = self._out["common"].write
+        self._store = self._out["store"].write
+        self._checks = self._out["checks"].write
+        for line in lines:
+            self.add(line)
+        for store_line, checks_line in typed:
+            self.add_typed(store_line, checks_line)
 
     def __len__(self) -> int:
-        return len(self.lines) + len(self.typed)
+        """Lines written (:attr:`written`): the triples, counting a repeated one each time."""
+        return self.written
 
-    def store_stream(self) -> io.BufferedReader:
-        """The triples as the store takes them: N-Triples, UTF-8, read a piece at a time."""
-        return io.BufferedReader(LineReader([self.lines, [s for s, _ in self.typed]]), buffer_size=1 << 20)
+    def add(self, line: str) -> None:
+        """A line that reads the same for the store and the checks (ending with ``" .\\n"``)."""
+        self.written += 1
+        self._common(line)
 
-    def checks_stream(self) -> io.BufferedReader:
+    def add_typed(self, store_line: str, checks_line: str) -> None:
+        """A triple with a typed literal: its line for the store and its line for the checks."""
+        self.written += 1
+        self._store(store_line)
+        self._checks(checks_line)
+
+    def seal(self) -> ConceptText:
+        """Finish writing (the files are flushed and closed); reading seals the text too."""
+        for fh in self._out.values():
+            if not fh.closed:
+                fh.close()
+        return self
+
+    def store_pieces(self) -> Iterator[bytes]:
+        """The triples as the store takes them: N-Triples, UTF-8, in pieces of whole lines."""
+        self.seal()
+        return pieces([self._paths["common"], self._paths["store"]])
+
+    def checks_pieces(self) -> Iterator[bytes]:
         """The triples as the SHACL checks take them: typed literals as their stand-ins."""
-        return io.BufferedReader(LineReader([self.lines, [c for _, c in self.typed]]), buffer_size=1 << 20)
+        self.seal()
+        return pieces([self._paths["common"], self._paths["checks"]])
+
+    def size(self) -> int:
+        """Bytes of the store's lines (to choose where the checks' store is kept)."""
+        self.seal()
+        return sum(self._paths[name].stat().st_size for name in ("common", "checks"))
 
     def quads(self) -> list[ox.Quad]:
-        """The triples as quads of :attr:`graph`, lines first, then the typed ones.
+        """The distinct triples as quads of :attr:`graph`, in the order first written (lines first,
+        then the typed ones); sets :attr:`distinct`.
 
         For the routes that compare or send quads (a graph that is not empty, a remote store, the
-        web upload); an import into an empty store reads :meth:`store_stream` instead.
+        web upload); an import into an empty store reads :meth:`store_pieces` instead.
         """
         g = ox.NamedNode(self.graph)
-        parsed = ox.parse(self.store_stream(), format=ox.RdfFormat.N_TRIPLES)
-        return [ox.Quad(q.subject, q.predicate, q.object, g) for q in parsed]
+        found: dict[ox.Quad, None] = {}
+        for piece in self.store_pieces():
+            for t in ox.parse(piece, format=ox.RdfFormat.N_TRIPLES):
+                found[ox.Quad(t.subject, t.predicate, t.object, g)] = None
+        self.distinct = len(found)
+        return list(found)
+
+    def count(self) -> int:
+        """The number of distinct triples: :attr:`distinct`, or counted by parsing the lines."""
+        if self.distinct is None:
+            self.quads()
+        assert self.distinct is not None
+        return self.distinct
+
+    def close(self) -> None:
+        """Remove the files; the text cannot be read after this."""
+        self._cleanup()

@@ -13,6 +13,7 @@ normalisation.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Sequence
 from functools import lru_cache
 from itertools import chain
@@ -23,7 +24,7 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
-from ikg.graph.ingest.ntriples import ConceptText
+from ikg.graph.ingest.ntriples import ConceptText, spool_error
 from ikg.graph.ingest.problems import Problem
 from ikg.graph.ingest.shacl_sparql import Check, UnsupportedShapeError, checks_store, compile_shapes, run_checks
 from ikg.graph.resources import ontology_graph, ontology_quads, shapes_graph
@@ -136,12 +137,17 @@ def _sparql_problems(
     default_source: str,
 ) -> list[Problem]:
     if isinstance(data, ConceptText):
-        store = checks_store(ontology_quads())
-        store.bulk_load(input=data.checks_stream(), format=ox.RdfFormat.N_TRIPLES)
+        try:
+            with tempfile.TemporaryDirectory(prefix="ikg-checks-") as tmp:
+                store = _text_store(data, tmp)
+                found = run_checks(checks, store)
+                del store  # closed before its directory goes
+        except OSError as exc:
+            raise spool_error(exc) from exc
     else:
         quads = [ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in data] if isinstance(data, Graph) else data
-        store = checks_store(chain(quads, ontology_quads()))
-    found = sorted(run_checks(checks, store), key=lambda v: (v.focus, v.check.path or ""))
+        found = run_checks(checks, checks_store(chain(quads, ontology_quads())))
+    found.sort(key=lambda v: (v.focus, v.check.path or ""))
     problems: list[Problem] = []
     for v in found:
         messages: dict[str, Any] = dict(v.check.messages)
@@ -156,6 +162,27 @@ def _sparql_problems(
         label = _short(URIRef(v.check.path)) if v.check.path else None
         problems.append(Problem("shape", src, row, label, messages))
     return problems
+
+
+#: from this many bytes of N-Triples on, the checks' store is kept on disk, not in memory
+DISK_CHECKS_BYTES = 256 << 20
+
+
+def _text_store(text: ConceptText, tmp: str) -> ox.Store:
+    """The checks' store of a mapped concept: its lines (counted: :attr:`ConceptText.distinct`),
+    then the ontology.
+
+    Up to :data:`DISK_CHECKS_BYTES` of lines (some 45,000 actors) the store is kept in memory,
+    where the checks run fastest; beyond, Oxigraph's in-memory store would need some 400 bytes
+    per triple (2 GB at 100,000 actors), so it is kept on disk in ``tmp``, and the operating
+    system's cache holds what the checks read (``bench/stages.py``).
+    """
+    store = ox.Store(tmp) if text.size() > DISK_CHECKS_BYTES else ox.Store()
+    for piece in text.checks_pieces():
+        store.bulk_load(input=piece, format=ox.RdfFormat.N_TRIPLES)
+    text.distinct = len(store)  # only the concept's triples so far: the stores keep each once
+    store.bulk_extend(checks_store(ontology_quads()))
+    return store
 
 
 def _short(iri: URIRef) -> str:
