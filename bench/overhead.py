@@ -15,6 +15,11 @@ The store holds the shipped concepts (``--actors 0``) or the synthetic concept o
   the request to the last byte (Host check, the lanes, the confined engine process and its pipe,
   the caps).
 
+With ``--compare-http`` a second ``ikg serve`` runs on another copy of the store with uvicorn's
+plain HTTP parser and event loop (h11 and asyncio: ``httptools`` and ``uvloop``, which uvicorn
+picks when they are installed, are hidden from it by modules on ``PYTHONPATH`` that refuse to
+import), interleaved with the two above: what the C parser and loop save per request.
+
 Each query is sent ``--requests`` times (after 10 warm-up requests), the two sides interleaved in
 rounds of 10 so that load on the machine hits both alike; medians and p90. Overhead = ikg's median
 minus raw's. Target (issue 18): under 5 ms on a small query.
@@ -66,6 +71,15 @@ AGGREGATES = {
 def _ikg() -> list[str]:
     beside = Path(sys.executable).parent / "ikg"
     return [str(beside)] if beside.is_file() else [shutil.which("ikg") or "ikg"]
+
+
+def _stack() -> str:
+    """What uvicorn picks here: httptools and uvloop when they are installed, else h11 and asyncio."""
+    import importlib.util
+
+    parser = "httptools" if importlib.util.find_spec("httptools") else "h11"
+    loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
+    return f"{parser} + {loop}"
 
 
 def _free_port() -> int:
@@ -131,8 +145,8 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
     store_dir, copy = work / "store", work / "copy"
     env = dict(os.environ, IKG_LANG="en")
     env.pop("IKG_STORE", None)
-    out: dict[str, Any] = {"load": os.getloadavg(), "actors": args.actors, "queries": {}}
-    server: subprocess.Popen[bytes] | None = None
+    out: dict[str, Any] = {"load": os.getloadavg(), "actors": args.actors, "queries": {}, "http_stack": _stack()}
+    servers: list[subprocess.Popen[bytes]] = []
     try:
         if args.actors:
             data = ensure_data(args.actors, ("csv", "ttl") if args.rdflib else ("csv",))
@@ -143,27 +157,23 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
         shutil.copytree(store_dir, copy)
         raw = ox.Store.read_only(str(copy))
         texts = _queries(args.actors, store_dir)
-        port = _free_port()
-        cmd = [*_ikg(), "--store", str(store_dir), "serve", "--port", str(port)]
-        server = subprocess.Popen(
-            cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
-        )
-        url = f"http://127.0.0.1:{port}/sparql"
         client = httpx.Client(timeout=60)
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if client.get(url, params={"query": "ASK {}"}, headers={"Accept": JSON_MEDIA}).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise SystemExit("ikg serve did not answer within 60 s")
-            time.sleep(0.2)
+        server, url = _serve(store_dir, env, client)
+        servers.append(server)
+        plain_url = None
+        if args.compare_http:
+            hide = work / "hide"
+            hide.mkdir()
+            for name in ("httptools", "uvloop"):
+                (hide / f"{name}.py").write_text(f"raise ImportError('{name} hidden for the comparison')\n")
+            shutil.copytree(copy, work / "plain")
+            plain_env = dict(env, PYTHONPATH=os.pathsep.join([str(hide), env.get("PYTHONPATH", "")]).rstrip(os.pathsep))
+            plain, plain_url = _serve(work / "plain", plain_env, client)
+            servers.append(plain)
 
-        def http_once(text: str) -> float:
+        def http_once(text: str, where: str = url) -> float:
             t0 = time.perf_counter()
-            r = client.get(url, params={"query": text}, headers={"Accept": JSON_MEDIA})
+            r = client.get(where, params={"query": text}, headers={"Accept": JSON_MEDIA})
             r.read()
             took = time.perf_counter() - t0
             if r.status_code != 200:
@@ -175,11 +185,16 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
             for _ in range(10):
                 http_once(text)
                 _raw_once(raw, text)
+                if plain_url:
+                    http_once(text, plain_url)
             raws: list[float] = []
             https: list[float] = []
+            plains: list[float] = []
             while len(raws) < n:
                 raws += [_raw_once(raw, text) for _ in range(10)]
                 https += [http_once(text) for _ in range(10)]
+                if plain_url:
+                    plains += [http_once(text, plain_url) for _ in range(10)]
             body = client.get(url, params={"query": text}, headers={"Accept": JSON_MEDIA}).content
             entry = {
                 "raw": statistics.median(raws),
@@ -191,19 +206,45 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
                 "rows": len(json.loads(body).get("results", {}).get("bindings", [])),
             }
             entry["overhead"] = entry["http"] - entry["raw"]
+            if plains:
+                entry["plain"] = statistics.median(plains)
+                entry["plain_overhead"] = entry["plain"] - entry["raw"]
             out["queries"][name] = entry
             log(f"{name}: raw {secs(entry['raw'])}, /sparql {secs(entry['http'])}, overhead {secs(entry['overhead'])}")
         client.close()
         if args.actors and args.rdflib:  # after the server's part: rdflib's gigabyte does not press on it
-            server_stop(server)
-            server = None
+            while servers:
+                server_stop(servers.pop())
             for name, took in _rdflib_times(data / "concept.ttl", AGGREGATES, args.rdflib_reps).items():
                 out["queries"][name]["rdflib"] = took
     finally:
-        if server is not None:
+        for server in servers:
             server_stop(server)
         shutil.rmtree(work, ignore_errors=True)
     return out
+
+
+def _serve(store_dir: Path, env: dict[str, str], client: Any) -> tuple[subprocess.Popen[bytes], str]:
+    """Start ``ikg serve`` on ``store_dir`` on a free port; return it and its ``/sparql`` URL once it answers."""
+    import httpx
+
+    port = _free_port()
+    cmd = [*_ikg(), "--store", str(store_dir), "serve", "--port", str(port)]
+    server = subprocess.Popen(
+        cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    url = f"http://127.0.0.1:{port}/sparql"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if client.get(url, params={"query": "ASK {}"}, headers={"Accept": JSON_MEDIA}).status_code == 200:
+                return server, url
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline or server.poll() is not None:
+            server_stop(server)
+            raise SystemExit("ikg serve did not answer within 60 s")
+        time.sleep(0.2)
 
 
 def server_stop(server: subprocess.Popen[bytes]) -> None:
@@ -251,6 +292,20 @@ def report(ctx: dict[str, Any]) -> str:
             f"| {name} | {e['rows']:,} | {e['bytes']:,} | {secs(e['raw'])} | {secs(e['http'])} | "
             f"{secs(e['overhead'])} | {secs(e['http_p90'])} |"
         )
+    plain = {n: e for n, e in res["queries"].items() if "plain" in e}
+    if plain:
+        lines += [
+            "",
+            "Side by side with uvicorn's plain HTTP parser and loop (h11, asyncio; `--compare-http`), "
+            f"interleaved with the above; ikg as installed ran {res.get('http_stack', '?')}:",
+            "",
+            "| query | overhead, h11 + asyncio | overhead, as installed | saved per request |",
+            "|---|---:|---:|---:|",
+        ]
+        for name, e in plain.items():
+            lines.append(
+                f"| {name} | {secs(e['plain_overhead'])} | {secs(e['overhead'])} | {secs(e['plain'] - e['http'])} |"
+            )
     versus = {n: e for n, e in res["queries"].items() if "rdflib" in e}
     if versus:
         lines += [
@@ -280,6 +335,11 @@ def main() -> int:
         help="with --actors: leave out rdflib's in-memory engine on the aggregates",
     )
     ap.add_argument("--rdflib-reps", type=int, default=3, help="runs per aggregate on rdflib (3)")
+    ap.add_argument(
+        "--compare-http",
+        action="store_true",
+        help="also a server with uvicorn's plain HTTP parser and loop (h11, asyncio), side by side",
+    )
     report_options(ap)
     args = ap.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
