@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -166,3 +167,29 @@ def test_a_large_text_is_checked_in_a_store_on_disk_with_the_same_results(monkey
     assert found["memory"][1] == 3  # the partner once, the type, since
     assert (found["memory"][2], found["disk"][2]) == (False, True)
     assert len(found["memory"][0]) == 4  # one partner of two, not an actor, since not a date, no source
+
+
+def test_the_temporary_files_of_a_killed_import_go_with_the_next_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Directories named for a process that is gone are removed when a text is made; those of a
+    running process, and other names, stay."""
+    import subprocess
+    import sys
+    import tempfile
+
+    from ikg.graph.ingest.ntriples import CHECKS_PREFIX, SPOOL_PREFIX
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = int(gone.stdout)
+    stale = [tmp_path / f"{SPOOL_PREFIX}{dead}-abc", tmp_path / f"{CHECKS_PREFIX}{dead}-def"]
+    kept = [tmp_path / f"{SPOOL_PREFIX}{os.getppid()}-ghi", tmp_path / "ikg-import-x", tmp_path / "other"]
+    for folder in stale + kept:
+        folder.mkdir()
+        (folder / "common.nt").write_text("x")
+    text = ConceptText("urn:g")
+    assert [f.exists() for f in stale] == [False, False]
+    assert all(f.exists() for f in kept)
+    assert text._dir.parent == tmp_path and text._dir.name.startswith(f"{SPOOL_PREFIX}{os.getpid()}-")
+    text.close()

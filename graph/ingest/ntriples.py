@@ -19,12 +19,14 @@ the store, and with the stand-in the SHACL checks see instead
 and SHACL speaks of them as written. Every other line is the same in both.
 
 The files live in a directory of their own under the system's temporary directory (``TMPDIR``),
-removed by :meth:`ConceptText.close` or when the text is garbage collected.
+removed by :meth:`ConceptText.close`, when the text is garbage collected or Python exits, and,
+after a ``kill -9``, by the next import (:func:`sweep_stale`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import tempfile
 import weakref
@@ -36,10 +38,47 @@ import pyoxigraph as ox
 
 from ikg.graph.errors import StoreError
 
-__all__ = ["PIECE", "ConceptText", "pieces", "spool_error"]
+__all__ = ["CHECKS_PREFIX", "PIECE", "SPOOL_PREFIX", "ConceptText", "pieces", "spool_error", "sweep_stale"]
 
 #: bytes per piece handed to a loader (whole lines; about 300,000 lines of a concept)
 PIECE = 32 << 20
+#: names of the temporary directories of an import's lines and of its checks' store on disk; the
+#: process id follows, so that those of a killed import can be told and removed (:func:`sweep_stale`)
+SPOOL_PREFIX, CHECKS_PREFIX = "ikg-import-", "ikg-checks-"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # someone else's process: alive
+        return True
+    return True
+
+
+def sweep_stale() -> list[Path]:
+    """Remove the temporary directories that killed imports left (their process is gone).
+
+    An import that ends, fails or is interrupted removes its own; one killed with ``kill -9`` (or
+    by the machine's power) cannot, and at 100,000 actors they hold 2-3 GB. Each import's
+    directories are named with its process id; before an import makes its own, those whose
+    process no longer runs are removed. A process id used again by another program keeps them
+    until that program ends, never the other way round.
+
+    Returns
+    -------
+    list of Path
+        The directories removed.
+    """
+    removed = []
+    for prefix in (SPOOL_PREFIX, CHECKS_PREFIX):
+        for folder in Path(tempfile.gettempdir()).glob(prefix + "*-*"):
+            pid = folder.name[len(prefix) :].split("-", 1)[0]
+            if pid.isdigit() and folder.is_dir() and not _alive(int(pid)):
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append(folder)
+    return removed
 
 
 def spool_error(exc: OSError) -> StoreError:
@@ -133,7 +172,8 @@ class ConceptText:
         self.graph = graph
         self.written = 0
         self.distinct: int | None = None
-        self._dir = Path(tempfile.mkdtemp(prefix="ikg-import-"))
+        sweep_stale()
+        self._dir = Path(tempfile.mkdtemp(prefix=f"{SPOOL_PREFIX}{os.getpid()}-"))
         self._paths = {name: self._dir / f"{name}.nt" for name in ("common", "store", "checks")}
         self._out = {
             name: open(path, "w", encoding="utf-8", newline="\n", buffering=1 << 20)  # noqa: SIM115  # closed by seal()

@@ -13,6 +13,7 @@ normalisation.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Sequence
 from functools import lru_cache
@@ -24,7 +25,7 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
-from ikg.graph.ingest.ntriples import ConceptText, spool_error
+from ikg.graph.ingest.ntriples import CHECKS_PREFIX, ConceptText, spool_error
 from ikg.graph.ingest.problems import Problem
 from ikg.graph.ingest.shacl_sparql import Check, UnsupportedShapeError, checks_store, compile_shapes, run_checks
 from ikg.graph.resources import ontology_graph, ontology_quads, shapes_graph
@@ -138,7 +139,7 @@ def _sparql_problems(
 ) -> list[Problem]:
     if isinstance(data, ConceptText):
         try:
-            with tempfile.TemporaryDirectory(prefix="ikg-checks-") as tmp:
+            with tempfile.TemporaryDirectory(prefix=f"{CHECKS_PREFIX}{os.getpid()}-") as tmp:
                 store = _text_store(data, tmp)
                 found = run_checks(checks, store)
                 del store  # closed before its directory goes
