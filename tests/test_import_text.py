@@ -193,3 +193,31 @@ def test_the_temporary_files_of_a_killed_import_go_with_the_next_one(
     assert all(f.exists() for f in kept)
     assert text._dir.parent == tmp_path and text._dir.name.startswith(f"{SPOOL_PREFIX}{os.getpid()}-")
     text.close()
+
+
+def test_the_temporary_files_are_the_user_s_alone_and_go_with_the_import(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lines' directory and the checks' store on disk are made with mode 0700 and are gone when
+    the import has finished."""
+    import stat
+    import tempfile
+
+    from ikg.graph.ingest import validate
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setattr(validate, "DISK_CHECKS_BYTES", 0)  # the checks' store on disk too
+    modes: dict[str, int] = {}
+    real = validate._text_store
+
+    def spy(text: ConceptText, tmp: str) -> ox.Store:
+        modes["lines"] = stat.S_IMODE(text._dir.stat().st_mode)
+        modes["checks"] = stat.S_IMODE(Path(tmp).stat().st_mode)
+        return real(text, tmp)
+
+    monkeypatch.setattr(validate, "_text_store", spy)
+    result = import_spreadsheet(Store(tmp_path / "s"), write_csv_set(tmp_path / "klein"))
+    assert result.triples > 0
+    assert modes == {"lines": 0o700, "checks": 0o700}
+    assert list((tmp_path / "tmp").iterdir()) == []
