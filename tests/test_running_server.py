@@ -147,3 +147,21 @@ def test_an_announced_server_is_waited_for_until_it_listens(tmp_path: Path) -> N
             thread.start()
             assert find_server(store, wait=10) == server
             thread.join()
+
+
+def test_liveness_is_never_asked_by_a_signal_where_that_would_end_the_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On Windows ``os.kill(pid, 0)`` ends the process: there no process is taken for gone (a stale
+    announcement or temporary folder stays), and no signal is sent; on POSIX signal 0 only asks."""
+    import subprocess
+    import sys
+
+    from ikg.graph.store import running
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = int(gone.stdout)
+    assert running.alive(os.getpid()) and not running.alive(dead)
+    sent: list[int] = []
+    monkeypatch.setattr(running.os, "kill", lambda pid, sig: sent.append(pid))
+    monkeypatch.setattr(running, "_SIGNAL_0_ASKS", False)  # as on Windows
+    assert running.alive(dead) and running.alive(os.getpid())
+    assert sent == []

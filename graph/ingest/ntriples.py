@@ -37,6 +37,7 @@ from typing import IO
 import pyoxigraph as ox
 
 from ikg.graph.errors import StoreError
+from ikg.graph.store.running import alive
 
 __all__ = ["CHECKS_PREFIX", "PIECE", "SPOOL_PREFIX", "ConceptText", "pieces", "spool_error", "sweep_stale"]
 
@@ -45,16 +46,6 @@ PIECE = 32 << 20
 #: names of the temporary directories of an import's lines and of its checks' store on disk; the
 #: process id follows, so that those of a killed import can be told and removed (:func:`sweep_stale`)
 SPOOL_PREFIX, CHECKS_PREFIX = "ikg-import-", "ikg-checks-"
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # someone else's process: alive
-        return True
-    return True
 
 
 def sweep_stale() -> list[Path]:
@@ -75,7 +66,7 @@ def sweep_stale() -> list[Path]:
     for prefix in (SPOOL_PREFIX, CHECKS_PREFIX):
         for folder in Path(tempfile.gettempdir()).glob(prefix + "*-*"):
             pid = folder.name[len(prefix) :].split("-", 1)[0]
-            if pid.isdigit() and folder.is_dir() and not _alive(int(pid)):
+            if pid.isdigit() and folder.is_dir() and not alive(int(pid)):
                 shutil.rmtree(folder, ignore_errors=True)
                 removed.append(folder)
     return removed

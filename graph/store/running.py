@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-__all__ = ["RunningServer", "announce", "find_server", "server_file"]
+__all__ = ["RunningServer", "alive", "announce", "find_server", "server_file"]
 
 
 @dataclass(frozen=True)
@@ -123,7 +123,7 @@ def find_server(store: str | os.PathLike[str], wait: float = 15.0) -> RunningSer
         return None
     if not server.url.startswith(("http://", "https://")):
         return None
-    if not _alive(server.pid):
+    if not alive(server.pid):
         _remove_if_ours(path, server.pid)
         return None
     return server if _listening(server.url, wait) else None
@@ -148,8 +148,26 @@ def _listening(url: str, wait: float) -> bool:
             time.sleep(0.1)
 
 
-def _alive(pid: int) -> bool:
-    """Whether process ``pid`` exists (signal 0 checks without sending anything)."""
+#: whether ``os.kill(pid, 0)`` only asks whether a process exists (POSIX), rather than ending it
+_SIGNAL_0_ASKS = os.name == "posix"
+
+
+def alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (signal 0 checks without sending anything).
+
+    Only on POSIX systems: on Windows ``os.kill`` with any other signal than Ctrl-C or Ctrl-Break
+    ends the process, so there every process counts as alive (nothing is taken for stale).
+
+    Parameters
+    ----------
+    pid : int
+
+    Returns
+    -------
+    bool
+    """
+    if not _SIGNAL_0_ASKS:
+        return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
