@@ -137,7 +137,7 @@ def test_a_cell_s_text_stays_one_literal_whatever_it_holds(tmp_path: Path, size:
 
 def test_a_large_text_is_checked_in_a_store_on_disk_with_the_same_results(monkeypatch: pytest.MonkeyPatch) -> None:
     """Beyond DISK_CHECKS_BYTES the checks' store is kept on disk: the same violations, the same count."""
-    from ikg.graph.ingest import validate
+    from ikg.graph.ingest import ntriples, validate
     from ikg.graph.ingest.shacl_lexical import for_checks
 
     ikg = "https://w3id.org/ikg/ns#"
@@ -157,7 +157,7 @@ def test_a_large_text_is_checked_in_a_store_on_disk_with_the_same_results(monkey
             _made.append(args[0] if args else "memory")
             return real(*args)
 
-        monkeypatch.setattr(validate, "DISK_CHECKS_BYTES", limit)
+        monkeypatch.setattr(ntriples, "DISK_CHECKS_BYTES", limit)
         monkeypatch.setattr(validate.ox, "Store", store)
         text = ConceptText("urn:g", lines, typed)
         problems = validate.shacl_problems(text)
@@ -203,21 +203,91 @@ def test_the_temporary_files_are_the_user_s_alone_and_go_with_the_import(
     import stat
     import tempfile
 
-    from ikg.graph.ingest import validate
+    from ikg.graph.ingest import ntriples, validate
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
     (tmp_path / "tmp").mkdir()
-    monkeypatch.setattr(validate, "DISK_CHECKS_BYTES", 0)  # the checks' store on disk too
+    monkeypatch.setattr(ntriples, "DISK_CHECKS_BYTES", 0)  # the checks' store on disk too
     modes: dict[str, int] = {}
     real = validate._text_store
 
     def spy(text: ConceptText, tmp: str) -> ox.Store:
+        store = real(text, tmp)
+        loader = text.checks_store
+        assert loader is not None and loader.on_disk and loader._disk is not None
         modes["lines"] = stat.S_IMODE(text._dir.stat().st_mode)
-        modes["checks"] = stat.S_IMODE(Path(tmp).stat().st_mode)
-        return real(text, tmp)
+        modes["checks"] = stat.S_IMODE(Path(loader._disk.name).stat().st_mode)
+        return store
 
     monkeypatch.setattr(validate, "_text_store", spy)
     result = import_spreadsheet(Store(tmp_path / "s"), write_csv_set(tmp_path / "klein"))
     assert result.triples > 0
     assert modes == {"lines": 0o700, "checks": 0o700}
     assert list((tmp_path / "tmp").iterdir()) == []
+
+
+@pytest.mark.parametrize("limit", [1 << 40, 0, 20_000])
+def test_the_checks_store_fills_while_the_mapping_writes_with_the_same_content(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, limit: int
+) -> None:
+    """The mapping hands its lines to the checks' store as it goes (in memory, on disk, or first in
+    memory and then again on disk): the store holds what a store filled afterwards holds."""
+    from ikg.graph.ingest import ntriples, validate
+
+    monkeypatch.setattr(ntriples, "HANDOVER_LINES", 40)
+    monkeypatch.setattr(ntriples, "DISK_CHECKS_BYTES", limit)
+    mapped = map_tables(read_tables(write_csv_set(tmp_path / "k"))[0])
+    text = mapped.text
+    assert text is not None and text.checks_store is not None
+    loader = text.checks_store
+    handed = loader._end
+    assert 0 < handed < text.common_size()  # handed over before the mapping ended
+    prefilled = set(validate._text_store(text, str(tmp_path)))
+    assert loader.on_disk == (limit < text.common_size())
+    counted = text.distinct
+    loader.close()
+    text.checks_store = None
+    afterwards = set(validate._text_store(text, str(tmp_path)))
+    assert prefilled == afterwards and len(afterwards) > 100
+    assert counted == text.distinct == len(set(text.quads()))
+    assert validate.shacl_problems(text, mapped.origin) == []
+
+
+def test_a_checks_store_that_outgrows_memory_starts_again_on_disk(tmp_path: Path) -> None:
+    """Lines loaded in memory, then more than the limit: the store on disk holds all of them, the
+    first ones too."""
+    import time
+
+    from ikg.graph.ingest.ntriples import ChecksStore
+
+    f = tmp_path / "common.nt"
+    first = "".join(f"<urn:s{i}> <urn:p> <urn:o> .\n" for i in range(100))
+    more = "".join(f"<urn:s{i}> <urn:q> <urn:o> .\n" for i in range(100))
+    f.write_text(first)
+    loader = ChecksStore(f, limit=len(first) + 10)
+    loader.written(len(first))
+    deadline = time.monotonic() + 20
+    while loader.loaded < len(first) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert loader.loaded == len(first) and not loader.on_disk  # in memory so far
+    f.write_text(first + more)
+    store = loader.finish(len(first + more))
+    assert loader.on_disk
+    assert len(store) == 200
+    loader.close()
+    assert loader._disk is None
+
+
+def test_a_checks_store_expected_to_be_large_starts_on_disk(tmp_path: Path) -> None:
+    """Many table rows: the checks' store is on disk from the first line, never filled in memory first."""
+    from ikg.graph.ingest.ntriples import ChecksStore
+
+    f = tmp_path / "common.nt"
+    f.write_text("<urn:s> <urn:p> <urn:o> .\n")
+    large = ChecksStore(f, limit=100, expected=101)
+    assert large.on_disk
+    large.close()
+    small = ChecksStore(f, limit=100, expected=100)
+    assert not small.on_disk
+    assert len(small.finish(f.stat().st_size)) == 1
+    small.close()

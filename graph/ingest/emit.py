@@ -18,7 +18,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, TIME
 
-from ikg.graph.ingest.ntriples import ConceptText
+from ikg.graph.ingest.ntriples import BYTES_PER_ROW, ConceptText
 from ikg.graph.ingest.refs import AS_WRITTEN
 from ikg.graph.ingest.shacl_lexical import for_checks
 from ikg.graph.namespaces import BASE, GRAPH_BASE, IKG, ORG, ROLE
@@ -95,14 +95,18 @@ _PLAIN = (ox.NamedNode("http://www.w3.org/2001/XMLSchema#string"), ox.NamedNode(
 
 
 class Builder:
-    """Writes the triples of one concept: mints IRIs (each once), records where each resource came from."""
+    """Writes the triples of one concept: mints IRIs (each once), records where each resource came from.
 
-    def __init__(self, mapped: Mapped, cid: str) -> None:
+    ``rows``, the number of table rows, tells how many lines to expect (see :data:`BYTES_PER_ROW`).
+    """
+
+    def __init__(self, mapped: Mapped, cid: str, rows: int = 0) -> None:
         self.mapped = mapped
         self.cid = cid
         self.prefix = BASE + seg(cid) + "/"
         self.graph = ox.NamedNode(GRAPH_BASE + seg(cid))
-        self.text = ConceptText(self.graph.value)
+        # the checks' store fills as the lines are written; on disk at once when they will be many
+        self.text = ConceptText(self.graph.value, prefill=True, expected=rows * BYTES_PER_ROW)
         self._line, self._typed = self.text.add, self.text.add_typed
         #: N-Triples form of IRIs and typed literals (a typed literal: its store and checks forms)
         self._nt: dict[Any, Any] = {}

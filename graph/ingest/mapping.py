@@ -116,7 +116,7 @@ def map_tables(tables: dict[str, RawTable]) -> Mapped:
         # repeated pairs are looked for (and reported) only when there is a concept to build
         rows["memberships"], members = check_pairs(rows["memberships"], "actor", "working_group")
         rows["cooperations"], partners = check_pairs(rows["cooperations"], "actor_a", "actor_b", symmetric=True)
-        builder = Builder(mapped, concept_id)
+        builder = Builder(mapped, concept_id, rows=sum(mapped.counts.values()))
         _emit(builder, {**rows, "memberships": members, "cooperations": partners})
         mapped.text = builder.finish()
     mapped.problems = [p for sheet in SHEETS for row in rows[sheet.name] for p in row.problems]

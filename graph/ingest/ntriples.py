@@ -29,6 +29,7 @@ import contextlib
 import os
 import shutil
 import tempfile
+import threading
 import weakref
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -39,10 +40,28 @@ import pyoxigraph as ox
 from ikg.graph.errors import StoreError
 from ikg.graph.store.running import alive
 
-__all__ = ["CHECKS_PREFIX", "PIECE", "SPOOL_PREFIX", "ConceptText", "pieces", "spool_error", "sweep_stale"]
+__all__ = [
+    "CHECKS_PREFIX",
+    "DISK_CHECKS_BYTES",
+    "PIECE",
+    "SPOOL_PREFIX",
+    "ChecksStore",
+    "ConceptText",
+    "pieces",
+    "spool_error",
+    "sweep_stale",
+]
 
 #: bytes per piece handed to a loader (whole lines; about 300,000 lines of a concept)
 PIECE = 32 << 20
+#: from this many bytes of N-Triples on, the checks' store is kept on disk, not in memory: Oxigraph's
+#: in-memory store needs some 400 bytes per triple (2 GB at 100,000 actors); some 45,000 actors
+DISK_CHECKS_BYTES = 256 << 20
+#: bytes of lines a table row makes, a low estimate (the synthetic concepts: about 1,400), to start
+#: the checks' store of a concept that will be large on disk at once
+BYTES_PER_ROW = 1_000
+#: lines between two hand-overs of the written lines to the checks' store while the mapping writes
+HANDOVER_LINES = 200_000
 #: names of the temporary directories of an import's lines and of its checks' store on disk; the
 #: process id follows, so that those of a killed import can be told and removed (:func:`sweep_stale`)
 SPOOL_PREFIX, CHECKS_PREFIX = "ikg-import-", "ikg-checks-"
@@ -119,8 +138,119 @@ def pieces(paths: Iterable[Path], size: int = PIECE) -> Iterator[bytes]:
                 yield piece
 
 
-def _remove(files: list[IO[str]], folder: Path) -> None:
+class ChecksStore:
+    """The SHACL checks' store of a concept, filled while the mapping is still writing its lines.
+
+    The mapping is Python and keeps one core busy; Oxigraph's loader works outside Python's lock.
+    So each time the mapping has written :data:`HANDOVER_LINES` more lines, they are handed to a
+    thread that loads them into this store (at 100,000 actors the 32 s of loading then go on
+    beside the 32 s of mapping instead of after them). Up to :data:`DISK_CHECKS_BYTES` of lines
+    the store is kept in memory; once the lines pass that, it starts again on disk, in a temporary
+    directory of its own (named with the process id, see :func:`sweep_stale`).
+
+    Parameters
+    ----------
+    path : Path
+        The file of the lines that read the same for the store and the checks, while it is written.
+    limit : int, optional
+        Bytes of lines from which on the store is kept on disk (default :data:`DISK_CHECKS_BYTES`).
+    expected : int, optional
+        Bytes of lines expected; past ``limit`` the store starts on disk (at 100,000 actors the
+        store filled in memory up to the limit first took the import's peak from 1.3 to 2.0 GB).
+    """
+
+    def __init__(self, path: Path, limit: int | None = None, expected: int = 0) -> None:
+        self._path = path
+        self._limit = DISK_CHECKS_BYTES if limit is None else limit
+        self._disk: tempfile.TemporaryDirectory[str] | None = None
+        self._store: ox.Store | None = self._on_disk() if expected > self._limit else ox.Store()
+        self._ready = threading.Condition()
+        #: bytes of lines loaded into the store so far
+        self.loaded = 0
+        self._end = 0  # bytes of whole lines written so far
+        self._final = False  # the lines are all written (or the checks are not wanted)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="ikg-checks-load", daemon=True)
+        self._thread.start()
+
+    @property
+    def on_disk(self) -> bool:
+        """Whether the store is kept on disk."""
+        return self._disk is not None
+
+    def _on_disk(self) -> ox.Store:
+        self._disk = tempfile.TemporaryDirectory(prefix=f"{CHECKS_PREFIX}{os.getpid()}-")
+        return ox.Store(self._disk.name)
+
+    def written(self, end: int) -> None:
+        """The lines file holds whole lines up to byte ``end``: load them."""
+        with self._ready:
+            self._end = end
+            self._ready.notify()
+
+    def _run(self) -> None:
+        try:
+            done = 0
+            with open(self._path, "rb") as fh:
+                while True:
+                    with self._ready:
+                        while self._end <= done and not self._final:
+                            self._ready.wait()
+                        end, final = self._end, self._final
+                    if self._store is None:  # closed
+                        return
+                    if end > self._limit and self._disk is None:  # too large for memory: start again on disk
+                        self._store = self._on_disk()
+                        done = 0
+                    while done < end:
+                        store = self._store
+                        if store is None:  # closed meanwhile
+                            return
+                        fh.seek(done)
+                        piece = fh.read(min(PIECE, end - done))
+                        piece = piece[: piece.rfind(b"\n") + 1]  # whole lines; ``end`` is a line's end
+                        store.bulk_load(input=piece, format=ox.RdfFormat.N_TRIPLES)
+                        done += len(piece)
+                        self.loaded = done
+                    if final:
+                        return
+        except BaseException as exc:  # raised in the caller's thread by finish()
+            self._error = exc
+
+    def finish(self, end: int) -> ox.Store:
+        """Load the lines up to byte ``end`` (the whole file), wait for the loader, return the store.
+
+        Raises
+        ------
+        OSError
+            If the lines could not be read or the store on disk not written.
+        """
+        with self._ready:
+            self._end, self._final = end, True
+            self._ready.notify()
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._store is not None
+        return self._store
+
+    def close(self) -> None:
+        """Stop loading and let go of the store and its directory."""
+        with self._ready:
+            self._final = True
+            self._store = None
+            self._ready.notify()
+        self._thread.join()
+        self._store = None
+        if self._disk is not None:
+            self._disk.cleanup()
+            self._disk = None
+
+
+def _remove(files: list[IO[str]], folder: Path, checks: list[ChecksStore]) -> None:
     """Close the files of a text and remove its directory (its finaliser)."""
+    for loader in checks:
+        loader.close()
     for fh in files:
         with contextlib.suppress(OSError):  # a full disk was reported when it happened
             fh.close()
@@ -141,6 +271,10 @@ class ConceptText:
         Lines that read the same for the store and for the checks, written at once.
     typed : iterable of tuple of (str, str), optional
         Lines whose object is a typed literal: the line for the store, the line for the checks.
+    prefill : bool, optional
+        Fill the SHACL checks' store while the lines are written (:class:`ChecksStore`).
+    expected : int, optional
+        Bytes of lines expected (for ``prefill``: where the checks' store starts).
 
     Attributes
     ----------
@@ -159,7 +293,15 @@ class ConceptText:
     >>> t.close()
     """
 
-    def __init__(self, graph: str, lines: Iterable[str] = (), typed: Iterable[tuple[str, str]] = ()) -> None:
+    def __init__(
+        self,
+        graph: str,
+        lines: Iterable[str] = (),
+        typed: Iterable[tuple[str, str]] = (),
+        *,
+        prefill: bool = False,
+        expected: int = 0,
+    ) -> None:
         self.graph = graph
         self.written = 0
         self.distinct: int | None = None
@@ -170,7 +312,11 @@ class ConceptText:
             name: open(path, "w", encoding="utf-8", newline="\n", buffering=1 << 20)  # noqa: SIM115  # closed by seal()
             for name, path in self._paths.items()
         }
-        self._cleanup = weakref.finalize(self, _remove, list(self._out.values()), self._dir)
+        #: the checks' store, filled while the lines are written (``prefill``), else None
+        self.checks_store = ChecksStore(self._paths["common"], expected=expected) if prefill else None
+        self._loaders = [self.checks_store] if self.checks_store else []
+        self._cleanup = weakref.finalize(self, _remove, list(self._out.values()), self._dir, self._loaders)
+        self._handover_at = HANDOVER_LINES if prefill else 1 << 62
         self._common = self._out["common"].write
         self._store = self._out["store"].write
         self._checks = self._out["checks"].write
@@ -187,6 +333,16 @@ class ConceptText:
         """A line that reads the same for the store and the checks (ending with ``" .\\n"``)."""
         self.written += 1
         self._common(line)
+        if self.written >= self._handover_at:
+            self._hand_over()
+
+    def _hand_over(self) -> None:
+        """Let the checks' store load the lines written so far (whole lines: each write is one)."""
+        fh = self._out["common"]
+        fh.flush()
+        if self.checks_store is not None:
+            self.checks_store.written(os.fstat(fh.fileno()).st_size)
+        self._handover_at = self.written + HANDOVER_LINES
 
     def add_typed(self, store_line: str, checks_line: str) -> None:
         """A triple with a typed literal: its line for the store and its line for the checks."""
@@ -210,6 +366,16 @@ class ConceptText:
         """The triples as the SHACL checks take them: typed literals as their stand-ins."""
         self.seal()
         return pieces([self._paths["common"], self._paths["checks"]])
+
+    def typed_checks_pieces(self) -> Iterator[bytes]:
+        """The typed literals' lines for the checks only (what :attr:`checks_store` does not load)."""
+        self.seal()
+        return pieces([self._paths["checks"]])
+
+    def common_size(self) -> int:
+        """Bytes of the lines that read the same for the store and the checks."""
+        self.seal()
+        return self._paths["common"].stat().st_size
 
     def size(self) -> int:
         """Bytes of the store's lines (to choose where the checks' store is kept)."""
@@ -239,5 +405,6 @@ class ConceptText:
         return self.distinct
 
     def close(self) -> None:
-        """Remove the files; the text cannot be read after this."""
+        """Remove the files and the checks' store; the text cannot be read after this."""
+        self.checks_store = None
         self._cleanup()

@@ -25,6 +25,7 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
+from ikg.graph.ingest import ntriples
 from ikg.graph.ingest.ntriples import CHECKS_PREFIX, ConceptText, spool_error
 from ikg.graph.ingest.problems import Problem
 from ikg.graph.ingest.shacl_sparql import Check, UnsupportedShapeError, checks_store, compile_shapes, run_checks
@@ -143,6 +144,9 @@ def _sparql_problems(
                 store = _text_store(data, tmp)
                 found = run_checks(checks, store)
                 del store  # closed before its directory goes
+                if data.checks_store is not None:  # used once: a second check loads the lines anew
+                    data.checks_store.close()
+                    data.checks_store = None
         except OSError as exc:
             raise spool_error(exc) from exc
     else:
@@ -165,21 +169,24 @@ def _sparql_problems(
     return problems
 
 
-#: from this many bytes of N-Triples on, the checks' store is kept on disk, not in memory
-DISK_CHECKS_BYTES = 256 << 20
-
-
 def _text_store(text: ConceptText, tmp: str) -> ox.Store:
     """The checks' store of a mapped concept: its lines (counted: :attr:`ConceptText.distinct`),
     then the ontology.
 
-    Up to :data:`DISK_CHECKS_BYTES` of lines (some 45,000 actors) the store is kept in memory,
-    where the checks run fastest; beyond, Oxigraph's in-memory store would need some 400 bytes
-    per triple (2 GB at 100,000 actors), so it is kept on disk in ``tmp``, and the operating
-    system's cache holds what the checks read (``bench/stages.py``).
+    A mapped concept's store was filled while the mapping wrote
+    (:class:`~ikg.graph.ingest.ntriples.ChecksStore`: in memory, or on disk past
+    :data:`~ikg.graph.ingest.ntriples.DISK_CHECKS_BYTES`); here the rest of its lines and the
+    typed literals' stand-ins join it. Any other text is loaded here, into a store
+    in memory or, past that size, on disk in ``tmp``.
     """
-    store = ox.Store(tmp) if text.size() > DISK_CHECKS_BYTES else ox.Store()
-    for piece in text.checks_pieces():
+    loader = text.checks_store
+    if loader is not None:
+        store = loader.finish(text.common_size())
+        rest = text.typed_checks_pieces()
+    else:
+        store = ox.Store(tmp) if text.size() > ntriples.DISK_CHECKS_BYTES else ox.Store()
+        rest = text.checks_pieces()
+    for piece in rest:
         store.bulk_load(input=piece, format=ox.RdfFormat.N_TRIPLES)
     text.distinct = len(store)  # only the concept's triples so far: the stores keep each once
     store.bulk_extend(checks_store(ontology_quads()))
