@@ -211,10 +211,9 @@ def test_the_temporary_files_are_the_user_s_alone_and_go_with_the_import(
     modes: dict[str, int] = {}
     real = validate._text_store
 
-    def spy(text: ConceptText, tmp: str) -> ox.Store:
-        store = real(text, tmp)
-        loader = text.checks_store
-        assert loader is not None and loader.on_disk and loader._disk is not None
+    def spy(text: ConceptText, loader: ntriples.ChecksStore) -> ox.Store:
+        store = real(text, loader)
+        assert loader.on_disk and loader._disk is not None
         modes["lines"] = stat.S_IMODE(text._dir.stat().st_mode)
         modes["checks"] = stat.S_IMODE(Path(loader._disk.name).stat().st_mode)
         return store
@@ -242,12 +241,14 @@ def test_the_checks_store_fills_while_the_mapping_writes_with_the_same_content(
     loader = text.checks_store
     handed = loader._end
     assert 0 < handed < text.common_size()  # handed over before the mapping ended
-    prefilled = set(validate._text_store(text, str(tmp_path)))
+    prefilled = set(validate._text_store(text, loader))
     assert loader.on_disk == (limit < text.common_size())
     counted = text.distinct
     loader.close()
     text.checks_store = None
-    afterwards = set(validate._text_store(text, str(tmp_path)))
+    later = ntriples.ChecksStore(text.common_path, expected=text.common_size())
+    afterwards = set(validate._text_store(text, later))
+    later.close()
     assert prefilled == afterwards and len(afterwards) > 100
     assert counted == text.distinct == len(set(text.quads()))
     assert validate.shacl_problems(text, mapped.origin) == []

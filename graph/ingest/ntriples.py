@@ -313,7 +313,7 @@ class ConceptText:
             for name, path in self._paths.items()
         }
         #: the checks' store, filled while the lines are written (``prefill``), else None
-        self.checks_store = ChecksStore(self._paths["common"], expected=expected) if prefill else None
+        self.checks_store = ChecksStore(self.common_path, expected=expected) if prefill else None
         self._loaders = [self.checks_store] if self.checks_store else []
         self._cleanup = weakref.finalize(self, _remove, list(self._out.values()), self._dir, self._loaders)
         self._handover_at = HANDOVER_LINES if prefill else 1 << 62
@@ -377,10 +377,10 @@ class ConceptText:
         self.seal()
         return self._paths["common"].stat().st_size
 
-    def size(self) -> int:
-        """Bytes of the store's lines (to choose where the checks' store is kept)."""
-        self.seal()
-        return sum(self._paths[name].stat().st_size for name in ("common", "checks"))
+    @property
+    def common_path(self) -> Path:
+        """The file of the lines that read the same for the store and the checks."""
+        return self._paths["common"]
 
     def quads(self) -> list[ox.Quad]:
         """The distinct triples as quads of :attr:`graph`, in the order first written (lines first,

@@ -13,8 +13,6 @@ normalisation.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from functools import lru_cache
 from itertools import chain
@@ -25,8 +23,7 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
-from ikg.graph.ingest import ntriples
-from ikg.graph.ingest.ntriples import CHECKS_PREFIX, ConceptText, spool_error
+from ikg.graph.ingest.ntriples import ChecksStore, ConceptText, spool_error
 from ikg.graph.ingest.problems import Problem
 from ikg.graph.ingest.shacl_sparql import Check, UnsupportedShapeError, checks_store, compile_shapes, run_checks
 from ikg.graph.resources import ontology_graph, ontology_quads, shapes_graph
@@ -139,16 +136,14 @@ def _sparql_problems(
     default_source: str,
 ) -> list[Problem]:
     if isinstance(data, ConceptText):
+        loader = data.checks_store or ChecksStore(data.common_path, expected=data.common_size())
+        data.checks_store = None  # used once: a second check loads the lines anew
         try:
-            with tempfile.TemporaryDirectory(prefix=f"{CHECKS_PREFIX}{os.getpid()}-") as tmp:
-                store = _text_store(data, tmp)
-                found = run_checks(checks, store)
-                del store  # closed before its directory goes
-                if data.checks_store is not None:  # used once: a second check loads the lines anew
-                    data.checks_store.close()
-                    data.checks_store = None
+            found = run_checks(checks, _text_store(data, loader))
         except OSError as exc:
             raise spool_error(exc) from exc
+        finally:
+            loader.close()
     else:
         quads = [ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in data] if isinstance(data, Graph) else data
         found = run_checks(checks, checks_store(chain(quads, ontology_quads())))
@@ -169,24 +164,17 @@ def _sparql_problems(
     return problems
 
 
-def _text_store(text: ConceptText, tmp: str) -> ox.Store:
+def _text_store(text: ConceptText, loader: ChecksStore) -> ox.Store:
     """The checks' store of a mapped concept: its lines (counted: :attr:`ConceptText.distinct`),
     then the ontology.
 
-    A mapped concept's store was filled while the mapping wrote
-    (:class:`~ikg.graph.ingest.ntriples.ChecksStore`: in memory, or on disk past
-    :data:`~ikg.graph.ingest.ntriples.DISK_CHECKS_BYTES`); here the rest of its lines and the
-    typed literals' stand-ins join it. Any other text is loaded here, into a store
-    in memory or, past that size, on disk in ``tmp``.
+    ``loader`` holds the lines that read the same for the store and the checks: filled while the
+    mapping wrote (:attr:`ConceptText.checks_store`) or now, in memory or, past
+    :data:`~ikg.graph.ingest.ntriples.DISK_CHECKS_BYTES`, on disk. The typed literals' stand-ins
+    and the ontology join them here.
     """
-    loader = text.checks_store
-    if loader is not None:
-        store = loader.finish(text.common_size())
-        rest = text.typed_checks_pieces()
-    else:
-        store = ox.Store(tmp) if text.size() > ntriples.DISK_CHECKS_BYTES else ox.Store()
-        rest = text.checks_pieces()
-    for piece in rest:
+    store = loader.finish(text.common_size())
+    for piece in text.typed_checks_pieces():
         store.bulk_load(input=piece, format=ox.RdfFormat.N_TRIPLES)
     text.distinct = len(store)  # only the concept's triples so far: the stores keep each once
     store.bulk_extend(checks_store(ontology_quads()))
