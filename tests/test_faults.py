@@ -61,16 +61,43 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
 METTMANN = REPO / "data" / "mettmann-2015"
 
 
+_HOLDER = """
+import sys
+from ikg.graph.ingest.importer import import_spreadsheet
+from ikg.graph.store.embedded import Store
+
+store = Store(sys.argv[1])  # holds the store's lock from here
+print("held", flush=True)
+sys.stdin.readline()  # until the test has seen the second import wait
+import_spreadsheet(store, sys.argv[2])
+store.close()
+"""
+
+
 def test_concurrent_imports_run_one_after_the_other(tmp_path: Path, synthetic: Path) -> None:
+    # The first import holds the store until the second has said that it waits: no race with the
+    # machine's speed (with a sleep instead, a first import done within the sleep failed the test).
     store = tmp_path / "store"
-    first = _ikg(store, "import", str(synthetic))
-    time.sleep(1.0)  # the first holds the store now
+    first = subprocess.Popen(
+        [sys.executable, "-c", _HOLDER, str(store), str(synthetic)],
+        env={**os.environ, "IKG_LANG": "en"},
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert first.stdout is not None and first.stdin is not None
+    assert first.stdout.readline().strip() == "held"
     second = _ikg(store, "import", str(METTMANN))
+    assert second.stderr is not None
+    waiting = second.stderr.readline()  # the second blocks in its retries after saying this
+    assert "in use by another ikg process; waiting" in waiting
+    first.stdin.write("go\n")
+    first.stdin.flush()
     _, err1 = first.communicate(timeout=300)
     _, err2 = second.communicate(timeout=300)
     assert first.returncode == 0, err1
-    assert second.returncode == 0, err2
-    assert "in use by another ikg process; waiting" in err2
+    assert second.returncode == 0, waiting + err2
     assert _concepts(store) == ["mettmann-2015", "synthetic-2000"]
 
 
