@@ -139,3 +139,37 @@ def test_unique_lang_counts_a_value_reached_twice_once() -> None:
     data = 'ex:i ex:r ex:m1 , ex:m2 . ex:m1 ex:q "a"@de . ex:m2 ex:q "a"@de .'
     assert _results(shapes, data) == []
     assert _results(shapes, data + ' ex:m2 ex:q "b"@de .') == [("UniqueLang", "i", None)]
+
+
+def test_checks_run_side_by_side_with_the_same_result_in_the_same_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Oxigraph evaluates outside Python's lock: with workers the checks run in threads at once
+    # (half the time on two cores), and the violations still come check by check, in order.
+    import threading
+    import time
+
+    import ikg.graph.ingest.shacl_sparql as shacl_sparql
+
+    shapes = " ".join(_property(c).replace("ex:S", f"ex:S{i}") for i, c in enumerate(_CONSTRAINTS))
+    checks = compile_shapes(Graph().parse(data=_PREFIXES + shapes, format="turtle"))
+    store = checks_store(ox.parse(_PREFIXES + _COUNTS, format=ox.RdfFormat.TURTLE))
+    one = shacl_sparql.run_checks(checks, store, workers=1)
+    # minCount 1: ex:i, ex:m, ex:n have no ex:p; maxCount 1: ex:k and ex:l have more; maxCount 2: ex:l
+    by_check = [sorted(v.focus.removeprefix(EX) for v in one if v.check is c) for c in checks]
+    assert sorted(by_check) == [["i", "m", "n"], ["k", "l"], ["l"]]
+    assert [v.check for v in one] == sorted((v.check for v in one), key=checks.index)  # check by check
+
+    threads: set[int] = set()
+    plain = shacl_sparql._run_check
+
+    def watched(c: shacl_sparql.Check, s: ox.Store) -> list[shacl_sparql.Violation]:
+        threads.add(threading.get_ident())
+        time.sleep(0.05)  # long enough that a second worker takes the next check meanwhile
+        return plain(c, s)
+
+    monkeypatch.setattr(shacl_sparql, "_run_check", watched)
+    three = shacl_sparql.run_checks(checks, store, workers=3)
+    assert len(threads) == 3
+    assert [(v.check.shape, v.focus, v.value) for v in three] == [(v.check.shape, v.focus, v.value) for v in one]
+
+
+_CONSTRAINTS = ("sh:minCount 1", "sh:maxCount 1", "sh:maxCount 2")
