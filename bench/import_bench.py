@@ -38,7 +38,9 @@ Ratios: rdflib / ikg wall time (> 1: ikg faster), and each route over raw pyoxig
 
 With ``--big-actors N`` (``bench/run`` passes 100000 in a full run) the spreadsheet import of
 ``synthetic-N`` is timed once more, with its own limit ``--big-limit`` (1,200 s); past it the
-process is killed and the result is ``>LIMIT``.
+process is killed and the result is ``>LIMIT``. Then the graph that import wrote is dumped as
+N-Triples (not timed) and raw pyoxigraph bulk-loads it into a fresh store in a process of its own:
+Oxigraph's own time for the same triples, beside ikg's (no Turtle of that size is generated).
 
 A route past ``--limit`` (600 s; 120 s with ``--quick``) is killed and shown as ``>LIMIT``.
 The section ``## Import`` of ``bench/RESULTS.md`` is replaced; ``--json`` saves the
@@ -108,6 +110,11 @@ def child(kind: str, ttl: str, store: str, graph: str) -> int:
         st.bulk_load(path=ttl, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(graph))
         st.flush()
         n = len(st)
+    elif kind == "dump":  # not timed: the graph an import wrote, as N-Triples (which Turtle's parser reads)
+        import pyoxigraph as ox
+
+        ox.Store.read_only(store).dump(output=ttl, format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
+        n = 0
     else:
         raise SystemExit(f"unknown child {kind}")
     print(json.dumps({"s": time.perf_counter() - t0, "triples": n}))
@@ -117,11 +124,14 @@ def child(kind: str, ttl: str, store: str, graph: str) -> int:
 # -- one run of one route ---------------------------------------------------------------------------
 
 
-def run_route(route: str, data: Path, graph: str, limit: float, work: Path) -> dict[str, Any]:
-    """One timed run of ``route`` with a fresh store directory under ``work`` (removed afterwards)."""
+def run_route(
+    route: str, data: Path, graph: str, limit: float, work: Path, ttl: Path | None = None, keep: bool = False
+) -> dict[str, Any]:
+    """One timed run of ``route`` with a fresh store directory under ``work`` (removed afterwards,
+    unless ``keep``: then its path is ``r["store"]``); ``ttl`` instead of ``data/concept.ttl``."""
     store = Path(tempfile.mkdtemp(prefix="store-", dir=work))
     shutil.rmtree(store)  # ikg creates it; a fresh path every time
-    ttl = data / "concept.ttl"
+    ttl = ttl or data / "concept.ttl"
     if route == "ikg_xlsx":
         cmd = [*ikg_command(), "--store", str(store), "--no-seed", "import", str(data / "concept.xlsx")]
     elif route == "ikg_csv":
@@ -133,7 +143,10 @@ def run_route(route: str, data: Path, graph: str, limit: float, work: Path) -> d
     try:
         r = run_measured(cmd, limit, env={**os.environ, "IKG_LANG": "en"})  # the line OWN_TIME reads
     finally:
-        shutil.rmtree(store, ignore_errors=True)
+        if not keep:
+            shutil.rmtree(store, ignore_errors=True)
+    if keep:
+        r["store"] = str(store)
     r["own_s"], r["triples"] = None, None
     if r["status"] == "ok":
         if route.startswith("ikg"):
@@ -217,18 +230,46 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
         if args.big_actors:
             big = ensure_data(args.big_actors, ("xlsx",))
             log(f"ikg import of {args.big_actors:,} actors (limit {args.big_limit:g} s)")
-            r = run_route("ikg_xlsx", big, "", args.big_limit, work)
+            r = run_route("ikg_xlsx", big, "", args.big_limit, work, keep=True)
             log(
                 f"{args.big_actors:,} actors: {r['status']} {r['wall']:.1f} s"
                 + (f" ({r['error']})" if r["error"] else "")
             )
+            kept = Path(r.pop("store"))
             out["big"] = r | {"actors": args.big_actors, "limit": args.big_limit}
+            if r["status"] == "ok":  # the same triples, as the import wrote them, into raw pyoxigraph
+                big_graph = str(concept_graph(f"synthetic-{args.big_actors}"))
+                nt = work / "big.nt"
+                dump = [sys.executable, str(Path(__file__).resolve()), "--child", "dump", str(nt), str(kept), big_graph]
+                run_measured(dump, args.big_limit, env=dict(os.environ))
+                shutil.rmtree(kept, ignore_errors=True)
+                raw = run_route("pyoxigraph", big, big_graph, args.big_limit, work, ttl=nt)
+                nt.unlink(missing_ok=True)
+                out["big"]["raw"] = {k: raw[k] for k in ("status", "wall", "rss", "own_s", "triples", "error")}
+                log(
+                    f"{args.big_actors:,} actors, raw bulk load of the same triples: {raw['status']} {raw['wall']:.1f} s"
+                )
+            shutil.rmtree(kept, ignore_errors=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return out
 
 
 # -- report -----------------------------------------------------------------------------------------
+
+
+def _big_raw_text(big: dict[str, Any]) -> str:
+    """The raw bulk load beside the big import: the same triples, dumped from the store it wrote."""
+    raw = big.get("raw")
+    if not raw:
+        return ""
+    if raw["status"] != "ok":
+        return f" Raw pyoxigraph bulk_load of the same triples: {raw['status']} ({raw['error']})."
+    return (
+        f" Raw pyoxigraph `bulk_load` of the same triples (the graph that import wrote, dumped as "
+        f"N-Triples; its own process, fresh store): **{secs(raw['wall'])}** wall, peak RSS {raw['rss']:,.0f} MB; "
+        f"ikg / raw = {big['wall'] / raw['wall']:.2f}x."
+    )
 
 
 def summary(res: dict[str, Any]) -> dict[str, Any]:
@@ -259,6 +300,8 @@ def summary(res: dict[str, Any]) -> dict[str, Any]:
     big = res.get("big")
     if big:
         out["big"] = {k: big[k] for k in ("actors", "status", "wall", "rss", "limit", "error")}
+        raw_big = big.get("raw") or {}
+        out["big"]["raw_wall"] = raw_big.get("wall") if raw_big.get("status") == "ok" else None
     morph = res.get("morph") or {}
     names = [r for r, _ in morph_bench.ROUTES]
     cov = morph.get("coverage")
@@ -335,7 +378,7 @@ def report(ctx: dict[str, Any]) -> str:
             lines.append(
                 f"**{big['actors']:,} actors**, `ikg --store DIR --no-seed import concept.xlsx` once: "
                 f"**{secs(big['wall'])}** wall (ikg's own timer {secs(big['own_s'])}), peak RSS "
-                f"{big['rss']:,.0f} MB, {big['triples'] or 0:,} triples."
+                f"{big['rss']:,.0f} MB, {big['triples'] or 0:,} triples." + _big_raw_text(big)
             )
         elif big["status"] == "timeout":
             lines.append(
